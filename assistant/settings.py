@@ -1,0 +1,82 @@
+"""All settings in one place, read from ``OKR_*`` environment variables (CLI flags override them)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _cache_home() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "outcome-lens"
+
+
+def disable_telemetry() -> None:
+    """Nothing may call out: switch off every library's phone-home before it is imported."""
+    for key, value in {
+        "ANONYMIZED_TELEMETRY": "False",
+        "CHROMA_TELEMETRY": "False",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "RAGAS_DO_NOT_TRACK": "true",
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "HF_HUB_DISABLE_TELEMETRY": "1",
+        "TOKENIZERS_PARALLELISM": "false",
+        "DO_NOT_TRACK": "1",
+    }.items():
+        os.environ.setdefault(key, value)
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Every field maps to ``OKR_<FIELD>`` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="OKR_", extra="ignore")
+
+    model: str = Field(
+        "local",
+        description="'local' (embedded Qwen2.5-Coder-1.5B GGUF), a path to a .gguf file, "
+        "or any init_chat_model string such as 'openai:gpt-4o-mini' or 'ollama:qwen2.5'.",
+    )
+    knowledge_dir: Path = REPO_ROOT / "knowledge"
+    team_examples_file: Path | None = Field(
+        None, description="Where team-added examples are saved; default knowledge_dir/examples/team.yaml"
+    )
+    cache_dir: Path = Field(default_factory=_cache_home)
+    chroma_dir: Path | None = Field(None, description="Persisted index; default cache_dir/chroma")
+    chroma_host: str | None = Field(None, description="Use a Chroma server instead of a local folder")
+    chroma_port: int = 8000
+    embedding_model: str = Field(
+        "minilm", description="'minilm' (all-MiniLM-L6-v2 shipped on PyPI) or a sentence-transformers folder"
+    )
+    guidance_k: int = 3
+    examples_k: int = 6
+    max_goal_chars: int = 1000
+    max_retries: int = 2
+    n_ctx: int = 4096
+    n_threads: int = Field(default_factory=lambda: os.cpu_count() or 2)
+    temperature: float = 0.0
+    max_tokens: int = 160
+    ui_host: str = "127.0.0.1"
+    ui_port: int = 7860
+    ui_username: str | None = None
+    ui_password: str | None = None
+    ui_concurrency: int = 1
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.chroma_dir or self.cache_dir / "chroma"
+
+    @property
+    def team_examples_path(self) -> Path:
+        return self.team_examples_file or self.knowledge_dir / "examples" / "team.yaml"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (tests build their own ``Settings`` instead)."""
+    return Settings()
