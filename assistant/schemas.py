@@ -72,7 +72,6 @@ class Judgement(BaseModel):
     Field order is generation order; lengths are capped so a grammar cannot run away.
     """
 
-    why: str = Field(max_length=160, description="One short sentence: what the goal describes and why.")
     kind: Kind = Field(description="output = something shipped or done; outcome = a change in behaviour/results")
     metric: str = Field(max_length=70, description="The customer or business metric the goal moves or should move")
     team_controls: bool = Field(description="Can the team move this metric by its own work?")
@@ -127,6 +126,8 @@ class Review(BaseModel):
     reframe: str | None = None
     notes: list[str] = Field(default_factory=list)
     model: str = ""
+    usage: dict[str, int] = Field(default_factory=dict, description="tokens in/out and model calls")
+    model_judgement: dict[str, object] = Field(default_factory=dict, description="the model's raw answer")
 
     @property
     def rewrite(self) -> str | None:

@@ -86,11 +86,10 @@ INJECTION_PATTERNS = [
 ]
 _INJECTION_RE = re.compile("|".join(INJECTION_PATTERNS), re.IGNORECASE)
 _FOREIGN_STOPWORDS = set(
-    "de la el los las und der die das des le les du pour avec est una uno por para con que "
-    "il che di per sono nicht mit wir ein eine von zu auf het een van voor naar com não em".split()
+    ["de", "la", "el", "los", "las", "und", "der", "die", "das", "des", "le", "les", "du", "pour", "avec", "est", "una", "uno", "por", "para", "con", "que", "il", "che", "di", "per", "sono", "nicht", "mit", "wir", "ein", "eine", "von", "zu", "auf", "het", "een", "van", "voor", "naar", "com", "não", "em"]
 )
 _ENGLISH_STOPWORDS = set(
-    "the a an of to in by for and or on with from our we is are our at per all each new every more".split()
+    ["the", "a", "an", "of", "to", "in", "by", "for", "and", "or", "on", "with", "from", "our", "we", "is", "are", "our", "at", "per", "all", "each", "new", "every", "more"]
 )
 
 
@@ -248,7 +247,7 @@ def enforce_placeholders(text: str | None, source: str) -> tuple[str | None, int
         return text, 0
     allowed = numbers_in(source)
     replaced = 0
-    text = words_for_windows(text) if not _window_in_source(source) else text
+    text = words_for_windows(text)
 
     def deadline_sub(m: re.Match[str]) -> str:
         nonlocal replaced
@@ -275,10 +274,6 @@ def enforce_placeholders(text: str | None, source: str) -> tuple[str | None, int
 
     text = re.sub(r"(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?(?:\s?%)?", number_sub, text)
     return text, replaced
-
-
-def _window_in_source(source: str) -> bool:
-    return any(p.search(source) for p, _ in _WINDOW_WORDS)
 
 
 def invented_numbers(text: str | None, source: str) -> list[str]:
@@ -325,3 +320,29 @@ def direction_for(metric: str, target: str | None = None) -> str:
     if target and target.startswith("+"):
         return "Raise"
     return "Reduce" if _DOWN_WORDS.search(metric) and not re.search(r"\b(on[- ]time|retention|rate of resol)", metric, re.I) else "Raise"
+
+
+_EXTERNAL_SCOPE = re.compile(
+    r"\b(industr(?:y|ies|y-wide)|market(?!ing)|nation(?:al|wide)?|country|countries|global(?:ly)?|world(?:wide)?|"
+    r"economy|inflation|interest\s+rates?|share\s+price|stock|competitors?|everyone|whole|entire|population|"
+    r"government|parliament|minimum\s+wage|regional|region|category|city's|citywide|fuel\s+prices|all\s+apps|"
+    r"across\s+all|airlines|social\s+media|europe|consumers?)\b",
+    re.I,
+)
+_LONG_HORIZON = re.compile(
+    r"\b(lifetime|ltv|life-time|(?:1[2-9]|[2-9]\d)[- ]month|m(?:1[2-9]|[2-9]\d)|twelve-month|eighteen-month|annual|"
+    r"yearly|years?|decade|long[- ]term|market\s+share|brand|reputation|employer|survival|earnings|net\s+zero|"
+    r"20[3-9]\d|career|graduation|literacy|obesity|poverty|heart\s+health|dominate|most\s+popular|"
+    r"resistance|return\s+on\s+invested)\b",
+    re.I,
+)
+
+
+def has_external_scope(text: str) -> bool:
+    """Does the goal's wording reach beyond the team (industry, market, country, competitors...)?"""
+    return bool(_EXTERNAL_SCOPE.search(text))
+
+
+def has_long_horizon(text: str) -> bool:
+    """Does the goal name something that only shows after many months (lifetime, annual, market share...)?"""
+    return bool(_LONG_HORIZON.search(text))

@@ -1,0 +1,72 @@
+"""The Python API: ``from assistant import review``. Builds the default chain once per process."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+from langchain_core.language_models import BaseChatModel
+
+from .chain import ProgressFn, ReviewChain
+from .knowledge import load_knowledge
+from .models import describe_model, get_chat_model
+from .retrieval import KnowledgeIndex, build_index
+from .schemas import GoalItem, Review, ReviewRow
+from .settings import Settings, disable_telemetry
+
+disable_telemetry()
+
+_DEFAULT: dict[str, ReviewChain] = {}
+_LOCK = threading.Lock()
+
+
+def build_index_for(settings: Settings, embeddings: Embeddings | None = None) -> KnowledgeIndex:
+    """Load ``knowledge/`` plus the team's own examples and open (or rebuild) the index."""
+    knowledge = load_knowledge(settings.knowledge_dir, settings.team_examples_path)
+    return build_index(settings, knowledge, embeddings)
+
+
+def build_chain(
+    model: BaseChatModel | str | None = None,
+    settings: Settings | None = None,
+    embeddings: Embeddings | None = None,
+) -> ReviewChain:
+    """A ready chain. ``model`` is a chat model or a setting string (``local``, ``openai:gpt-4o-mini``...)."""
+    settings = settings or Settings()
+    spec = model if isinstance(model, str) else settings.model
+    chat = model if isinstance(model, BaseChatModel) else get_chat_model(spec, settings)
+    label = describe_model(spec) if not isinstance(model, BaseChatModel) else type(model).__name__
+    return ReviewChain(chat, build_index_for(settings, embeddings), settings, model_label=label)
+
+
+def get_chain(model: str | None = None, settings: Settings | None = None) -> ReviewChain:
+    """The process-wide chain for a model setting (the UI and CLI share it; the model loads once)."""
+    settings = settings or Settings()
+    key = model or settings.model
+    with _LOCK:
+        if key not in _DEFAULT:
+            _DEFAULT[key] = build_chain(key, settings)
+        return _DEFAULT[key]
+
+
+def review(goal: str, objective: str | None = None, *, model: str | None = None) -> Review:
+    """Review one goal on the default (or named) model.
+
+    >>> r = review("Launch the new onboarding flow")   # doctest: +SKIP
+    >>> r.kind, r.rewrite                               # doctest: +SKIP
+    ('output', 'Raise activation rate of new sign-ups from [baseline] to [target] by [deadline]')
+    """
+    return get_chain(model).review(GoalItem(text=goal, objective=objective))
+
+
+def review_many(goals: Iterable[str | GoalItem], *, model: str | None = None,
+                progress: ProgressFn | None = None) -> list[ReviewRow]:
+    """Review many goals: one ``ReviewRow`` per input, in order, failures carried in ``error``."""
+    return get_chain(model).review_rows(list(goals), progress=progress)
+
+
+def review_runnable(model: str | None = None) -> Any:
+    """The chain as a LangChain Runnable (``.invoke`` / ``.batch`` / ``.stream``)."""
+    return get_chain(model).as_runnable()

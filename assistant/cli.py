@@ -1,0 +1,179 @@
+"""``okr``: review goals, rewrite roadmaps, run evals, open the UI."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import runpy
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from .errors import ConfigurationError, KnowledgeError, OutcomeLensError
+from .settings import REPO_ROOT, Settings, disable_telemetry
+
+disable_telemetry()
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {"model": args.model} if getattr(args, "model", None) else {}
+    return Settings(**overrides)
+
+
+def _read_goal_lines(stream: TextIO) -> Iterator[tuple[int, str, str | None]]:
+    """Yield (line number, goal, objective); a JSON object line may carry 'goal' and 'objective'."""
+    for n, line in enumerate(stream, 1):
+        text = line.rstrip("\n")
+        if text.lstrip().startswith("{"):
+            try:
+                obj = json.loads(text)
+                if isinstance(obj, dict) and "goal" in obj:
+                    yield n, str(obj.get("goal") or ""), obj.get("objective")
+                    continue
+            except json.JSONDecodeError:
+                pass
+        yield n, text, None
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from .api import get_chain
+    from .export import to_jsonl_line
+    from .render import row_text
+    from .schemas import GoalItem
+
+    settings = _settings(args)
+    chain = get_chain(settings.model, settings)
+    if args.goal:
+        sources: list[tuple[int, str, str | None]] = [(i, g, args.objective) for i, g in enumerate(args.goal, 1)]
+    else:
+        stream = open(args.input, encoding="utf-8", errors="replace") if args.input else sys.stdin
+        sources = list(_read_goal_lines(stream))
+    status = 0
+    for n, goal, objective in sources:
+        if not goal.strip():
+            print(f"note: line {n} is empty; skipped", file=sys.stderr)
+            continue
+        row = chain.review_row(GoalItem(text=goal, objective=objective or args.objective, line=n))
+        if args.format == "jsonl":
+            print(to_jsonl_line(row), flush=True)
+        elif args.format == "json":
+            print(json.dumps(row.model_dump(), indent=2, ensure_ascii=False), flush=True)
+        else:
+            print(row_text(row) + "\n", flush=True)
+        status = status or (1 if row.error and args.format == "text" else 0)
+    return status
+
+
+def cmd_roadmap(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from .api import get_chain
+    from .export import WRITERS
+    from .roadmap import parse_file, parse_roadmap
+
+    settings = _settings(args)
+    parsed = parse_roadmap(sys.stdin.read()) if args.file == "-" else parse_file(Path(args.file))
+    for line, reason in parsed.skipped:
+        print(f"note: line {line} skipped ({reason})", file=sys.stderr)
+    if not parsed.items:
+        print("error: no goals found in the roadmap", file=sys.stderr)
+        return 1
+    fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "md")
+    if fmt not in WRITERS:
+        print(f"error: unknown format '{fmt}'; use csv, json or md", file=sys.stderr)
+        return 2
+    chain = get_chain(settings.model, settings)
+    rows = []
+    with tqdm(total=len(parsed.items), desc="Reviewing", unit="goal", file=sys.stderr) as bar:
+        for item in parsed.items:
+            rows.append(chain.review_row(item))
+            bar.update(1)
+    text = WRITERS[fmt](rows)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {len(rows)} rows to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    import time
+
+    from .api import build_index_for
+
+    settings = _settings(args)
+    start = time.perf_counter()
+    index = build_index_for(settings)
+    where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else settings.chroma_path
+    print(f"collection {index.collection_name} at {where}: {len(index.knowledge.guidance)} guidance cards, "
+          f"{len(index.knowledge.examples)} examples; {'rebuilt' if index.rebuilt else 'up to date'} "
+          f"in {time.perf_counter() - start:.1f}s")
+    return 0
+
+
+def cmd_eval(argv: Sequence[str]) -> int:
+    from evals.cli import main as eval_main
+
+    return eval_main(list(argv))
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    if args.model:
+        import os
+
+        os.environ["OKR_MODEL"] = args.model
+    runpy.run_path(str(REPO_ROOT / "ui.py"), run_name="__main__")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="okr", description="Outcome Lens: rewrite outputs into outcomes.")
+    sub = p.add_subparsers(dest="command", required=True)
+    model_help = "local (default), a .gguf path, or provider:model such as openai:gpt-4o-mini (env OKR_MODEL)"
+
+    r = sub.add_parser("review", help="review goals given as arguments, or one per line from stdin/--input")
+    r.add_argument("goal", nargs="*", help="goal text; omit to read one goal per line")
+    r.add_argument("--format", choices=["text", "json", "jsonl"], default="text")
+    r.add_argument("--input", help="read goals from this file instead of stdin")
+    r.add_argument("--objective", help="objective the goals belong to (context)")
+    r.add_argument("--model", help=model_help)
+    r.set_defaults(func=cmd_review)
+
+    m = sub.add_parser("roadmap", help="review every item of a roadmap or OKR set (text, Markdown, CSV, XLSX)")
+    m.add_argument("file", help="roadmap file, or - for stdin")
+    m.add_argument("--out", help="output file (.csv, .json, .md); default Markdown on stdout")
+    m.add_argument("--format", choices=["csv", "json", "md"])
+    m.add_argument("--model", help=model_help)
+    m.set_defaults(func=cmd_roadmap)
+
+    i = sub.add_parser("index", help="build or check the knowledge index")
+    i.add_argument("--model", help=argparse.SUPPRESS)
+    i.set_defaults(func=cmd_index)
+
+    u = sub.add_parser("ui", help="open the Gradio app")
+    u.add_argument("--model", help=model_help)
+    u.set_defaults(func=cmd_ui)
+
+    sub.add_parser("eval", help="run the eval suite (okr eval --help)", add_help=False)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["eval"]:
+        return cmd_eval(argv[1:])
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except (ConfigurationError, KnowledgeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OutcomeLensError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,80 @@
+"""``okr eval`` / ``python -m evals``: run the suite, or compare two runs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from assistant.settings import Settings, disable_telemetry
+
+disable_telemetry()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["compare"]:
+        p = argparse.ArgumentParser(prog="okr eval compare")
+        p.add_argument("run_a", type=Path)
+        p.add_argument("run_b", type=Path)
+        a = p.parse_args(argv[1:])
+        from .report import compare
+
+        sys.stdout.write(compare(a.run_a, a.run_b))
+        return 0
+    if argv[:1] == ["run"]:
+        argv = argv[1:]
+    p = argparse.ArgumentParser(prog="okr eval", description="Grade the chain against its baselines.")
+    p.add_argument("--model", default=None, help="model under test (default OKR_MODEL or local)")
+    p.add_argument("--limit", type=int, default=None, help="evaluate N goals spread across the dev set")
+    p.add_argument("--judge", default=None, help="judge model for the AspectCritic rubric (e.g. local)")
+    p.add_argument("--judge-limit", type=int, default=12, help="how many rewrites/goals the judge grades")
+    p.add_argument("--no-roundtrip", action="store_true", help="skip re-classifying the rewrites")
+    p.add_argument("--no-semantic", action="store_true", help="skip the ragas similarity metrics")
+    p.add_argument("--out", type=Path, default=None, help="runs folder (default evals/runs)")
+    a = p.parse_args(argv)
+    return run(a)
+
+
+def run(a: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from assistant.api import build_chain
+    from assistant.models import describe_model, get_chat_model
+    from assistant.retrieval import get_embeddings
+
+    from . import report
+    from .runner import RUNS, RunConfig, add_judge, add_semantic, eval_bulk, load_dev, new_run_dir, run_rows, \
+        summarise, write_results
+
+    settings = Settings(**({"model": a.model} if a.model else {}))
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    chain = build_chain(settings.model, settings)
+    model = chain.model
+    rows = load_dev(limit=a.limit)
+    run_dir = new_run_dir(a.out or RUNS)
+    config = RunConfig(model_label=describe_model(settings.model), limit=a.limit, roundtrip=not a.no_roundtrip,
+                       judge_label=a.judge, judge_limit=a.judge_limit if a.judge else 0)
+    with tqdm(total=len(rows), desc="Evaluating", unit="goal", file=sys.stderr) as bar:
+        records = run_rows(chain, model, rows, config, progress=lambda n, t: bar.update(1),
+                           sink=run_dir / "partial.jsonl")
+    embeddings = get_embeddings(settings)
+    if not a.no_semantic:
+        add_semantic(records, rows, model, embeddings)
+    extra: dict = {"bulk": eval_bulk()}
+    if a.judge:
+        judge_model = model if a.judge == settings.model else get_chat_model(a.judge, settings)
+        extra.update(add_judge(records, judge_model, embeddings, a.judge_limit))
+    summary = summarise(records, extra)
+    write_results(run_dir, records, summary)
+    files = report.charts(run_dir, summary, records)
+    cfg = {"model": config.model_label, "judge": a.judge, "started": started, "limit": a.limit}
+    (run_dir / "report.md").write_text(report.markdown(summary, cfg, files), encoding="utf-8")
+    (run_dir / "partial.jsonl").unlink(missing_ok=True)
+    print(f"report: {run_dir / 'report.md'}")
+    fc = summary["full_chain"]
+    print(f"full chain: kind accuracy {fc['kind_accuracy']:.3f}, invented numbers {fc['invented_numbers']}, "
+          f"median {fc['seconds_median']:.1f}s/goal")
+    return 0
