@@ -57,7 +57,7 @@ def run(a: argparse.Namespace) -> int:
     run_dir = new_run_dir(a.out or RUNS)
     config = RunConfig(model_label=describe_model(settings.model), limit=a.limit, roundtrip=not a.no_roundtrip,
                        judge_label=a.judge, judge_limit=a.judge_limit if a.judge else 0)
-    with tqdm(total=len(rows), desc="Evaluating", unit="goal", file=sys.stderr) as bar:
+    with tqdm(total=3 * len(rows), desc="Evaluating (zero-shot, chain, round trip)", file=sys.stderr) as bar:
         records = run_rows(chain, model, rows, config, progress=lambda n, t: bar.update(1),
                            sink=run_dir / "partial.jsonl")
     embeddings = get_embeddings(settings)

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from langchain_core.embeddings import DeterministicFakeEmbedding
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from assistant.chain import ReviewChain  # noqa: E402
+from assistant.knowledge import Knowledge, load_knowledge  # noqa: E402
+from assistant.retrieval import KnowledgeIndex, build_index  # noqa: E402
+from assistant.settings import REPO_ROOT, Settings  # noqa: E402
+from tests.fakes import FakeToolModel  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> Knowledge:
+    return load_knowledge(REPO_ROOT / "knowledge")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(cache_dir=tmp_path / "cache", chroma_dir=tmp_path / "chroma",
+                    team_examples_file=tmp_path / "team.yaml")
+
+
+@pytest.fixture
+def fake_embeddings() -> DeterministicFakeEmbedding:
+    return DeterministicFakeEmbedding(size=64)
+
+
+@pytest.fixture
+def index(settings: Settings, knowledge: Knowledge, fake_embeddings: DeterministicFakeEmbedding) -> KnowledgeIndex:
+    return build_index(settings, knowledge, fake_embeddings)
+
+
+@pytest.fixture
+def fake_model() -> FakeToolModel:
+    return FakeToolModel()
+
+
+@pytest.fixture
+def chain(fake_model: FakeToolModel, index: KnowledgeIndex, settings: Settings) -> ReviewChain:
+    return ReviewChain(fake_model, index, settings, model_label="fake")

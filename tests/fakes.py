@@ -1,0 +1,84 @@
+"""Test doubles: a tool-calling fake chat model that answers from a rule or a queue and records prompts."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+from pydantic import ConfigDict, Field
+
+_ids = itertools.count()
+
+
+def keyword_rule(goal: str) -> dict[str, Any]:
+    """A crude but deterministic answer, so a test can reason about what the chain must do with it."""
+    first = goal.split()[0].lower() if goal.split() else ""
+    output = first in {"launch", "ship", "publish", "build", "run", "hire", "write", "redesign", "add", "host"}
+    external = bool(re.search(r"\b(industry|national|market)\b", goal, re.I))
+    slow = bool(re.search(r"\b(lifetime|annual|12-month|m12)\b", goal, re.I))
+    return {
+        "kind": "output" if output else "outcome",
+        "metric": "activation rate" if output else "customer retention",
+        "team_controls": not external,
+        "owned_metric": "our NPS" if external else None,
+        "needs_proxy": slow,
+        "proxy": "weekly active usage in the first quarter" if slow else None,
+    }
+
+
+def _last_goal(messages: list[BaseMessage]) -> str:
+    text = str(messages[-1].content)
+    m = re.findall(r"Goal: (.+)", text)
+    return m[-1].strip() if m else text
+
+
+class FakeToolModel(BaseChatModel):
+    """Answers every structured-output call with a tool call.
+
+    ``queue`` (list of dicts or AIMessages) is consumed first; then ``rule(goal)`` answers.
+    ``history`` keeps every prompt sent, like simonw/llm's MockModel.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    rule: Callable[[str], dict[str, Any]] = keyword_rule
+    queue: list[Any] = Field(default_factory=list)
+    history: list[list[BaseMessage]] = Field(default_factory=list)
+    tool_name: str = "Judgement"
+
+    @property
+    def _llm_type(self) -> str:
+        return "fake-tool"
+
+    def bind_tools(self, tools: Any, **kwargs: Any) -> FakeToolModel:  # type: ignore[override]
+        tool = tools[0]
+        name = getattr(tool, "__name__", None) or tool.get("name", "Judgement")
+        return self.model_copy(update={"tool_name": name})  # shares queue and history lists
+
+    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                  run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
+        self.history.append(list(messages))
+        if self.queue:
+            item = self.queue.pop(0)
+            msg = item if isinstance(item, AIMessage) else self._call(item)
+        else:
+            goal = _last_goal(messages)
+            args = self.rule(goal)
+            if self.tool_name == "ZeroShotAnswer":
+                args = {k: args[k] for k in ("kind", "metric", "team_controls", "needs_proxy")}
+                args["rewrite"] = f"Increase {args['metric']} by 20% by Q4"
+            msg = self._call(args)
+        return ChatResult(generations=[ChatGeneration(message=msg)])
+
+    def _call(self, args: dict[str, Any]) -> AIMessage:
+        return AIMessage(
+            content="",
+            tool_calls=[{"name": self.tool_name, "args": args, "id": f"call_{next(_ids)}"}],
+            usage_metadata={"input_tokens": 100, "output_tokens": 20, "total_tokens": 120},
+        )
