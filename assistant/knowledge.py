@@ -87,17 +87,17 @@ def load_knowledge(knowledge_dir: Path, extra_examples: Path | None = None) -> K
     files = [guidance_path]
     guidance = load_guidance(guidance_path)
     examples: list[WorkedExample] = []
+    origin: dict[str, Path] = {g.id: guidance_path for g in guidance}
     example_files = sorted((knowledge_dir / "examples").glob("*.yaml"))
     if extra_examples and extra_examples.exists() and extra_examples not in example_files:
         example_files.append(extra_examples)
     for path in example_files:
         files.append(path)
-        examples.extend(load_examples(path))
-    seen: dict[str, Path] = {}
-    for item in [*guidance, *examples]:
-        if item.id in seen:
-            raise KnowledgeError(f"duplicate knowledge id '{item.id}' (also in {seen[item.id].name})")
-        seen[item.id] = guidance_path
+        for ex in load_examples(path):
+            if ex.id in origin:
+                raise KnowledgeError(f"duplicate knowledge id '{ex.id}' (in {origin[ex.id].name} and {path.name})")
+            origin[ex.id] = path
+            examples.append(ex)
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.name.encode())

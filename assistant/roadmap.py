@@ -125,7 +125,7 @@ def _parse_lines(lines: list[str]) -> ParsedRoadmap:
         obj = _OBJECTIVE.match(stripped)
         head = _HEADING.match(stripped)
         if obj and not _KR_LABEL.match(stripped.lstrip("-*+• ")):
-            objective, objective_indent = _clean_text(obj.group("text")), indent
+            objective, objective_indent = _clean_text(obj.group("text")), -1  # holds until the next one
             continue
         if head:  # a heading of 3+ words reads as an objective; "## Now" is just a section
             title = _clean_text(head.group("text"))
@@ -137,9 +137,8 @@ def _parse_lines(lines: list[str]) -> ParsedRoadmap:
         if nxt and nxt[1] > indent and not _KR_LABEL.match(body):  # a parent bullet with children: context
             objective, objective_indent = body.rstrip(":"), indent
             continue
-        if objective is not None and objective_indent >= 0 and indent <= objective_indent and not _KR_LABEL.match(
-            _BULLET.sub("", stripped)
-        ):
+        is_kr = bool(_KR_LABEL.match(re.sub(r"\*\*|__", "", _BULLET.sub("", stripped))))
+        if objective is not None and 0 <= objective_indent and indent <= objective_indent and not is_kr:
             objective, objective_indent = None, -1
         if not body:
             skipped.append((n, "empty item"))

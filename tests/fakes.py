@@ -33,9 +33,12 @@ def keyword_rule(goal: str) -> dict[str, Any]:
 
 
 def _last_goal(messages: list[BaseMessage]) -> str:
-    text = str(messages[-1].content)
-    m = re.findall(r"Goal: (.+)", text)
-    return m[-1].strip() if m else text
+    """The goal under review: the last 'Goal:' line (retry messages carry none)."""
+    for message in reversed(messages):
+        found = re.findall(r"Goal: (.+)", str(message.content))
+        if found:
+            return found[-1].strip()
+    return str(messages[-1].content)
 
 
 class FakeToolModel(BaseChatModel):
