@@ -45,6 +45,17 @@ def build_app(service: H.AppService) -> gr.Blocks:
     def chat(message: str, history: list[dict[str, Any]], state: H.ChatState):
         yield from H.chat_respond(service, message, history, state)
 
+    def chat_api(message: str) -> str:
+        """Ask the coach about one goal or a pasted OKR set; returns the review as Markdown.
+
+        Args:
+            message: a key result, a roadmap item, or a whole OKR set.
+        Returns:
+            The coach's reviews in Markdown.
+        """
+        history, _ = list(H.chat_respond(service, message, [], None))[-1]
+        return "\n\n".join(m["content"] for m in history if m["role"] == "assistant")
+
     def roadmap(text: str, upload: str | None, progress: gr.Progress = gr.Progress()):  # noqa: B008
         progress(0, desc="Parsing")
         rows, notes, folder = H.run_roadmap(service, text, upload,
@@ -53,7 +64,7 @@ def build_app(service: H.AppService) -> gr.Blocks:
             return ("**No goals found.** Paste one goal per line, Markdown bullets, an OKR set, or upload CSV/XLSX.",
                     None, None, "", None)
         files = [str(folder / f"roadmap_review.{ext}") for ext in ("csv", "json", "md")]
-        return (H.summary_markdown(rows), H.summary_chart(rows), H.rows_table(rows),
+        return (H.summary_markdown(rows), H.summary_chart(rows), H.styled_table(rows),
                 "\n".join(f"- {n}" for n in notes), files)
 
     def review_goal(goal: str, objective: str = "") -> dict[str, Any]:
@@ -91,6 +102,7 @@ def build_app(service: H.AppService) -> gr.Blocks:
             chatbot = gr.Chatbot(label="Coach", height=560, elem_id="chatbot",
                                  placeholder="Paste a key result or a whole OKR set to get a review.")
             state = gr.State(H.ChatState())
+            pending = gr.State("")
             with gr.Row():
                 box = gr.Textbox(placeholder="e.g. Launch the new onboarding flow - or ask a follow-up",
                                  lines=2, max_lines=12, show_label=False, scale=8, elem_id="chat-input")
@@ -98,10 +110,10 @@ def build_app(service: H.AppService) -> gr.Blocks:
             with gr.Row():
                 clear = gr.Button("New conversation", size="sm")
             gr.Examples(EXAMPLE_GOALS, inputs=box, label="Try")
-            send.click(chat, [box, chatbot, state], [chatbot, state], api_name="chat").then(
-                lambda: "", None, box, api_name=False)
-            box.submit(chat, [box, chatbot, state], [chatbot, state], api_name=False).then(
-                lambda: "", None, box, api_name=False)
+            for trigger in (send.click, box.submit):  # clear the box at once, then stream the answer
+                trigger(lambda m: ("", m), box, [box, pending], api_name=False).then(
+                    chat, [pending, chatbot, state], [chatbot, state], api_name=False)
+            gr.api(chat_api, api_name="chat")
             clear.click(lambda: ([], H.ChatState()), None, [chatbot, state], api_name=False)
 
         with gr.Tab("Roadmap", id="roadmap"):
@@ -113,13 +125,15 @@ def build_app(service: H.AppService) -> gr.Blocks:
                     upload = gr.File(label="...or upload CSV / XLSX / Markdown / text",
                                      file_types=[".csv", ".xlsx", ".md", ".txt"], type="filepath")
                     run = gr.Button("Review roadmap", variant="primary", elem_id="roadmap-run")
-                    gr.Markdown("🟠 output · 🟢 outcome · ⚠️ error - nothing you paste is dropped; failed rows "
-                                "keep their error.", elem_classes="kind-legend")
+                    gr.Markdown("**OUTPUT** (orange) = something the team delivers · **outcome** (green) = a "
+                                "change in behaviour or results · **ERROR** (red) rows keep their message: nothing "
+                                "you paste is dropped.", elem_classes="kind-legend")
             summary = gr.Markdown(elem_id="roadmap-summary")
             chart = gr.BarPlot(x="category", y="count", title="Summary", height=220, elem_id="roadmap-chart",
                                sort=None)
             table = gr.Dataframe(headers=H.TABLE_COLUMNS, wrap=True, interactive=False, elem_id="roadmap-table",
-                                 column_widths=["3%", "8%", "18%", "22%", "12%", "12%", "6%", "9%", "6%", "4%"])
+                                 max_height=1600,
+                                 column_widths=["3%", "7%", "15%", "20%", "11%", "9%", "5%", "7%", "9%", "14%"])
             notes = gr.Markdown()
             files = gr.File(label="Download", file_count="multiple", elem_id="roadmap-files")
             run.click(roadmap, [text, upload], [summary, chart, table, notes, files], api_name="roadmap")

@@ -126,7 +126,7 @@ def chat_respond(service: AppService, message: str, history: list[dict[str, Any]
             history[-1] = _msg("assistant", f"**Could not review** *{item.text[:120]}*: {exc}")
             yield history, state
             continue
-        history[-1] = _msg("assistant", review_markdown(review))
+        history[-1] = _msg("assistant", review_markdown(review, with_sources=False))
         sources = "\n".join(f"- **{s}**: {lookup.get(s, '')}" for s in review.sources)
         history.append(_msg("assistant", sources, title=f"Guidance and examples used ({len(review.sources)})"))
         state = ChatState(review=review.model_dump(), user_facts=[])
@@ -209,10 +209,13 @@ TABLE_COLUMNS = ["#", "Kind", "Goal", "Suggested key result", "Initiative", "Pro
                  "Objective", "Error"]
 
 
+KIND_COLOURS = {"OUTPUT": "#fde2c8", "outcome": "#d4f2dc", "ERROR": "#f9d0d0"}
+
+
 def _badge(row: ReviewRow) -> str:
     if row.error:
-        return "⚠️ error"
-    return "🟠 output" if row.kind == "output" else "🟢 outcome"
+        return "ERROR"
+    return "OUTPUT" if row.kind == "output" else "outcome"
 
 
 def rows_table(rows: list[ReviewRow]) -> pd.DataFrame:
@@ -222,11 +225,18 @@ def rows_table(rows: list[ReviewRow]) -> pd.DataFrame:
     return pd.DataFrame(data, columns=TABLE_COLUMNS)
 
 
+def styled_table(rows: list[ReviewRow]) -> Any:
+    """The table with the kind cell coloured, so outputs stand out at a glance."""
+    frame = rows_table(rows)
+    return frame.style.map(lambda v: f"background-color: {KIND_COLOURS[v]}; font-weight: 600"
+                           if v in KIND_COLOURS else "", subset=["Kind"])
+
+
 def summary_markdown(rows: list[ReviewRow]) -> str:
     s = summary(rows)
-    return (f"**{s['items']} items** · 🟠 {s['outputs']} outputs · 🟢 {s['outcomes']} outcomes · "
-            f"🚫 {s['not_controllable']} not controllable · 🎯 {s['missing_target']} missing a target · "
-            f"⏳ {s['need_proxy']} need a proxy · ⚠️ {s['errors']} errors")
+    return (f"**{s['items']} items** · **{s['outputs']}** outputs · **{s['outcomes']}** outcomes · "
+            f"**{s['not_controllable']}** not controllable · **{s['missing_target']}** missing a target · "
+            f"**{s['need_proxy']}** need a proxy · **{s['errors']}** errors")
 
 
 def summary_chart(rows: list[ReviewRow]) -> pd.DataFrame:

@@ -32,8 +32,11 @@ def row_text(row: ReviewRow) -> str:
     return "\n".join(lines)
 
 
-def review_markdown(r: Review, guidance: dict[str, str] | None = None) -> str:
-    """The chat rendering: verdict first, rewrites as a list, sources in a collapsible block."""
+def review_markdown(r: Review, guidance: dict[str, str] | None = None, with_sources: bool = True) -> str:
+    """The review as Markdown: verdict first, rewrites as a list, sources in a collapsible block.
+
+    The chat passes ``with_sources=False`` and shows sources as its own collapsible message.
+    """
     badge = "🟠 **OUTPUT**" if r.kind == "output" else "🟢 **OUTCOME**"
     parts = [f"{badge} - {r.goal}", "", f"**Why:** {r.rationale}", ""]
     if r.rewrites:
@@ -53,7 +56,7 @@ def review_markdown(r: Review, guidance: dict[str, str] | None = None) -> str:
     parts.append(f"**Team controls it:** {'yes' if r.team_controls else 'no'} - {r.control_reason}")
     for note in r.notes:
         parts.append(f"> {note}")
-    if r.sources:
+    if r.sources and with_sources:
         body = "\n".join(f"- **{s}**: {guidance.get(s, '')}" if guidance else f"- {s}" for s in r.sources)
         parts += ["", f"<details><summary>Sources ({len(r.sources)})</summary>\n\n{body}\n\n</details>"]
     return "\n".join(parts)

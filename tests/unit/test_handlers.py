@@ -98,9 +98,13 @@ def test_roadmap_rows_table_and_downloads(service: H.AppService) -> None:
     assert seen[-1] == (5, 5)
     table = H.rows_table(rows)
     assert list(table.columns) == H.TABLE_COLUMNS and len(table) == 5
-    assert table["Kind"].tolist() == ["🟠 output", "🟢 outcome", "🟢 outcome", "⚠️ error", "🟠 output"]
+    assert table["Kind"].tolist() == ["OUTPUT", "outcome", "outcome", "ERROR", "OUTPUT"]
+    html = H.styled_table(rows).to_html()
+    orange = html.split("background-color: #fde2c8")[0].rsplit("}", 1)[-1]  # selectors of the orange rule
+    red = html.split("background-color: #f9d0d0")[0].rsplit("}", 1)[-1]
+    assert "row0_col1" in orange and "row4_col1" in orange and "row3_col1" in red
     assert "binary" in table["Error"][3]
-    assert "**5 items**" in H.summary_markdown(rows) and "1 errors" in H.summary_markdown(rows)
+    assert "**5 items**" in H.summary_markdown(rows) and "**1** errors" in H.summary_markdown(rows)
     assert H.summary_chart(rows)["count"].sum() > 0
     assert (folder / "roadmap_review.csv").read_text().count("\n") == 6
     assert (folder / "roadmap_review.json").exists() and (folder / "roadmap_review.md").exists()
