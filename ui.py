@@ -58,14 +58,25 @@ def build_app(service: H.AppService) -> gr.Blocks:
 
     def roadmap(text: str, upload: str | None, progress: gr.Progress = gr.Progress()):  # noqa: B008
         progress(0, desc="Parsing")
-        rows, notes, folder = H.run_roadmap(service, text, upload,
-                                            progress=lambda n, t: progress((n, t), desc="Reviewing", unit="goals"))
+        rows, notes, folder = H.run_roadmap(
+            service, text, upload, progress=lambda n, t: progress((n, t), desc="Reviewing", unit="goals")
+        )
         if not rows:
-            return ("**No goals found.** Paste one goal per line, Markdown bullets, an OKR set, or upload CSV/XLSX.",
-                    None, None, "", None)
+            return (
+                "**No goals found.** Paste one goal per line, Markdown bullets, an OKR set, or upload CSV/XLSX.",
+                None,
+                None,
+                "",
+                None,
+            )
         files = [str(folder / f"roadmap_review.{ext}") for ext in ("csv", "json", "md")]
-        return (H.summary_markdown(rows), H.summary_chart(rows), H.styled_table(rows),
-                "\n".join(f"- {n}" for n in notes), files)
+        return (
+            H.summary_markdown(rows),
+            H.summary_chart(rows),
+            H.styled_table(rows),
+            "\n".join(f"- {n}" for n in notes),
+            files,
+        )
 
     def review_goal(goal: str, objective: str = "") -> dict[str, Any]:
         """Review one OKR goal: output or outcome, outcome rewrite, initiative, proxy, controllability.
@@ -90,50 +101,80 @@ def build_app(service: H.AppService) -> gr.Blocks:
         rows, _, _ = H.run_roadmap(service, text, None)
         return [r.model_dump() for r in rows]
 
-    def add_example(goal: str, kind: str, metric: str, rewrite: str, proxy: str, controls: bool, reframe: str,
-                    why: str):
+    def add_example(
+        goal: str, kind: str, metric: str, rewrite: str, proxy: str, controls: bool, reframe: str, why: str
+    ):
         message = H.add_team_example(service, goal, kind, metric, rewrite, proxy, controls, reframe, why)
         return message, H.knowledge_frames(service)[1]
 
     with gr.Blocks(title="Outcome Lens") as demo:
-        gr.Markdown(f"# 🔎 Outcome Lens\nTurn output-style key results into measurable outcomes your team can "
-                    f"move. Model: **{service.model_label}**", elem_id="header")
+        gr.Markdown(
+            f"# 🔎 Outcome Lens\nTurn output-style key results into measurable outcomes your team can "
+            f"move. Model: **{service.model_label}**",
+            elem_id="header",
+        )
         with gr.Tab("Coach chat", id="chat"):
-            chatbot = gr.Chatbot(label="Coach", height=560, elem_id="chatbot",
-                                 placeholder="Paste a key result or a whole OKR set to get a review.")
+            chatbot = gr.Chatbot(
+                label="Coach",
+                height=560,
+                elem_id="chatbot",
+                placeholder="Paste a key result or a whole OKR set to get a review.",
+            )
             state = gr.State(H.ChatState())
             pending = gr.State("")
             with gr.Row():
-                box = gr.Textbox(placeholder="e.g. Launch the new onboarding flow - or ask a follow-up",
-                                 lines=2, max_lines=12, show_label=False, scale=8, elem_id="chat-input")
+                box = gr.Textbox(
+                    placeholder="e.g. Launch the new onboarding flow - or ask a follow-up",
+                    lines=2,
+                    max_lines=12,
+                    show_label=False,
+                    scale=8,
+                    elem_id="chat-input",
+                )
                 send = gr.Button("Send", variant="primary", scale=1, elem_id="chat-send")
             with gr.Row():
                 clear = gr.Button("New conversation", size="sm")
             gr.Examples(EXAMPLE_GOALS, inputs=box, label="Try")
             for trigger in (send.click, box.submit):  # clear the box at once, then stream the answer
                 trigger(lambda m: ("", m), box, [box, pending], api_name=False).then(
-                    chat, [pending, chatbot, state], [chatbot, state], api_name=False)
+                    chat, [pending, chatbot, state], [chatbot, state], api_name=False
+                )
             gr.api(chat_api, api_name="chat")
             clear.click(lambda: ([], H.ChatState()), None, [chatbot, state], api_name=False)
 
         with gr.Tab("Roadmap", id="roadmap"):
             with gr.Row():
                 with gr.Column(scale=3):
-                    text = gr.Textbox(label="Paste a roadmap or OKR set", lines=10, max_lines=30,
-                                      placeholder=EXAMPLE_ROADMAP, elem_id="roadmap-input")
+                    text = gr.Textbox(
+                        label="Paste a roadmap or OKR set",
+                        lines=10,
+                        max_lines=30,
+                        placeholder=EXAMPLE_ROADMAP,
+                        elem_id="roadmap-input",
+                    )
                 with gr.Column(scale=2):
-                    upload = gr.File(label="...or upload CSV / XLSX / Markdown / text",
-                                     file_types=[".csv", ".xlsx", ".md", ".txt"], type="filepath")
+                    upload = gr.File(
+                        label="...or upload CSV / XLSX / Markdown / text",
+                        file_types=[".csv", ".xlsx", ".md", ".txt"],
+                        type="filepath",
+                    )
                     run = gr.Button("Review roadmap", variant="primary", elem_id="roadmap-run")
-                    gr.Markdown("**OUTPUT** (orange) = something the team delivers · **outcome** (green) = a "
-                                "change in behaviour or results · **ERROR** (red) rows keep their message: nothing "
-                                "you paste is dropped.", elem_classes="kind-legend")
+                    gr.Markdown(
+                        "**OUTPUT** (orange) = something the team delivers · **outcome** (green) = a "
+                        "change in behaviour or results · **ERROR** (red) rows keep their message: nothing "
+                        "you paste is dropped.",
+                        elem_classes="kind-legend",
+                    )
             summary = gr.Markdown(elem_id="roadmap-summary")
-            chart = gr.BarPlot(x="category", y="count", title="Summary", height=220, elem_id="roadmap-chart",
-                               sort=None)
-            table = gr.Dataframe(headers=H.TABLE_COLUMNS, wrap=True, interactive=False, elem_id="roadmap-table",
-                                 max_height=1600,
-                                 column_widths=["3%", "7%", "15%", "20%", "11%", "9%", "5%", "7%", "9%", "14%"])
+            chart = gr.BarPlot(x="category", y="count", title="Summary", height=220, elem_id="roadmap-chart", sort=None)
+            table = gr.Dataframe(
+                headers=H.TABLE_COLUMNS,
+                wrap=True,
+                interactive=False,
+                elem_id="roadmap-table",
+                max_height=1600,
+                column_widths=["3%", "7%", "15%", "20%", "11%", "9%", "5%", "7%", "9%", "14%"],
+            )
             notes = gr.Markdown()
             files = gr.File(label="Download", file_count="multiple", elem_id="roadmap-files")
             run.click(roadmap, [text, upload], [summary, chart, table, notes, files], api_name="roadmap")
@@ -142,8 +183,9 @@ def build_app(service: H.AppService) -> gr.Blocks:
             guidance_df, examples_df = H.knowledge_frames(service)
             with gr.Accordion(f"Guidance cards ({len(guidance_df)})", open=False):
                 gr.Dataframe(guidance_df, wrap=True, interactive=False)
-            examples_view = gr.Dataframe(examples_df, wrap=True, interactive=False, label="Worked examples",
-                                         max_height=420)
+            examples_view = gr.Dataframe(
+                examples_df, wrap=True, interactive=False, label="Worked examples", max_height=420
+            )
             with gr.Accordion("Add your team's own example", open=False):
                 with gr.Row():
                     ex_goal = gr.Textbox(label="Goal")
@@ -158,8 +200,12 @@ def build_app(service: H.AppService) -> gr.Blocks:
                     ex_why = gr.Textbox(label="Why")
                 save = gr.Button("Validate, save and index")
                 saved = gr.Markdown()
-                save.click(add_example, [ex_goal, ex_kind, ex_metric, ex_rewrite, ex_proxy, ex_controls, ex_reframe,
-                                         ex_why], [saved, examples_view], api_name="add_example")
+                save.click(
+                    add_example,
+                    [ex_goal, ex_kind, ex_metric, ex_rewrite, ex_proxy, ex_controls, ex_reframe, ex_why],
+                    [saved, examples_view],
+                    api_name="add_example",
+                )
 
         gr.api(review_goal, api_name="review_goal")
         gr.api(review_roadmap, api_name="review_roadmap")
@@ -170,8 +216,9 @@ def default_service(settings: Settings | None = None) -> H.AppService:
     from assistant.api import build_chain
 
     settings = settings or Settings()
-    return H.AppService(settings=settings, factory=lambda s: build_chain(s.model, s),
-                        model_label=describe_model(settings.model))
+    return H.AppService(
+        settings=settings, factory=lambda s: build_chain(s.model, s), model_label=describe_model(settings.model)
+    )
 
 
 def launch(service: H.AppService, **kwargs: Any) -> Any:
@@ -179,8 +226,9 @@ def launch(service: H.AppService, **kwargs: Any) -> Any:
     auth = (s.ui_username, s.ui_password) if s.ui_username and s.ui_password else None
     demo = build_app(service)
     demo.queue(default_concurrency_limit=s.ui_concurrency)
-    return demo.launch(server_name=s.ui_host, server_port=s.ui_port, auth=auth, css=CSS,
-                       theme=gr.themes.Soft(), **kwargs)
+    return demo.launch(
+        server_name=s.ui_host, server_port=s.ui_port, auth=auth, css=CSS, theme=gr.themes.Soft(), **kwargs
+    )
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Outcome Lens: turns output-style key results into measurable outcomes the team can move.
 
-    from assistant import review
-    r = review("Launch the new onboarding flow")
+from assistant import review
+r = review("Launch the new onboarding flow")
 """
 
 from __future__ import annotations

@@ -61,8 +61,9 @@ def review(goal: str, objective: str | None = None, *, model: str | None = None)
     return get_chain(model).review(GoalItem(text=goal, objective=objective))
 
 
-def review_many(goals: Iterable[str | GoalItem], *, model: str | None = None,
-                progress: ProgressFn | None = None) -> list[ReviewRow]:
+def review_many(
+    goals: Iterable[str | GoalItem], *, model: str | None = None, progress: ProgressFn | None = None
+) -> list[ReviewRow]:
     """Review many goals: one ``ReviewRow`` per input, in order, failures carried in ``error``."""
     return get_chain(model).review_rows(list(goals), progress=progress)
 

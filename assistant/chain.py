@@ -43,9 +43,12 @@ _HAS_COUNT = re.compile(r"\b\d+\b")
 def example_answer(e: WorkedExample) -> str:
     """A worked example as the exact JSON answer we want from the model (few-shot turn)."""
     return Judgement(
-        kind=e.kind, metric=e.metric, team_controls=e.team_controls,
+        kind=e.kind,
+        metric=e.metric,
+        team_controls=e.team_controls,
         owned_metric=e.reframe if not e.team_controls else None,
-        needs_proxy=e.needs_proxy, proxy=e.proxy,
+        needs_proxy=e.needs_proxy,
+        proxy=e.proxy,
     ).model_dump_json()
 
 
@@ -118,12 +121,18 @@ class ReviewChain:
             examples = ""
         else:
             examples = "\n".join(
-                p.example_line.format(goal=e.goal, kind=e.kind, metric=e.metric,
-                                      team_controls=_yes(e.team_controls), needs_proxy=_yes(e.needs_proxy))
+                p.example_line.format(
+                    goal=e.goal,
+                    kind=e.kind,
+                    metric=e.metric,
+                    team_controls=_yes(e.team_controls),
+                    needs_proxy=_yes(e.needs_proxy),
+                )
                 for e in ordered
             )
-        messages.append(HumanMessage(p.render_user(goal=state["goal"], guidance=guidance, examples=examples,
-                                                   context=context)))
+        messages.append(
+            HumanMessage(p.render_user(goal=state["goal"], guidance=guidance, examples=examples, context=context))
+        )
         return messages
 
     def _judge(self, state: dict[str, Any]) -> dict[str, Any]:
@@ -266,17 +275,28 @@ def finish_review(state: dict[str, Any], cards: dict[str, GuidanceCard], model_l
     primary = reframe if not team_controls else metric
     if kind == "output" or not measurable or not team_controls:
         b, t = (baseline, target) if team_controls else (None, None)
-        rewrites.append(Rewrite(text=compose_rewrite(primary, b, t, deadline, direction_for(primary, t)),
-                                metric=primary, basis="model"))
+        rewrites.append(
+            Rewrite(
+                text=compose_rewrite(primary, b, t, deadline, direction_for(primary, t)), metric=primary, basis="model"
+            )
+        )
     if proxy:
-        rewrites.append(Rewrite(text=compose_rewrite(proxy, None, None, deadline, direction_for(proxy)),
-                                metric=proxy, basis="proxy"))
+        rewrites.append(
+            Rewrite(
+                text=compose_rewrite(proxy, None, None, deadline, direction_for(proxy)), metric=proxy, basis="proxy"
+            )
+        )
     if kind == "output" and len(rewrites) < 3:
         alt = _nearest(r.examples, kind="output")
         if alt and alt.metric.lower() != primary.lower():
             alt_metric = words_for_windows(alt.metric)
-            rewrites.append(Rewrite(text=compose_rewrite(alt_metric, None, None, deadline, direction_for(alt_metric)),
-                                    metric=alt_metric, basis=alt.id))
+            rewrites.append(
+                Rewrite(
+                    text=compose_rewrite(alt_metric, None, None, deadline, direction_for(alt_metric)),
+                    metric=alt_metric,
+                    basis=alt.id,
+                )
+            )
     for rw in rewrites:  # belt and braces: nothing composed may carry an unseen number
         rw.text, n = enforce_placeholders(rw.text, source)
         replaced += n
@@ -291,18 +311,34 @@ def finish_review(state: dict[str, Any], cards: dict[str, GuidanceCard], model_l
     )
     sources = list(dict.fromkeys([*cited, *r.ids]))
     return Review(
-        goal=goal, objective=objective, kind=kind, rationale=rationale, sources=sources,
-        metric=metric, baseline=baseline, target=target, deadline=deadline, measurable=measurable,
-        rewrites=rewrites[:3], initiative=goal if kind == "output" else None,
-        needs_proxy=needs_proxy, proxy=proxy, team_controls=team_controls, control_reason=control_reason,
-        reframe=reframe, notes=notes, model=model_label, usage=state.get("usage", {}),
+        goal=goal,
+        objective=objective,
+        kind=kind,
+        rationale=rationale,
+        sources=sources,
+        metric=metric,
+        baseline=baseline,
+        target=target,
+        deadline=deadline,
+        measurable=measurable,
+        rewrites=rewrites[:3],
+        initiative=goal if kind == "output" else None,
+        needs_proxy=needs_proxy,
+        proxy=proxy,
+        team_controls=team_controls,
+        control_reason=control_reason,
+        reframe=reframe,
+        notes=notes,
+        model=model_label,
+        usage=state.get("usage", {}),
         model_judgement=j.model_dump(),
     )
 
 
 _SCOPE_WORDS = re.compile(
     r"\b(?:the\s+)?(?:industry|industry-wide|national|nationwide|global|worldwide|market|country's|city's|"
-    r"overall|total|whole|entire|all)\b\s*", re.I
+    r"overall|total|whole|entire|all)\b\s*",
+    re.I,
 )
 
 
@@ -312,8 +348,17 @@ def owned_version(metric: str) -> str:
     return core if core.lower().startswith("our ") else f"our {core}"
 
 
-def _rationale(goal: str, kind: str, metric: str, meas: Any, measurable: bool, team_controls: bool,
-               needs_proxy: bool, r: Retrieved, cards: dict[str, GuidanceCard]) -> tuple[str, list[str]]:
+def _rationale(
+    goal: str,
+    kind: str,
+    metric: str,
+    meas: Any,
+    measurable: bool,
+    team_controls: bool,
+    needs_proxy: bool,
+    r: Retrieved,
+    cards: dict[str, GuidanceCard],
+) -> tuple[str, list[str]]:
     """A short reason built from the guidance card that fits the decision and the closest example."""
     parts: list[str] = []
     cited: list[str] = []
@@ -324,13 +369,17 @@ def _rationale(goal: str, kind: str, metric: str, meas: Any, measurable: bool, t
             prefs, what = ["G03", "G12", "G01"], "a count of things the team delivers"
         else:
             prefs, what = ["G01", "G02", "G06", "G12"], "something the team ships or does"
-        parts.append(f"Output: it describes {what}, not a change in what customers or the business do; "
-                     f"the outcome to measure is {metric}.")
+        parts.append(
+            f"Output: it describes {what}, not a change in what customers or the business do; "
+            f"the outcome to measure is {metric}."
+        )
     else:
         if measurable:
             prefs = ["G05", "G16", "G01"]
-            parts.append(f"Outcome: it names a change in {metric} with a target ({meas.target})"
-                         + (f" and a deadline ({meas.deadline})." if meas.deadline else "; it still needs a deadline."))
+            parts.append(
+                f"Outcome: it names a change in {metric} with a target ({meas.target})"
+                + (f" and a deadline ({meas.deadline})." if meas.deadline else "; it still needs a deadline.")
+            )
         else:
             prefs = ["G04", "G15", "G05"]
             parts.append(f"Outcome: it names a change in {metric}, but has no target yet, so it is not measurable.")
@@ -347,6 +396,6 @@ def _rationale(goal: str, kind: str, metric: str, meas: Any, measurable: bool, t
         cited.append(c.id)
     near = _nearest(r.examples, kind=kind)
     if near:
-        parts.append(f"Closest worked example {near.id}: \"{near.goal}\" ({near.kind}).")
+        parts.append(f'Closest worked example {near.id}: "{near.goal}" ({near.kind}).')
         cited.append(near.id)
     return " ".join(parts), cited

@@ -47,8 +47,11 @@ def cmd_review(args: argparse.Namespace) -> int:
     if args.goal:
         sources: list[tuple[int, str, str | None]] = [(i, g, args.objective) for i, g in enumerate(args.goal, 1)]
     else:
-        stream = open(args.input, encoding="utf-8", errors="replace") if args.input else sys.stdin
-        sources = list(_read_goal_lines(stream))
+        if args.input:
+            with open(args.input, encoding="utf-8", errors="replace") as stream:
+                sources = list(_read_goal_lines(stream))
+        else:
+            sources = list(_read_goal_lines(sys.stdin))
     status = 0
     for n, goal, objective in sources:
         if not goal.strip():
@@ -107,9 +110,11 @@ def cmd_index(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     index = build_index_for(settings)
     where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else settings.chroma_path
-    print(f"collection {index.collection_name} at {where}: {len(index.knowledge.guidance)} guidance cards, "
-          f"{len(index.knowledge.examples)} examples; {'rebuilt' if index.rebuilt else 'up to date'} "
-          f"in {time.perf_counter() - start:.1f}s")
+    print(
+        f"collection {index.collection_name} at {where}: {len(index.knowledge.guidance)} guidance cards, "
+        f"{len(index.knowledge.examples)} examples; {'rebuilt' if index.rebuilt else 'up to date'} "
+        f"in {time.perf_counter() - start:.1f}s"
+    )
     return 0
 
 

@@ -9,8 +9,26 @@ from collections.abc import Sequence
 
 from .schemas import ReviewRow
 
-COLUMNS = ["goal", "objective", "kind", "rewrite", "initiative", "metric", "baseline", "target", "deadline",
-           "needs_proxy", "proxy", "team_controls", "reframe", "rationale", "alternatives", "sources", "notes", "error"]
+COLUMNS = [
+    "goal",
+    "objective",
+    "kind",
+    "rewrite",
+    "initiative",
+    "metric",
+    "baseline",
+    "target",
+    "deadline",
+    "needs_proxy",
+    "proxy",
+    "team_controls",
+    "reframe",
+    "rationale",
+    "alternatives",
+    "sources",
+    "notes",
+    "error",
+]
 
 
 def _cell(value: object) -> str:

@@ -59,8 +59,10 @@ class AppService:
 
     def guidance_lookup(self) -> dict[str, str]:
         k = self.chain.knowledge
-        return {**{g.id: f"{g.title} - {g.summary}" for g in k.guidance},
-                **{e.id: f"example ({e.domain}, {e.kind}): {e.goal}" for e in k.examples}}
+        return {
+            **{g.id: f"{g.title} - {g.summary}" for g in k.guidance},
+            **{e.id: f"example ({e.domain}, {e.kind}): {e.goal}" for e in k.examples},
+        }
 
 
 # ---------------------------------------------------------------------------------------------- chat
@@ -96,8 +98,9 @@ def is_follow_up(message: str, state: ChatState) -> bool:
     return state.review is not None and bool(FOLLOW_UP.search(message)) and "\n" not in message.strip()
 
 
-def chat_respond(service: AppService, message: str, history: list[dict[str, Any]] | None,
-                 state: ChatState | None) -> Iterator[tuple[list[dict[str, Any]], ChatState]]:
+def chat_respond(
+    service: AppService, message: str, history: list[dict[str, Any]] | None, state: ChatState | None
+) -> Iterator[tuple[list[dict[str, Any]], ChatState]]:
     """Stream the coach's answer: a review of each pasted goal, or an answer to a follow-up."""
     history = list(history or [])
     state = state or ChatState()
@@ -111,8 +114,12 @@ def chat_respond(service: AppService, message: str, history: list[dict[str, Any]
         return
     parsed = parse_roadmap(message) if "\n" in message else ParsedRoadmap(items=[GoalItem(text=message)])
     if not parsed.items:
-        history.append(_msg("assistant", "I found no goal in that message. Paste a key result, e.g. "
-                            "*Launch the new onboarding flow*."))
+        history.append(
+            _msg(
+                "assistant",
+                "I found no goal in that message. Paste a key result, e.g. *Launch the new onboarding flow*.",
+            )
+        )
         yield history, state
         return
     lookup = service.guidance_lookup()
@@ -132,13 +139,19 @@ def chat_respond(service: AppService, message: str, history: list[dict[str, Any]
         state = ChatState(review=review.model_dump(), user_facts=[])
         yield history, state
     if len(parsed.items) == 1 and state.review:
-        history.append(_msg("assistant", "Ask a follow-up: *make it more ambitious*, *I don't know our baseline*, "
-                            "*what could the proxy be?*, *we can't control this, what now?*"))
+        history.append(
+            _msg(
+                "assistant",
+                "Ask a follow-up: *make it more ambitious*, *I don't know our baseline*, "
+                "*what could the proxy be?*, *we can't control this, what now?*",
+            )
+        )
         yield history, state
 
 
-def _follow_up(service: AppService, message: str, history: list[dict[str, Any]],
-               state: ChatState) -> Iterator[tuple[list[dict[str, Any]], ChatState]]:
+def _follow_up(
+    service: AppService, message: str, history: list[dict[str, Any]], state: ChatState
+) -> Iterator[tuple[list[dict[str, Any]], ChatState]]:
     assert state.review is not None
     review = Review.model_validate(state.review)
     state.user_facts.append(message)
@@ -154,13 +167,19 @@ def _follow_up(service: AppService, message: str, history: list[dict[str, Any]],
         yield history, state
         return
     prompt = load_prompt("coach")
-    guidance = "\n".join(prompt.guidance_line.format(id=g.id, title=g.title, summary=g.summary)
-                         for g in service.chain.index.retrieve(message + " " + review.goal, 3, 0).guidance)
-    summary_text = (f"goal: {review.goal}; kind: {review.kind}; metric: {review.metric}; "
-                    f"suggested key result: {review.rewrite or review.goal}; initiative: {review.initiative}; "
-                    f"proxy: {review.proxy}; team controls it: {review.team_controls}; reframe: {review.reframe}")
-    messages = [SystemMessage(prompt.system),
-                HumanMessage(prompt.render_user(review=summary_text, guidance=guidance, question=message))]
+    guidance = "\n".join(
+        prompt.guidance_line.format(id=g.id, title=g.title, summary=g.summary)
+        for g in service.chain.index.retrieve(message + " " + review.goal, 3, 0).guidance
+    )
+    summary_text = (
+        f"goal: {review.goal}; kind: {review.kind}; metric: {review.metric}; "
+        f"suggested key result: {review.rewrite or review.goal}; initiative: {review.initiative}; "
+        f"proxy: {review.proxy}; team controls it: {review.team_controls}; reframe: {review.reframe}"
+    )
+    messages = [
+        SystemMessage(prompt.system),
+        HumanMessage(prompt.render_user(review=summary_text, guidance=guidance, question=message)),
+    ]
     history.append(_msg("assistant", ""))
     text = ""
     try:
@@ -186,27 +205,41 @@ def _apply_user_numbers(review: Review, message: str) -> str | None:
     review.baseline = b.group("v").strip() if b else review.baseline
     review.target = t.group("v").strip() if t else review.target
     review.deadline = d or review.deadline
-    text = compose_rewrite(metric, review.baseline, review.target, review.deadline,
-                           direction_for(metric, review.target))
+    text = compose_rewrite(
+        metric, review.baseline, review.target, review.deadline, direction_for(metric, review.target)
+    )
     if review.rewrites:
         review.rewrites[0].text = text
-    missing = [n for n, v in (("baseline", review.baseline), ("target", review.target),
-                              ("deadline", review.deadline)) if not v]
+    missing = [
+        n for n, v in (("baseline", review.baseline), ("target", review.target), ("deadline", review.deadline)) if not v
+    ]
     tail = f" Still missing: {', '.join(missing)}." if missing else " It is now fully measurable."
     return f"Updated key result with your numbers:\n\n**{text}**\n\n{tail.strip()}"
 
 
 def _unknown_baseline(review: Review) -> str:
     metric = review.rewrites[0].metric if review.rewrites else review.metric
-    return (f"That is fine - keep **[baseline]** as a visible placeholder; never guess it (G23). "
-            f"Make measuring *{metric}* the first task of the quarter: agree on its definition, check the data "
-            f"exists (G19), read the current value over the last few weeks, then set the target relative to it.")
+    return (
+        f"That is fine - keep **[baseline]** as a visible placeholder; never guess it (G23). "
+        f"Make measuring *{metric}* the first task of the quarter: agree on its definition, check the data "
+        f"exists (G19), read the current value over the last few weeks, then set the target relative to it."
+    )
 
 
 # -------------------------------------------------------------------------------------------- roadmap
 
-TABLE_COLUMNS = ["#", "Kind", "Goal", "Suggested key result", "Initiative", "Proxy", "Team controls", "Reframe",
-                 "Objective", "Error"]
+TABLE_COLUMNS = [
+    "#",
+    "Kind",
+    "Goal",
+    "Suggested key result",
+    "Initiative",
+    "Proxy",
+    "Team controls",
+    "Reframe",
+    "Objective",
+    "Error",
+]
 
 
 KIND_COLOURS = {"OUTPUT": "#fde2c8", "outcome": "#d4f2dc", "ERROR": "#f9d0d0"}
@@ -219,32 +252,56 @@ def _badge(row: ReviewRow) -> str:
 
 
 def rows_table(rows: list[ReviewRow]) -> pd.DataFrame:
-    data = [[n, _badge(r), r.goal, r.rewrite or ("(already measurable)" if r.kind == "outcome" else ""),
-             r.initiative or "", r.proxy or "", "" if r.error else ("yes" if r.team_controls else "no"),
-             r.reframe or "", r.objective or "", r.error or ""] for n, r in enumerate(rows, 1)]
+    data = [
+        [
+            n,
+            _badge(r),
+            r.goal,
+            r.rewrite or ("(already measurable)" if r.kind == "outcome" else ""),
+            r.initiative or "",
+            r.proxy or "",
+            "" if r.error else ("yes" if r.team_controls else "no"),
+            r.reframe or "",
+            r.objective or "",
+            r.error or "",
+        ]
+        for n, r in enumerate(rows, 1)
+    ]
     return pd.DataFrame(data, columns=TABLE_COLUMNS)
 
 
 def styled_table(rows: list[ReviewRow]) -> Any:
     """The table with the kind cell coloured, so outputs stand out at a glance."""
     frame = rows_table(rows)
-    return frame.style.map(lambda v: f"background-color: {KIND_COLOURS[v]}; font-weight: 600"
-                           if v in KIND_COLOURS else "", subset=["Kind"])
+    return frame.style.map(
+        lambda v: f"background-color: {KIND_COLOURS[v]}; font-weight: 600" if v in KIND_COLOURS else "", subset=["Kind"]
+    )
 
 
 def summary_markdown(rows: list[ReviewRow]) -> str:
     s = summary(rows)
-    return (f"**{s['items']} items** · **{s['outputs']}** outputs · **{s['outcomes']}** outcomes · "
-            f"**{s['not_controllable']}** not controllable · **{s['missing_target']}** missing a target · "
-            f"**{s['need_proxy']}** need a proxy · **{s['errors']}** errors")
+    return (
+        f"**{s['items']} items** · **{s['outputs']}** outputs · **{s['outcomes']}** outcomes · "
+        f"**{s['not_controllable']}** not controllable · **{s['missing_target']}** missing a target · "
+        f"**{s['need_proxy']}** need a proxy · **{s['errors']}** errors"
+    )
 
 
 def summary_chart(rows: list[ReviewRow]) -> pd.DataFrame:
     s = summary(rows)
-    return pd.DataFrame({"category": ["outputs", "outcomes", "not controllable", "missing target", "need proxy",
-                                      "errors"],
-                         "count": [s["outputs"], s["outcomes"], s["not_controllable"], s["missing_target"],
-                                   s["need_proxy"], s["errors"]]})
+    return pd.DataFrame(
+        {
+            "category": ["outputs", "outcomes", "not controllable", "missing target", "need proxy", "errors"],
+            "count": [
+                s["outputs"],
+                s["outcomes"],
+                s["not_controllable"],
+                s["missing_target"],
+                s["need_proxy"],
+                s["errors"],
+            ],
+        }
+    )
 
 
 def parse_input(text: str | None, upload: str | Path | None) -> ParsedRoadmap:
@@ -256,8 +313,9 @@ def parse_input(text: str | None, upload: str | Path | None) -> ParsedRoadmap:
     return ParsedRoadmap(items=[], format="empty")
 
 
-def run_roadmap(service: AppService, text: str | None, upload: str | Path | None,
-                progress: Callable[[int, int], None] | None = None) -> tuple[list[ReviewRow], list[str], Path]:
+def run_roadmap(
+    service: AppService, text: str | None, upload: str | Path | None, progress: Callable[[int, int], None] | None = None
+) -> tuple[list[ReviewRow], list[str], Path]:
     """Review every item; returns rows, notes, and a folder holding CSV/JSON/Markdown downloads."""
     parsed = parse_input(text, upload)
     notes = [f"Line {line} skipped: {reason}" for line, reason in parsed.skipped]
@@ -279,16 +337,31 @@ def review_json(service: AppService, goal: str, objective: str | None = None) ->
 
 def knowledge_frames(service: AppService) -> tuple[pd.DataFrame, pd.DataFrame]:
     k = service.chain.knowledge
-    guidance = pd.DataFrame([[g.id, g.title, g.summary, ", ".join(g.tags)] for g in k.guidance],
-                            columns=["id", "title", "summary", "tags"])
-    examples = pd.DataFrame([[e.id, e.domain, e.kind, e.goal, e.rewrite or "", e.proxy or "",
-                              "yes" if e.team_controls else "no"] for e in k.examples],
-                            columns=["id", "domain", "kind", "goal", "rewrite", "proxy", "team controls"])
+    guidance = pd.DataFrame(
+        [[g.id, g.title, g.summary, ", ".join(g.tags)] for g in k.guidance], columns=["id", "title", "summary", "tags"]
+    )
+    examples = pd.DataFrame(
+        [
+            [e.id, e.domain, e.kind, e.goal, e.rewrite or "", e.proxy or "", "yes" if e.team_controls else "no"]
+            for e in k.examples
+        ],
+        columns=["id", "domain", "kind", "goal", "rewrite", "proxy", "team controls"],
+    )
     return guidance, examples
 
 
-def add_team_example(service: AppService, goal: str, kind: str, metric: str, rewrite: str, proxy: str,
-                     team_controls: bool, reframe: str, why: str, domain: str = "team") -> str:
+def add_team_example(
+    service: AppService,
+    goal: str,
+    kind: str,
+    metric: str,
+    rewrite: str,
+    proxy: str,
+    team_controls: bool,
+    reframe: str,
+    why: str,
+    domain: str = "team",
+) -> str:
     """Validate, save to disk, reindex; the chain uses it from the next review on."""
     try:
         goal, _ = check_goal(goal)
@@ -297,23 +370,36 @@ def add_team_example(service: AppService, goal: str, kind: str, metric: str, rew
         while f"team-{n:03d}" in existing:
             n += 1
         example = WorkedExample(
-            id=f"team-{n:03d}", domain=domain or "team", goal=goal, kind=kind, metric=metric,
-            rewrite=rewrite or None, initiative=goal if kind == "output" else None,
-            team_controls=team_controls, reframe=reframe or None, needs_proxy=bool(proxy), proxy=proxy or None,
+            id=f"team-{n:03d}",
+            domain=domain or "team",
+            goal=goal,
+            kind=kind,
+            metric=metric,
+            rewrite=rewrite or None,
+            initiative=goal if kind == "output" else None,
+            team_controls=team_controls,
+            reframe=reframe or None,
+            needs_proxy=bool(proxy),
+            proxy=proxy or None,
             why=why or "Added by the team.",
         )
         for name in ("rewrite", "proxy", "reframe"):
             value = getattr(example, name)
             if value and enforce_placeholders(value, goal)[1]:
-                raise KnowledgeError(f"'{name}' contains numbers that are not in the goal; use [baseline], "
-                                     "[target] and [deadline] placeholders")
+                raise KnowledgeError(
+                    f"'{name}' contains numbers that are not in the goal; use [baseline], "
+                    "[target] and [deadline] placeholders"
+                )
         save_team_example(example, service.settings.team_examples_path)
         service.reload_knowledge()
     except (InputError, KnowledgeError) as exc:
         return f"❌ Not saved: {exc}"
     except ValueError as exc:  # pydantic validation
-        return "❌ Not saved: " + "; ".join(str(e.get("msg", e)) for e in getattr(exc, "errors", lambda: [])()) \
-            if hasattr(exc, "errors") else f"❌ Not saved: {exc}"
+        return (
+            "❌ Not saved: " + "; ".join(str(e.get("msg", e)) for e in getattr(exc, "errors", lambda: [])())
+            if hasattr(exc, "errors")
+            else f"❌ Not saved: {exc}"
+        )
     return f"✅ Saved {example.id} to {service.settings.team_examples_path.name} and indexed it."
 
 

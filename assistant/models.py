@@ -197,8 +197,9 @@ class LlamaCppChatModel(BaseChatModel):
                 error = None
             except (json.JSONDecodeError, ValidationError) as exc:
                 if not include_raw:
-                    raise ModelOutputError(f"model answer did not match {schema.__name__}: {exc}", 1,
-                                           str(message.content)) from exc
+                    raise ModelOutputError(
+                        f"model answer did not match {schema.__name__}: {exc}", 1, str(message.content)
+                    ) from exc
                 parsed, error = None, exc
             return {"raw": message, "parsed": parsed, "parsing_error": error} if include_raw else parsed
 

@@ -14,11 +14,27 @@ from pathlib import Path
 
 from .schemas import GoalItem
 
-GOAL_COLUMNS = ["goal", "key result", "key_result", "kr", "keyresult", "item", "title", "initiative",
-                "roadmap item", "description", "name", "okr", "text"]
+GOAL_COLUMNS = [
+    "goal",
+    "key result",
+    "key_result",
+    "kr",
+    "keyresult",
+    "item",
+    "title",
+    "initiative",
+    "roadmap item",
+    "description",
+    "name",
+    "okr",
+    "text",
+]
 OBJECTIVE_COLUMNS = ["objective", "objectives", "okr objective", "theme", "epic"]
 
-_OBJECTIVE = re.compile(r"^(?:#+\s*)?(?:[-*+•]\s*)?(?:\*\*)?(?:objective|obj|o)\s*\d*(?:\.\d+)?\s*(?:\*\*)?\s*[:.)\-–—]\s*(?:\*\*)?\s*(?P<text>.+)$", re.I)
+_OBJECTIVE = re.compile(
+    r"^(?:#+\s*)?(?:[-*+•]\s*)?(?:\*\*)?(?:objective|obj|o)\s*\d*(?:\.\d+)?\s*(?:\*\*)?\s*[:.)\-–—]\s*(?:\*\*)?\s*(?P<text>.+)$",
+    re.I,
+)
 _KR_LABEL = re.compile(r"^(?:key\s*results?|kr)\s*[\d.]*\s*[:.)\-–—]\s*", re.I)
 _BULLET = re.compile(r"^(?:[-*+•]|\d+[.)]|[a-z][.)]|\(\d+\))\s+(?:\[[ xX]\]\s+)?", re.I)
 _HEADING = re.compile(r"^#{1,6}\s+(?P<text>.+)$")
@@ -138,7 +154,7 @@ def _parse_lines(lines: list[str]) -> ParsedRoadmap:
             objective, objective_indent = body.rstrip(":"), indent
             continue
         is_kr = bool(_KR_LABEL.match(re.sub(r"\*\*|__", "", _BULLET.sub("", stripped))))
-        if objective is not None and 0 <= objective_indent and indent <= objective_indent and not is_kr:
+        if objective is not None and objective_indent >= 0 and indent <= objective_indent and not is_kr:
             objective, objective_indent = None, -1
         if not body:
             skipped.append((n, "empty item"))

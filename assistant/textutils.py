@@ -42,7 +42,9 @@ _UNIT = (
     r"days?|d|weeks?|months?)\b)?"
 )
 _NUM = rf"(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?{_UNIT}"
-_NUMBER_TOKEN = re.compile(r"(?<![\w\[])(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?(?![\w\]])|(?<![\w\[])[$€£]?\d+(?:\.\d+)?(?=[%kKmMbBx]\b)")
+_NUMBER_TOKEN = re.compile(
+    r"(?<![\w\[])(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?(?![\w\]])|(?<![\w\[])[$€£]?\d+(?:\.\d+)?(?=[%kKmMbBx]\b)"
+)
 _FROM_TO = re.compile(rf"\bfrom\s+(?:about\s+|around\s+|~)?(?P<base>{_NUM})\s+(?:to|->|→)\s+(?P<target>{_NUM})", re.I)
 _TARGET_ONLY = re.compile(
     rf"\b(?:to|reach(?:es|ing)?|at\s+least|above|below|under|over|hit|achieve|≥|>=|<=|≤)\s+"
@@ -86,10 +88,80 @@ INJECTION_PATTERNS = [
 ]
 _INJECTION_RE = re.compile("|".join(INJECTION_PATTERNS), re.IGNORECASE)
 _FOREIGN_STOPWORDS = set(
-    ["de", "la", "el", "los", "las", "und", "der", "die", "das", "des", "le", "les", "du", "pour", "avec", "est", "una", "uno", "por", "para", "con", "que", "il", "che", "di", "per", "sono", "nicht", "mit", "wir", "ein", "eine", "von", "zu", "auf", "het", "een", "van", "voor", "naar", "com", "não", "em"]
+    [
+        "de",
+        "la",
+        "el",
+        "los",
+        "las",
+        "und",
+        "der",
+        "die",
+        "das",
+        "des",
+        "le",
+        "les",
+        "du",
+        "pour",
+        "avec",
+        "est",
+        "una",
+        "uno",
+        "por",
+        "para",
+        "con",
+        "que",
+        "il",
+        "che",
+        "di",
+        "per",
+        "sono",
+        "nicht",
+        "mit",
+        "wir",
+        "ein",
+        "eine",
+        "von",
+        "zu",
+        "auf",
+        "het",
+        "een",
+        "van",
+        "voor",
+        "naar",
+        "com",
+        "não",
+        "em",
+    ]
 )
 _ENGLISH_STOPWORDS = set(
-    ["the", "a", "an", "of", "to", "in", "by", "for", "and", "or", "on", "with", "from", "our", "we", "is", "are", "our", "at", "per", "all", "each", "new", "every", "more"]
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "in",
+        "by",
+        "for",
+        "and",
+        "or",
+        "on",
+        "with",
+        "from",
+        "our",
+        "we",
+        "is",
+        "are",
+        "our",
+        "at",
+        "per",
+        "all",
+        "each",
+        "new",
+        "every",
+        "more",
+    ]
 )
 
 
@@ -179,7 +251,9 @@ def find_deadline(text: str) -> str | None:
     for m in _DEADLINE_RE.finditer(text):
         when = m.group("when").strip()
         lead = m.group("lead").lower()
-        if lead in {"for", "in", "during", "through"} and not re.search(r"q[1-4]|h[12]|fy|\d{4}|quarter|year", when, re.I):
+        if lead in {"for", "in", "during", "through"} and not re.search(
+            r"q[1-4]|h[12]|fy|\d{4}|quarter|year", when, re.I
+        ):
             continue
         if lead == "within" or re.match(r"\d+\s+(?:days?|weeks?|months?|quarters?|years?)$", when, re.I):
             if lead not in {"within", "in"}:
@@ -222,7 +296,7 @@ def _bare_count(text: str, deadline: str | None) -> str | None:
 
 
 def _is_deadline_number(text: str, pos: int) -> bool:
-    tail = text[pos:pos + 12]
+    tail = text[pos : pos + 12]
     return bool(re.match(r"(?:19|20)\d{2}\b(?!\s?%)", tail))
 
 
@@ -252,7 +326,9 @@ def enforce_placeholders(text: str | None, source: str) -> tuple[str | None, int
     def deadline_sub(m: re.Match[str]) -> str:
         nonlocal replaced
         when = m.group("when")
-        if numbers_in(when) - allowed or (when.lower() not in source.lower() and re.search(r"\d|q[1-4]|h[12]", when, re.I)):
+        if numbers_in(when) - allowed or (
+            when.lower() not in source.lower() and re.search(r"\d|q[1-4]|h[12]", when, re.I)
+        ):
             replaced += 1
             return f"{m.group('lead')} {PLACEHOLDER_DEADLINE}"
         return m.group(0)
@@ -295,8 +371,9 @@ def has_slots(rewrite: str) -> dict[str, bool]:
     }
 
 
-def compose_rewrite(metric: str, baseline: str | None, target: str | None, deadline: str | None,
-                    direction: str = "Move") -> str:
+def compose_rewrite(
+    metric: str, baseline: str | None, target: str | None, deadline: str | None, direction: str = "Move"
+) -> str:
     """'Move <metric> from <baseline> to <target> by <deadline>', placeholders for what is missing."""
     metric = metric.strip().rstrip(".")
     return (
@@ -319,7 +396,11 @@ def direction_for(metric: str, target: str | None = None) -> str:
         return "Reduce"
     if target and target.startswith("+"):
         return "Raise"
-    return "Reduce" if _DOWN_WORDS.search(metric) and not re.search(r"\b(on[- ]time|retention|rate of resol)", metric, re.I) else "Raise"
+    return (
+        "Reduce"
+        if _DOWN_WORDS.search(metric) and not re.search(r"\b(on[- ]time|retention|rate of resol)", metric, re.I)
+        else "Raise"
+    )
 
 
 _EXTERNAL_SCOPE = re.compile(

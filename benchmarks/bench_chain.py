@@ -38,14 +38,17 @@ def bare_llama_seconds(chain: ReviewChain, goals: list[str]) -> tuple[float, lis
     prepared = []
     for g in goals:  # build prompts outside the timed region
         state = chain._retrieve(chain._prepare(g))
-        msgs = [{"role": {"human": "user", "ai": "assistant"}.get(m.type, m.type), "content": str(m.content)}
-                for m in chain.messages_for(state)]
+        msgs = [
+            {"role": {"human": "user", "ai": "assistant"}.get(m.type, m.type), "content": str(m.content)}
+            for m in chain.messages_for(state)
+        ]
         prepared.append(msgs)
     total, tokens = 0.0, []
     for msgs in prepared:
         start = time.perf_counter()
-        out = llama.create_chat_completion(messages=msgs, response_format=fmt, temperature=0.0,
-                                           max_tokens=chain.settings.max_tokens, seed=0)
+        out = llama.create_chat_completion(
+            messages=msgs, response_format=fmt, temperature=0.0, max_tokens=chain.settings.max_tokens, seed=0
+        )
         total += time.perf_counter() - start
         tokens.append(out["usage"]["completion_tokens"])
     return total, tokens
@@ -68,7 +71,7 @@ def main() -> None:
     dev = [r["goal"] for r in load_dev()]
     chain.review(dev[0])  # warm-up: loads the model and caches the fixed prompt prefix
 
-    goals = dev[1: 1 + a.goals]
+    goals = dev[1 : 1 + a.goals]
     per_goal, chain_tokens = [], []
     for g in goals:
         t = time.perf_counter()

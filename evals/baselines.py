@@ -12,12 +12,64 @@ from pydantic import BaseModel, Field
 
 from assistant.prompts import load_prompt
 
-OUTPUT_VERBS = (
-    "launch ship build publish release deliver create write produce run hold host organise organize conduct "
-    "implement roll rollout migrate hire train complete pass install add set redesign rewrite refactor open "
-    "send deploy introduce document update translate localise localize buy purchase plant distribute record "
-    "sponsor attend make get digitise digitize fix close adopt upgrade expand offer prepare"
-).split()
+OUTPUT_VERBS = [
+    "launch",
+    "ship",
+    "build",
+    "publish",
+    "release",
+    "deliver",
+    "create",
+    "write",
+    "produce",
+    "run",
+    "hold",
+    "host",
+    "organise",
+    "organize",
+    "conduct",
+    "implement",
+    "roll",
+    "rollout",
+    "migrate",
+    "hire",
+    "train",
+    "complete",
+    "pass",
+    "install",
+    "add",
+    "set",
+    "redesign",
+    "rewrite",
+    "refactor",
+    "open",
+    "send",
+    "deploy",
+    "introduce",
+    "document",
+    "update",
+    "translate",
+    "localise",
+    "localize",
+    "buy",
+    "purchase",
+    "plant",
+    "distribute",
+    "record",
+    "sponsor",
+    "attend",
+    "make",
+    "get",
+    "digitise",
+    "digitize",
+    "fix",
+    "close",
+    "adopt",
+    "upgrade",
+    "expand",
+    "offer",
+    "prepare",
+]
 
 
 def keyword_kind(goal: str) -> Literal["output", "outcome"]:
@@ -52,5 +104,10 @@ def zero_shot(model: BaseChatModel, goal: str) -> dict[str, Any]:
     parsed: ZeroShotAnswer | None = out.get("parsed")
     if parsed is None:
         return {"error": f"unparsable: {out.get('parsing_error')}", "seconds": seconds}
-    return {**parsed.model_dump(), "seconds": seconds, "tokens_in": usage.get("input_tokens", 0),
-            "tokens_out": usage.get("output_tokens", 0), "error": None}
+    return {
+        **parsed.model_dump(),
+        "seconds": seconds,
+        "tokens_in": usage.get("input_tokens", 0),
+        "tokens_out": usage.get("output_tokens", 0),
+        "error": None,
+    }

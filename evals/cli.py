@@ -46,8 +46,18 @@ def run(a: argparse.Namespace) -> int:
     from assistant.retrieval import get_embeddings
 
     from . import report
-    from .runner import RUNS, RunConfig, add_judge, add_semantic, eval_bulk, load_dev, new_run_dir, run_rows, \
-        summarise, write_results
+    from .runner import (
+        RUNS,
+        RunConfig,
+        add_judge,
+        add_semantic,
+        eval_bulk,
+        load_dev,
+        new_run_dir,
+        run_rows,
+        summarise,
+        write_results,
+    )
 
     settings = Settings(**({"model": a.model} if a.model else {}))
     started = datetime.now(UTC).isoformat(timespec="seconds")
@@ -55,11 +65,17 @@ def run(a: argparse.Namespace) -> int:
     model = chain.model
     rows = load_dev(limit=a.limit)
     run_dir = new_run_dir(a.out or RUNS)
-    config = RunConfig(model_label=describe_model(settings.model), limit=a.limit, roundtrip=not a.no_roundtrip,
-                       judge_label=a.judge, judge_limit=a.judge_limit if a.judge else 0)
+    config = RunConfig(
+        model_label=describe_model(settings.model),
+        limit=a.limit,
+        roundtrip=not a.no_roundtrip,
+        judge_label=a.judge,
+        judge_limit=a.judge_limit if a.judge else 0,
+    )
     with tqdm(total=3 * len(rows), desc="Evaluating (zero-shot, chain, round trip)", file=sys.stderr) as bar:
-        records = run_rows(chain, model, rows, config, progress=lambda n, t: bar.update(1),
-                           sink=run_dir / "partial.jsonl")
+        records = run_rows(
+            chain, model, rows, config, progress=lambda n, t: bar.update(1), sink=run_dir / "partial.jsonl"
+        )
     embeddings = get_embeddings(settings)
     if not a.no_semantic:
         add_semantic(records, rows, model, embeddings)
@@ -75,6 +91,8 @@ def run(a: argparse.Namespace) -> int:
     (run_dir / "partial.jsonl").unlink(missing_ok=True)
     print(f"report: {run_dir / 'report.md'}")
     fc = summary["full_chain"]
-    print(f"full chain: kind accuracy {fc['kind_accuracy']:.3f}, invented numbers {fc['invented_numbers']}, "
-          f"median {fc['seconds_median']:.1f}s/goal")
+    print(
+        f"full chain: kind accuracy {fc['kind_accuracy']:.3f}, invented numbers {fc['invented_numbers']}, "
+        f"median {fc['seconds_median']:.1f}s/goal"
+    )
     return 0

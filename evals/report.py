@@ -8,8 +8,12 @@ import math
 from pathlib import Path
 from typing import Any
 
-SYSTEMS = [("keyword", "Keyword heuristic"), ("zero_shot", "Zero-shot model"),
-           ("chain_model_only", "Chain, model answer only"), ("full_chain", "Full chain")]
+SYSTEMS = [
+    ("keyword", "Keyword heuristic"),
+    ("zero_shot", "Zero-shot model"),
+    ("chain_model_only", "Chain, model answer only"),
+    ("full_chain", "Full chain"),
+]
 
 
 def _fmt(v: Any) -> str:
@@ -75,17 +79,23 @@ def charts(run_dir: Path, summary: dict[str, Any], records: list[dict[str, Any]]
 
 def markdown(summary: dict[str, Any], config: dict[str, Any], chart_files: list[str]) -> str:
     rows = [
-        ("Kind accuracy", "kind_accuracy"), ("Kind macro-F1", "kind_macro_f1"),
-        ("team_controls accuracy", "team_controls_accuracy"), ("needs_proxy precision", "needs_proxy_precision"),
-        ("needs_proxy recall", "needs_proxy_recall"), ("Rewrites produced", "rewrites"),
+        ("Kind accuracy", "kind_accuracy"),
+        ("Kind macro-F1", "kind_macro_f1"),
+        ("team_controls accuracy", "team_controls_accuracy"),
+        ("needs_proxy precision", "needs_proxy_precision"),
+        ("needs_proxy recall", "needs_proxy_recall"),
+        ("Rewrites produced", "rewrites"),
         ("Rewrites with metric + baseline/target/deadline slots", "slots_complete_share"),
-        ("Invented numbers (target 0)", "invented_numbers"), ("Round trip: rewrite classified outcome",
-                                                              "roundtrip_outcome_share"),
+        ("Invented numbers (target 0)", "invented_numbers"),
+        ("Round trip: rewrite classified outcome", "roundtrip_outcome_share"),
         ("SemanticSimilarity to references (ragas)", "sim_reference"),
         ("NonLLMStringSimilarity to references (ragas)", "str_reference"),
         ("SemanticSimilarity to the goal's intent (ragas)", "sim_intent"),
-        ("Errors", "errors"), ("Median seconds per goal", "seconds_median"), ("p90 seconds per goal", "seconds_p90"),
-        ("Tokens per goal (in + out)", "tokens_per_goal"), ("Output tokens per goal", "output_tokens_per_goal"),
+        ("Errors", "errors"),
+        ("Median seconds per goal", "seconds_median"),
+        ("p90 seconds per goal", "seconds_p90"),
+        ("Tokens per goal (in + out)", "tokens_per_goal"),
+        ("Output tokens per goal", "output_tokens_per_goal"),
     ]
     lines = [
         f"# Eval report - {config.get('started', '')}",
@@ -98,30 +108,61 @@ def markdown(summary: dict[str, Any], config: dict[str, Any], chart_files: list[
     ]
     for title, key in rows:
         lines.append(f"| {title} | " + " | ".join(_fmt(summary[s].get(key)) for s, _ in SYSTEMS) + " |")
-    lines += ["", "The keyword heuristic only classifies; 'Chain, model answer only' is the model's raw verdict "
-              "inside the full chain, before the deterministic evidence checks.", ""]
+    lines += [
+        "",
+        "The keyword heuristic only classifies; 'Chain, model answer only' is the model's raw verdict "
+        "inside the full chain, before the deterministic evidence checks.",
+        "",
+    ]
     fc, zs, kw = summary["full_chain"], summary["zero_shot"], summary["keyword"]
-    verdict = (fc["kind_accuracy"] > max(zs["kind_accuracy"], kw["kind_accuracy"])
-               and fc["invented_numbers"] <= zs["invented_numbers"] and fc["invented_numbers"] == 0)
-    lines.append(f"**Full chain beats both baselines on classification and invented numbers: "
-                 f"{'yes' if verdict else 'NO'}.**")
+    verdict = (
+        fc["kind_accuracy"] > max(zs["kind_accuracy"], kw["kind_accuracy"])
+        and fc["invented_numbers"] <= zs["invented_numbers"]
+        and fc["invented_numbers"] == 0
+    )
+    lines.append(
+        f"**Full chain beats both baselines on classification and invented numbers: {'yes' if verdict else 'NO'}.**"
+    )
     if "judge" in summary:
-        lines += ["", "## LLM judge (ragas AspectCritic) on the full chain's rewrites", "",
-                  "| Aspect | Share judged yes |", "|---|---|"]
+        lines += [
+            "",
+            "## LLM judge (ragas AspectCritic) on the full chain's rewrites",
+            "",
+            "| Aspect | Share judged yes |",
+            "|---|---|",
+        ]
         lines += [f"| {k.removeprefix('judge_')} | {_fmt(v)} |" for k, v in sorted(summary["judge"].items())]
-        lines += ["", f"Judge agreement with gold labels on raw goals: kind {_fmt(summary.get('judge_agreement_kind'))}, "
-                  f"team_controls {_fmt(summary.get('judge_agreement_team_controls'))} "
-                  f"({summary.get('judged_goals', 0)} goals); unparsable judge answers (NaN): "
-                  f"{summary.get('judge_nan', 0)}."]
+        lines += [
+            "",
+            f"Judge agreement with gold labels on raw goals: kind {_fmt(summary.get('judge_agreement_kind'))}, "
+            f"team_controls {_fmt(summary.get('judge_agreement_team_controls'))} "
+            f"({summary.get('judged_goals', 0)} goals); unparsable judge answers (NaN): "
+            f"{summary.get('judge_nan', 0)}.",
+        ]
     if summary.get("bulk"):
-        lines += ["", "## Bulk parsing", "", "| File | Format | Items expected | Found | With objective "
-                  "(expected/found) | OK |", "|---|---|---|---|---|---|"]
-        lines += [f"| {b['file']} | {b['format']} | {b['expected']} | {b['found']} | "
-                  f"{b['expected_with_objective']}/{b['found_with_objective']} | {'yes' if b['ok'] else 'NO'} |"
-                  for b in summary["bulk"]]
-    lines += ["", "## Per-domain kind accuracy", "", "| Domain | Keyword | Zero-shot | Full chain |", "|---|---|---|---|"]
-    lines += [f"| {d} | {_fmt(v['keyword'])} | {_fmt(v['zero_shot'])} | {_fmt(v['full_chain'])} |"
-              for d, v in summary["per_domain_accuracy"].items()]
+        lines += [
+            "",
+            "## Bulk parsing",
+            "",
+            "| File | Format | Items expected | Found | With objective (expected/found) | OK |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {b['file']} | {b['format']} | {b['expected']} | {b['found']} | "
+            f"{b['expected_with_objective']}/{b['found_with_objective']} | {'yes' if b['ok'] else 'NO'} |"
+            for b in summary["bulk"]
+        ]
+    lines += [
+        "",
+        "## Per-domain kind accuracy",
+        "",
+        "| Domain | Keyword | Zero-shot | Full chain |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {d} | {_fmt(v['keyword'])} | {_fmt(v['zero_shot'])} | {_fmt(v['full_chain'])} |"
+        for d, v in summary["per_domain_accuracy"].items()
+    ]
     lines += ["", "## Charts", ""] + [f"![{f}]({f})" for f in chart_files]
     return "\n".join(lines) + "\n"
 
@@ -137,8 +178,16 @@ def compare(run_a: Path, run_b: Path) -> str:
     sb = json.loads((run_b / "summary.json").read_text())
     a, b = _load(run_a), _load(run_b)
     lines = [f"# Compare {run_a.name} -> {run_b.name}", "", "| Metric | A | B | Change |", "|---|---|---|---|"]
-    for key in ("kind_accuracy", "kind_macro_f1", "team_controls_accuracy", "needs_proxy_recall",
-                "invented_numbers", "slots_complete_share", "roundtrip_outcome_share", "seconds_median"):
+    for key in (
+        "kind_accuracy",
+        "kind_macro_f1",
+        "team_controls_accuracy",
+        "needs_proxy_recall",
+        "invented_numbers",
+        "slots_complete_share",
+        "roundtrip_outcome_share",
+        "seconds_median",
+    ):
         va, vb = sa["full_chain"].get(key), sb["full_chain"].get(key)
         delta = vb - va if isinstance(va, int | float) and isinstance(vb, int | float) else None
         lines.append(f"| {key} | {_fmt(va)} | {_fmt(vb)} | {_fmt(delta) if delta is not None else 'n/a'} |")

@@ -35,14 +35,16 @@ def load_dev(path: Path = DATA / "dev.csv", limit: int | None = None) -> list[di
     rows = []
     with open(path, newline="", encoding="utf-8") as f:
         for r in csv.DictReader(f):
-            rows.append({
-                **r,
-                "team_controls": r["team_controls"] == "True",
-                "needs_proxy": r["needs_proxy"] == "True",
-                "metrics": [m for m in r["metrics"].split(";") if m],
-                "references": [x for x in r["references"].split(";") if x],
-                "tags": [t for t in r["tags"].split(";") if t],
-            })
+            rows.append(
+                {
+                    **r,
+                    "team_controls": r["team_controls"] == "True",
+                    "needs_proxy": r["needs_proxy"] == "True",
+                    "metrics": [m for m in r["metrics"].split(";") if m],
+                    "references": [x for x in r["references"].split(";") if x],
+                    "tags": [t for t in r["tags"].split(";") if t],
+                }
+            )
     return _spread(rows, limit) if limit else rows
 
 
@@ -64,8 +66,14 @@ class RunConfig:
     semantic: bool = True
 
 
-def run_rows(chain: ReviewChain, model: BaseChatModel, rows: list[dict[str, Any]], config: RunConfig,
-             progress: Callable[[int, int], None] | None = None, sink: Path | None = None) -> list[dict[str, Any]]:
+def run_rows(
+    chain: ReviewChain,
+    model: BaseChatModel,
+    rows: list[dict[str, Any]],
+    config: RunConfig,
+    progress: Callable[[int, int], None] | None = None,
+    sink: Path | None = None,
+) -> list[dict[str, Any]]:
     """Evaluate each row; failures are recorded in the row's error columns, never raised.
 
     Systems run in phases (zero-shot for all rows, then the chain, then round trips) so llama.cpp's
@@ -105,8 +113,12 @@ def _baseline_record(model: BaseChatModel, row: dict[str, Any]) -> dict[str, Any
     rec["tags"] = ";".join(row["tags"])
     rec["heuristic_kind"] = keyword_kind(goal)
     zs = zero_shot(model, goal)
-    rec.update({f"zs_{k}": zs.get(k) for k in ("kind", "team_controls", "needs_proxy", "rewrite", "seconds",
-                                               "tokens_in", "tokens_out", "error")})
+    rec.update(
+        {
+            f"zs_{k}": zs.get(k)
+            for k in ("kind", "team_controls", "needs_proxy", "rewrite", "seconds", "tokens_in", "tokens_out", "error")
+        }
+    )
     rec["zs_invented"] = M.count_invented(zs.get("rewrite"), goal)
     rec["zs_slots"] = M.slots_complete(zs.get("rewrite"), zs.get("metric"))
     return rec
@@ -119,15 +131,20 @@ def _chain_record(chain: ReviewChain, goal: str) -> dict[str, Any]:
         review = chain.review(GoalItem(text=goal))
         texts = [rw.text for rw in review.rewrites] + [review.proxy or "", review.reframe or ""]
         rec = {
-            "chain_kind": review.kind, "chain_team_controls": review.team_controls,
-            "chain_needs_proxy": review.needs_proxy, "chain_rewrite": review.rewrite,
-            "chain_metric": review.metric, "chain_proxy": review.proxy, "chain_reframe": review.reframe,
+            "chain_kind": review.kind,
+            "chain_team_controls": review.team_controls,
+            "chain_needs_proxy": review.needs_proxy,
+            "chain_rewrite": review.rewrite,
+            "chain_metric": review.metric,
+            "chain_proxy": review.proxy,
+            "chain_reframe": review.reframe,
             "model_kind": review.model_judgement.get("kind"),
             "model_team_controls": review.model_judgement.get("team_controls"),
             "model_needs_proxy": review.model_judgement.get("needs_proxy"),
             "chain_tokens_in": review.usage.get("input_tokens", 0),
             "chain_tokens_out": review.usage.get("output_tokens", 0),
-            "chain_calls": review.usage.get("calls", 0), "chain_sources": ";".join(review.sources),
+            "chain_calls": review.usage.get("calls", 0),
+            "chain_sources": ";".join(review.sources),
             "chain_error": None,
             "chain_invented": sum(M.count_invented(t, goal) for t in texts),
             "chain_slots": M.slots_complete(review.rewrite, review.metric) if review.rewrite else None,
@@ -138,8 +155,9 @@ def _chain_record(chain: ReviewChain, goal: str) -> dict[str, Any]:
     return rec
 
 
-def add_semantic(records: list[dict[str, Any]], rows: list[dict[str, Any]], llm: BaseChatModel,
-                 embeddings: Embeddings) -> None:
+def add_semantic(
+    records: list[dict[str, Any]], rows: list[dict[str, Any]], llm: BaseChatModel, embeddings: Embeddings
+) -> None:
     """ragas similarity of each system's rewrite to the references and to the goal's intent."""
     from .semantic import similarities
 
@@ -155,8 +173,9 @@ def add_semantic(records: list[dict[str, Any]], rows: list[dict[str, Any]], llm:
             rec[f"{prefix}_sim_intent"] = c
 
 
-def add_judge(records: list[dict[str, Any]], judge_llm: BaseChatModel, embeddings: Embeddings,
-              limit: int) -> dict[str, Any]:
+def add_judge(
+    records: list[dict[str, Any]], judge_llm: BaseChatModel, embeddings: Embeddings, limit: int
+) -> dict[str, Any]:
     """AspectCritic on the chain's rewrites, and on the raw goals to grade the judge against gold labels."""
     from .semantic import GOAL_ASPECTS, judge
 
@@ -167,13 +186,24 @@ def add_judge(records: list[dict[str, Any]], judge_llm: BaseChatModel, embedding
             rec[f"judge_{name}"] = v
     sample = _spread(records, limit) if limit else []
     on_goals = judge([r["goal"] for r in sample], [r["goal"] for r in sample], judge_llm, embeddings, GOAL_ASPECTS)
-    agree_kind = [(v >= 0.5) == (r["kind"] == "outcome") for r, v in zip(sample, on_goals["is_outcome"], strict=True)
-                  if not math.isnan(v)]
-    agree_ctl = [(v >= 0.5) == r["team_controls"] for r, v in
-                 zip(sample, on_goals["team_can_influence"], strict=True) if not math.isnan(v)]
+    agree_kind = [
+        (v >= 0.5) == (r["kind"] == "outcome")
+        for r, v in zip(sample, on_goals["is_outcome"], strict=True)
+        if not math.isnan(v)
+    ]
+    agree_ctl = [
+        (v >= 0.5) == r["team_controls"]
+        for r, v in zip(sample, on_goals["team_can_influence"], strict=True)
+        if not math.isnan(v)
+    ]
     nan = sum(math.isnan(v) for vs in [*verdicts.values(), *on_goals.values()] for v in vs)
-    return {"judged_rewrites": len(picked), "judged_goals": len(sample), "judge_nan": nan,
-            "judge_agreement_kind": M.share(agree_kind), "judge_agreement_team_controls": M.share(agree_ctl)}
+    return {
+        "judged_rewrites": len(picked),
+        "judged_goals": len(sample),
+        "judge_nan": nan,
+        "judge_agreement_kind": M.share(agree_kind),
+        "judge_agreement_team_controls": M.share(agree_ctl),
+    }
 
 
 def eval_bulk() -> list[dict[str, Any]]:
@@ -183,10 +213,17 @@ def eval_bulk() -> list[dict[str, Any]]:
     for entry in spec:
         parsed = parse_roadmap((DATA / "roadmaps" / entry["file"]).read_text(encoding="utf-8"))
         with_obj = sum(1 for i in parsed.items if i.objective)
-        out.append({"file": entry["file"], "format": parsed.format, "expected": entry["items"],
-                    "found": len(parsed.items), "expected_with_objective": entry.get("with_objective", 0),
-                    "found_with_objective": with_obj,
-                    "ok": len(parsed.items) == entry["items"] and with_obj == entry.get("with_objective", 0)})
+        out.append(
+            {
+                "file": entry["file"],
+                "format": parsed.format,
+                "expected": entry["items"],
+                "found": len(parsed.items),
+                "expected_with_objective": entry.get("with_objective", 0),
+                "found_with_objective": with_obj,
+                "ok": len(parsed.items) == entry["items"] and with_obj == entry.get("with_objective", 0),
+            }
+        )
     return out
 
 
@@ -197,14 +234,21 @@ def summarise(records: list[dict[str, Any]], extra: dict[str, Any] | None = None
     gpx = [r["needs_proxy"] for r in records]
     systems = {
         "keyword": {"kind": [r["heuristic_kind"] for r in records]},
-        "zero_shot": {"kind": [r.get("zs_kind") for r in records], "ctl": [r.get("zs_team_controls") for r in records],
-                      "px": [r.get("zs_needs_proxy") for r in records]},
-        "chain_model_only": {"kind": [r.get("model_kind") for r in records],
-                             "ctl": [r.get("model_team_controls") for r in records],
-                             "px": [r.get("model_needs_proxy") for r in records]},
-        "full_chain": {"kind": [r.get("chain_kind") for r in records],
-                       "ctl": [r.get("chain_team_controls") for r in records],
-                       "px": [r.get("chain_needs_proxy") for r in records]},
+        "zero_shot": {
+            "kind": [r.get("zs_kind") for r in records],
+            "ctl": [r.get("zs_team_controls") for r in records],
+            "px": [r.get("zs_needs_proxy") for r in records],
+        },
+        "chain_model_only": {
+            "kind": [r.get("model_kind") for r in records],
+            "ctl": [r.get("model_team_controls") for r in records],
+            "px": [r.get("model_needs_proxy") for r in records],
+        },
+        "full_chain": {
+            "kind": [r.get("chain_kind") for r in records],
+            "ctl": [r.get("chain_team_controls") for r in records],
+            "px": [r.get("chain_needs_proxy") for r in records],
+        },
     }
     s: dict[str, Any] = {"n": len(records)}
     for name, preds in systems.items():
@@ -220,44 +264,69 @@ def summarise(records: list[dict[str, Any]], extra: dict[str, Any] | None = None
         s[name] = d
     chain_rewrites = [r for r in records if r.get("chain_rewrite")]
     zs_rewrites = [r for r in records if r.get("zs_rewrite")]
-    s["full_chain"].update({
-        "rewrites": len(chain_rewrites),
-        "slots_complete_share": M.share([bool(r.get("chain_slots")) for r in chain_rewrites]),
-        "invented_numbers": sum(int(r.get("chain_invented") or 0) for r in records),
-        "roundtrip_outcome_share": M.share([r.get("roundtrip_kind") == "outcome" for r in chain_rewrites
-                                            if r.get("roundtrip_kind") is not None]),
-        "errors": sum(bool(r.get("chain_error")) for r in records),
-        "seconds_median": statistics.median([r["chain_seconds"] for r in records]) if records else float("nan"),
-        "seconds_p90": M.percentile([r["chain_seconds"] for r in records], 0.9),
-        "tokens_per_goal": statistics.mean([(r.get("chain_tokens_in") or 0) + (r.get("chain_tokens_out") or 0)
-                                            for r in records]) if records else float("nan"),
-        "output_tokens_per_goal": statistics.mean([r.get("chain_tokens_out") or 0 for r in records])
-        if records else float("nan"),
-    })
-    s["zero_shot"].update({
-        "rewrites": len(zs_rewrites),
-        "slots_complete_share": M.share([bool(r.get("zs_slots")) for r in zs_rewrites]),
-        "invented_numbers": sum(int(r.get("zs_invented") or 0) for r in records),
-        "errors": sum(bool(r.get("zs_error")) for r in records),
-        "seconds_median": statistics.median([r.get("zs_seconds") or 0 for r in records]) if records else float("nan"),
-        "tokens_per_goal": statistics.mean([(r.get("zs_tokens_in") or 0) + (r.get("zs_tokens_out") or 0)
-                                            for r in records]) if records else float("nan"),
-    })
+    s["full_chain"].update(
+        {
+            "rewrites": len(chain_rewrites),
+            "slots_complete_share": M.share([bool(r.get("chain_slots")) for r in chain_rewrites]),
+            "invented_numbers": sum(int(r.get("chain_invented") or 0) for r in records),
+            "roundtrip_outcome_share": M.share(
+                [r.get("roundtrip_kind") == "outcome" for r in chain_rewrites if r.get("roundtrip_kind") is not None]
+            ),
+            "errors": sum(bool(r.get("chain_error")) for r in records),
+            "seconds_median": statistics.median([r["chain_seconds"] for r in records]) if records else float("nan"),
+            "seconds_p90": M.percentile([r["chain_seconds"] for r in records], 0.9),
+            "tokens_per_goal": statistics.mean(
+                [(r.get("chain_tokens_in") or 0) + (r.get("chain_tokens_out") or 0) for r in records]
+            )
+            if records
+            else float("nan"),
+            "output_tokens_per_goal": statistics.mean([r.get("chain_tokens_out") or 0 for r in records])
+            if records
+            else float("nan"),
+        }
+    )
+    s["zero_shot"].update(
+        {
+            "rewrites": len(zs_rewrites),
+            "slots_complete_share": M.share([bool(r.get("zs_slots")) for r in zs_rewrites]),
+            "invented_numbers": sum(int(r.get("zs_invented") or 0) for r in records),
+            "errors": sum(bool(r.get("zs_error")) for r in records),
+            "seconds_median": statistics.median([r.get("zs_seconds") or 0 for r in records])
+            if records
+            else float("nan"),
+            "tokens_per_goal": statistics.mean(
+                [(r.get("zs_tokens_in") or 0) + (r.get("zs_tokens_out") or 0) for r in records]
+            )
+            if records
+            else float("nan"),
+        }
+    )
     for prefix, name in (("chain", "full_chain"), ("zs", "zero_shot")):
         for key in ("sim_reference", "str_reference", "sim_intent"):
-            vals = [r[f"{prefix}_{key}"] for r in records if isinstance(r.get(f"{prefix}_{key}"), float)
-                    and not math.isnan(r[f"{prefix}_{key}"])]
+            vals = [
+                r[f"{prefix}_{key}"]
+                for r in records
+                if isinstance(r.get(f"{prefix}_{key}"), float) and not math.isnan(r[f"{prefix}_{key}"])
+            ]
             if vals:
                 s[name][key] = statistics.mean(vals)
-    judged = {k: [r[k] for r in records if isinstance(r.get(k), float)] for k in
-              {k for r in records for k in r if k.startswith("judge_")}}
+    judged = {
+        k: [r[k] for r in records if isinstance(r.get(k), float)]
+        for k in {k for r in records for k in r if k.startswith("judge_")}
+    }
     if judged:
         s["judge"] = {k: M.share([v >= 0.5 for v in vals if not math.isnan(v)]) for k, vals in judged.items()}
     domains = sorted({r["domain"] for r in records})
     s["per_domain_accuracy"] = {
-        d: {sys_: M.accuracy([r["kind"] for r in records if r["domain"] == d],
-                             [p for r, p in zip(records, systems[sys_]["kind"], strict=True) if r["domain"] == d])
-            for sys_ in ("keyword", "zero_shot", "full_chain")} for d in domains}
+        d: {
+            sys_: M.accuracy(
+                [r["kind"] for r in records if r["domain"] == d],
+                [p for r, p in zip(records, systems[sys_]["kind"], strict=True) if r["domain"] == d],
+            )
+            for sys_ in ("keyword", "zero_shot", "full_chain")
+        }
+        for d in domains
+    }
     s.update(extra or {})
     return s
 

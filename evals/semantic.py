@@ -38,12 +38,16 @@ def _ragas(llm: BaseChatModel, embeddings: Embeddings) -> tuple[Any, Any, Any]:
     from ragas.llms import LangchainLLMWrapper
     from ragas.run_config import RunConfig
 
-    return (LangchainLLMWrapper(llm), LangchainEmbeddingsWrapper(embeddings),
-            RunConfig(max_workers=1, timeout=180, max_retries=1))
+    return (
+        LangchainLLMWrapper(llm),
+        LangchainEmbeddingsWrapper(embeddings),
+        RunConfig(max_workers=1, timeout=180, max_retries=1),
+    )
 
 
-def similarities(responses: Sequence[str | None], references: Sequence[Sequence[str]], llm: BaseChatModel,
-                 embeddings: Embeddings) -> dict[str, list[float]]:
+def similarities(
+    responses: Sequence[str | None], references: Sequence[Sequence[str]], llm: BaseChatModel, embeddings: Embeddings
+) -> dict[str, list[float]]:
     """Per row: best SemanticSimilarity and NonLLMStringSimilarity against any reference (NaN if none)."""
     from ragas import EvaluationDataset, SingleTurnSample, evaluate
     from ragas.metrics import NonLLMStringSimilarity, SemanticSimilarity
@@ -55,19 +59,30 @@ def similarities(responses: Sequence[str | None], references: Sequence[Sequence[
         return {"semantic": semantic, "string": string}
     wrapped_llm, wrapped_emb, run_config = _ragas(llm, embeddings)
     dataset = EvaluationDataset(samples=[SingleTurnSample(response=r, reference=ref) for _, r, ref in pairs])
-    result = evaluate(dataset, metrics=[SemanticSimilarity(), NonLLMStringSimilarity()], llm=wrapped_llm,
-                      embeddings=wrapped_emb, run_config=run_config, show_progress=False)
+    result = evaluate(
+        dataset,
+        metrics=[SemanticSimilarity(), NonLLMStringSimilarity()],
+        llm=wrapped_llm,
+        embeddings=wrapped_emb,
+        run_config=run_config,
+        show_progress=False,
+    )
     frame = result.to_pandas()
-    for (i, _, _), sem, st in zip(pairs, frame["semantic_similarity"], frame["non_llm_string_similarity"],
-                                  strict=True):
-        semantic[i] = max(v for v in (semantic[i], float(sem)) if not math.isnan(v)) if not math.isnan(sem) \
-            else semantic[i]
+    for (i, _, _), sem, st in zip(pairs, frame["semantic_similarity"], frame["non_llm_string_similarity"], strict=True):
+        semantic[i] = (
+            max(v for v in (semantic[i], float(sem)) if not math.isnan(v)) if not math.isnan(sem) else semantic[i]
+        )
         string[i] = max(v for v in (string[i], float(st)) if not math.isnan(v)) if not math.isnan(st) else string[i]
     return {"semantic": semantic, "string": string}
 
 
-def judge(goals: Sequence[str], responses: Sequence[str], judge_llm: BaseChatModel, embeddings: Embeddings,
-          aspects: dict[str, str] | None = None) -> dict[str, list[float]]:
+def judge(
+    goals: Sequence[str],
+    responses: Sequence[str],
+    judge_llm: BaseChatModel,
+    embeddings: Embeddings,
+    aspects: dict[str, str] | None = None,
+) -> dict[str, list[float]]:
     """ragas AspectCritic per aspect: 1.0 yes, 0.0 no, NaN when the judge's answer did not parse."""
     from ragas import EvaluationDataset, SingleTurnSample, evaluate
     from ragas.metrics import AspectCritic
@@ -80,7 +95,8 @@ def judge(goals: Sequence[str], responses: Sequence[str], judge_llm: BaseChatMod
     dataset = EvaluationDataset(
         samples=[SingleTurnSample(user_input=g, response=r) for g, r in zip(goals, responses, strict=True)]
     )
-    result = evaluate(dataset, metrics=metrics, llm=wrapped_llm, embeddings=wrapped_emb, run_config=run_config,
-                      show_progress=False)
+    result = evaluate(
+        dataset, metrics=metrics, llm=wrapped_llm, embeddings=wrapped_emb, run_config=run_config, show_progress=False
+    )
     frame = result.to_pandas()
     return {name: [float(v) for v in frame[name]] for name in aspects}

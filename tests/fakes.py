@@ -64,8 +64,13 @@ class FakeToolModel(BaseChatModel):
         name = getattr(tool, "__name__", None) or tool.get("name", "Judgement")
         return self.model_copy(update={"tool_name": name})  # shares queue and history lists
 
-    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
-                  run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
         self.history.append(list(messages))
         if self.queue:
             item = self.queue.pop(0)

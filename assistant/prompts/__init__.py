@@ -11,8 +11,11 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from ..errors import ConfigurationError
 
-REQUIRED_FIELDS = {"review": {"goal", "guidance", "examples", "context"}, "zero_shot": {"goal"},
-                   "coach": {"review", "guidance", "question"}}
+REQUIRED_FIELDS = {
+    "review": {"goal", "guidance", "examples", "context"},
+    "zero_shot": {"goal"},
+    "coach": {"review", "guidance", "question"},
+}
 
 
 class PromptFile(BaseModel):

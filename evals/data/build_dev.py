@@ -18,12 +18,21 @@ for line in (here / "dev_source.txt").read_text().splitlines():
         names.append(name)
         verb = "Raise" if sign == "+" else "Reduce"
         refs.append(f"{verb} {name} from [baseline] to [target] by [deadline]")
-    rows.append({
-        "id": f"dev-{code}-{prefix[code]:02d}", "domain": domain, "goal": goal, "kind": kind,
-        "team_controls": ctl == "y", "needs_proxy": proxy == "y", "tags": tags,
-        "metrics": ";".join(names), "references": ";".join(refs) if kind == "output" or "uncontrollable" in tags
-        or "no-target" in tags or "vague" in tags or "proxy" in tags else "",
-    })
+    rows.append(
+        {
+            "id": f"dev-{code}-{prefix[code]:02d}",
+            "domain": domain,
+            "goal": goal,
+            "kind": kind,
+            "team_controls": ctl == "y",
+            "needs_proxy": proxy == "y",
+            "tags": tags,
+            "metrics": ";".join(names),
+            "references": ";".join(refs)
+            if kind == "output" or "uncontrollable" in tags or "no-target" in tags or "vague" in tags or "proxy" in tags
+            else "",
+        }
+    )
 with open(here / "dev.csv", "w", newline="") as f:
     w = csv.DictWriter(f, fieldnames=list(rows[0]))
     w.writeheader()

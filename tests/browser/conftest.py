@@ -12,8 +12,16 @@ from assistant.settings import REPO_ROOT
 
 CHROMIUM = os.environ.get("OKR_CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path(os.environ.get("OKR_SCREENSHOT_DIR", REPO_ROOT / "artifacts" / "screenshots"))
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def free_port() -> int:

@@ -52,7 +52,7 @@ def test_roadmap_table_and_csv_download(browser: object, app_url: str, tmp_path:
     cells = page.locator("#roadmap-table [role=gridcell]")
     cells.filter(has_text="Ignore all previous instructions").first.wait_for(timeout=20_000)
     texts = [t.strip() for t in cells.all_inner_texts()]
-    rows = [texts[i:i + 10] for i in range(0, len(texts), 10)]
+    rows = [texts[i : i + 10] for i in range(0, len(texts), 10)]
     assert len(rows) == 5  # one row per roadmap item, the failed one included
     assert [r[2] for r in rows] == [line.split(": ", 1)[1] for line in ROADMAP.splitlines()[1:]]
     assert [r[1] for r in rows] == ["OUTPUT", "outcome", "OUTPUT", "outcome", "ERROR"]
@@ -83,3 +83,18 @@ def test_chat_shows_a_review_and_follow_up(browser: object, app_url: str) -> Non
     assert "fake test model" in page.locator("#header").inner_text()
     shot(page, "chat.png")
     page.close()
+
+
+def test_named_api_endpoints_with_gradio_client(app_url: str) -> None:
+    from gradio_client import Client
+
+    client = Client(app_url, verbose=False)
+    row = client.predict("Launch the new onboarding flow", "", api_name="/review_goal")
+    assert row["kind"] == "output" and row["rewrite"].startswith("Raise") and row["error"] is None
+    rows = client.predict("Launch SSO\n\nImprove NPS\nab\x01\x02\x03\x04", api_name="/review_roadmap")
+    assert [r["goal"] for r in rows] == ["Launch SSO", "Improve NPS", "ab\x01\x02\x03\x04"]
+    assert rows[2]["error"]
+    markdown = client.predict("Publish 12 posts", api_name="/chat")
+    assert "OUTPUT" in markdown
+    names = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
+    assert {"/review_goal", "/review_roadmap", "/chat", "/roadmap", "/add_example"} <= names

@@ -22,7 +22,9 @@ def test_accuracy_confusion_f1() -> None:
     pred = ["output", "outcome", "outcome", None]
     assert M.accuracy(gold, pred) == 0.5
     assert M.confusion(gold, pred, ["output", "outcome"]) == {
-        "output": {"output": 1, "outcome": 1, "none": 0}, "outcome": {"output": 0, "outcome": 1, "none": 1}}
+        "output": {"output": 1, "outcome": 1, "none": 0},
+        "outcome": {"output": 0, "outcome": 1, "none": 1},
+    }
     # output: p=1, r=.5, f1=.667; outcome: p=.5, r=.5, f1=.5
     assert M.macro_f1(gold, pred, ["output", "outcome"]) == pytest.approx((2 / 3 + 0.5) / 2)
     assert M.precision_recall([True, True, False], [True, False, True]) == (0.5, 0.5, 0.5)
@@ -103,9 +105,12 @@ def test_fast_slice_end_to_end(chain: ReviewChain, tmp_path: Path) -> None:
 def test_ragas_similarity_with_fake_embeddings(chain: ReviewChain, fake_embeddings: object) -> None:
     from evals.semantic import similarities
 
-    out = similarities(["Raise activation from [baseline] to [target] by [deadline]", None],
-                       [["Raise activation from [baseline] to [target] by [deadline]", "other"], ["x"]],
-                       chain.model, fake_embeddings)  # type: ignore[arg-type]
+    out = similarities(
+        ["Raise activation from [baseline] to [target] by [deadline]", None],
+        [["Raise activation from [baseline] to [target] by [deadline]", "other"], ["x"]],
+        chain.model,
+        fake_embeddings,
+    )  # type: ignore[arg-type]
     assert out["semantic"][0] == pytest.approx(1.0, abs=1e-6)
     assert out["string"][0] == pytest.approx(1.0)
     assert math.isnan(out["semantic"][1])

@@ -33,10 +33,8 @@ def service(settings: Settings, index: object) -> H.AppService:
 
 
 def last(gen):  # type: ignore[no-untyped-def]
-    out = None
-    for out in gen:
-        pass
-    return out
+    """The final (history, state) a streaming handler yields."""
+    return list(gen)[-1]
 
 
 def test_chat_reviews_a_goal_with_sources(service: H.AppService) -> None:
@@ -56,8 +54,9 @@ def test_chat_streams_progress_first(service: H.AppService) -> None:
 def test_chat_okr_set_reviews_each_key_result(service: H.AppService) -> None:
     text = "Objective: Grow\n- KR1: Launch A\n- KR2: Improve retention"
     history, _ = last(H.chat_respond(service, text, [], None))
-    reviews = [m for m in history if m["role"] == "assistant" and ("OUTPUT" in m["content"]
-                                                                   or "OUTCOME" in m["content"])]
+    reviews = [
+        m for m in history if m["role"] == "assistant" and ("OUTPUT" in m["content"] or "OUTCOME" in m["content"])
+    ]
     assert len(reviews) == 2
 
 
@@ -93,8 +92,13 @@ def test_roadmap_rows_table_and_downloads(service: H.AppService) -> None:
     text = "Launch A\nImprove retention\n\nGrow industry revenue\nab\x00c\nPublish 3 posts"
     seen: list[tuple[int, int]] = []
     rows, notes, folder = H.run_roadmap(service, text, None, progress=lambda n, t: seen.append((n, t)))
-    assert [r.goal for r in rows] == ["Launch A", "Improve retention", "Grow industry revenue", "ab\x00c",
-                                      "Publish 3 posts"]
+    assert [r.goal for r in rows] == [
+        "Launch A",
+        "Improve retention",
+        "Grow industry revenue",
+        "ab\x00c",
+        "Publish 3 posts",
+    ]
     assert seen[-1] == (5, 5)
     table = H.rows_table(rows)
     assert list(table.columns) == H.TABLE_COLUMNS and len(table) == 5
@@ -129,13 +133,31 @@ def test_review_json_contract(service: H.AppService) -> None:
 def test_knowledge_frames_and_add_example(service: H.AppService) -> None:
     guidance, examples = H.knowledge_frames(service)
     assert len(guidance) >= 20 and len(examples) >= 150
-    bad = H.add_team_example(service, "Ship partner hub", "output", "partner deals",
-                             "Raise partner deals from 10 to 20 by [deadline]", "", True, "", "")
+    bad = H.add_team_example(
+        service,
+        "Ship partner hub",
+        "output",
+        "partner deals",
+        "Raise partner deals from 10 to 20 by [deadline]",
+        "",
+        True,
+        "",
+        "",
+    )
     assert bad.startswith("❌") and "numbers" in bad
     bad = H.add_team_example(service, "Ship partner hub", "output", "partner deals", "", "", True, "", "")
     assert bad.startswith("❌")
-    ok = H.add_team_example(service, "Ship partner hub", "output", "partner deals",
-                            "Raise partner deals from [baseline] to [target] by [deadline]", "", True, "", "")
+    ok = H.add_team_example(
+        service,
+        "Ship partner hub",
+        "output",
+        "partner deals",
+        "Raise partner deals from [baseline] to [target] by [deadline]",
+        "",
+        True,
+        "",
+        "",
+    )
     assert ok.startswith("✅ Saved team-001")
     assert service.settings.team_examples_path.exists()
     assert "team-001" in service.chain.index.retrieve("Ship partner hub", 0, 3).ids

@@ -11,8 +11,19 @@ from assistant.retrieval import build_index
 from assistant.schemas import WorkedExample
 from assistant.settings import REPO_ROOT, Settings
 
-TOPICS = ["classification", "proxy", "controllability", "measurability", "okr", "initiative", "hypothesis",
-          "indicators", "exception", "trap", "core"]
+TOPICS = [
+    "classification",
+    "proxy",
+    "controllability",
+    "measurability",
+    "okr",
+    "initiative",
+    "hypothesis",
+    "indicators",
+    "exception",
+    "trap",
+    "core",
+]
 
 
 def test_knowledge_size_and_coverage(knowledge: Knowledge) -> None:
@@ -54,12 +65,19 @@ def test_invalid_yaml_is_reported(tmp_path: Path) -> None:
     ("example", "message"),
     [
         ("{id: ab-001, goal: Launch it now, kind: output, metric: mm, why: because}", "needs both 'rewrite'"),
-        ("{id: ab-001, goal: Grow it a lot, kind: outcome, metric: mm, needs_proxy: true, why: because}",
-         "needs a 'proxy'"),
-        ("{id: ab-001, goal: Grow the market, kind: outcome, metric: mm, team_controls: false, why: because}",
-         "needs a 'reframe'"),
-        ("{id: ab-001, goal: Launch it now, kind: output, metric: mm, initiative: i, why: because, "
-         "rewrite: 'Raise mm from 10% to [target] by [deadline]'}", "numbers not in the goal"),
+        (
+            "{id: ab-001, goal: Grow it a lot, kind: outcome, metric: mm, needs_proxy: true, why: because}",
+            "needs a 'proxy'",
+        ),
+        (
+            "{id: ab-001, goal: Grow the market, kind: outcome, metric: mm, team_controls: false, why: because}",
+            "needs a 'reframe'",
+        ),
+        (
+            "{id: ab-001, goal: Launch it now, kind: output, metric: mm, initiative: i, why: because, "
+            "rewrite: 'Raise mm from 10% to [target] by [deadline]'}",
+            "numbers not in the goal",
+        ),
         ("{id: ab-001, goal: Launch it now, kind: maybe, metric: mm, why: because}", "field 'kind'"),
         ("{id: ab-001, goal: Launch it now, kind: output, metric: mm, why: because, colour: red}", "field 'colour'"),
     ],
@@ -78,9 +96,16 @@ def test_duplicate_ids_are_rejected(tmp_path: Path) -> None:
 
 
 def test_team_example_is_saved_loaded_and_indexed(settings: Settings, fake_embeddings: object) -> None:
-    ex = WorkedExample(id="team-001", domain="team", goal="Ship the partner dashboard", kind="output",
-                       metric="partner-sourced deals", rewrite="Raise partner-sourced deals from [baseline] to "
-                       "[target] by [deadline]", initiative="Ship the partner dashboard", why="A delivery.")
+    ex = WorkedExample(
+        id="team-001",
+        domain="team",
+        goal="Ship the partner dashboard",
+        kind="output",
+        metric="partner-sourced deals",
+        rewrite="Raise partner-sourced deals from [baseline] to [target] by [deadline]",
+        initiative="Ship the partner dashboard",
+        why="A delivery.",
+    )
     before = load_knowledge(REPO_ROOT / "knowledge", settings.team_examples_path)
     save_team_example(ex, settings.team_examples_path)
     with pytest.raises(KnowledgeError, match="already exists"):
@@ -93,8 +118,9 @@ def test_team_example_is_saved_loaded_and_indexed(settings: Settings, fake_embed
     assert "team-001" in index.retrieve("Ship the partner dashboard", 0, 3).ids
 
 
-def test_index_is_reused_until_knowledge_changes(settings: Settings, knowledge: Knowledge,
-                                                 fake_embeddings: object) -> None:
+def test_index_is_reused_until_knowledge_changes(
+    settings: Settings, knowledge: Knowledge, fake_embeddings: object
+) -> None:
     first = build_index(settings, knowledge, fake_embeddings)  # type: ignore[arg-type]
     second = build_index(settings, knowledge, fake_embeddings)  # type: ignore[arg-type]
     assert first.rebuilt and not second.rebuilt
@@ -112,7 +138,7 @@ def test_knowledge_is_in_our_own_words(knowledge: Knowledge) -> None:
 
     def runs(text: str) -> set[str]:
         words = re.findall(r"[a-z0-9']+", text.lower())
-        return {" ".join(words[i:i + 10]) for i in range(len(words) - 9)}
+        return {" ".join(words[i : i + 10]) for i in range(len(words) - 9)}
 
     seed_runs = set().union(*(runs(p.read_text(errors="ignore")) for p in seeds.glob("*.txt")))
     for path in (REPO_ROOT / "knowledge").rglob("*.yaml"):

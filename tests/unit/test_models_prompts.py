@@ -53,8 +53,19 @@ def test_prompt_files_load(name: str) -> None:
 
 def test_prompt_missing_variable_fails_loudly() -> None:
     with pytest.raises(ValueError, match="user template lacks"):
-        PromptFile(name="review", system="s", user="Goal only", guidance_line="", example_line="",
-                   context_line="", retry="")
+        PromptFile(
+            name="review", system="s", user="Goal only", guidance_line="", example_line="", context_line="", retry=""
+        )
     with pytest.raises(ValueError, match="extra"):
-        PromptFile.model_validate({"name": "x", "system": "s", "user": "u", "guidance_line": "", "example_line": "",
-                                   "context_line": "", "retry": "", "colour": "red"})
+        PromptFile.model_validate(
+            {
+                "name": "x",
+                "system": "s",
+                "user": "u",
+                "guidance_line": "",
+                "example_line": "",
+                "context_line": "",
+                "retry": "",
+                "colour": "red",
+            }
+        )

@@ -28,24 +28,29 @@ KR1: Launch SSO
 O2: Be fast
   * Key result: Reduce latency
 """
-    assert texts(text) == [("Launch SSO", "Win enterprise"), ("Cut churn", "Win enterprise"),
-                           ("Reduce latency", "Be fast")]
+    assert texts(text) == [
+        ("Launch SSO", "Win enterprise"),
+        ("Cut churn", "Win enterprise"),
+        ("Reduce latency", "Be fast"),
+    ]
 
 
 def test_bold_markdown_objectives() -> None:
     assert texts("**Objective 1:** Grow revenue\n- **KR1:** Sign 10 customers") == [
-        ("Sign 10 customers", "Grow revenue")]
+        ("Sign 10 customers", "Grow revenue")
+    ]
 
 
 def test_headings_of_three_words_become_context_short_ones_reset() -> None:
     assert texts("# Make onboarding delightful\n- Ship tour\n## Later\n- Add SSO") == [
-        ("Ship tour", "Make onboarding delightful"), ("Add SSO", None)]
+        ("Ship tour", "Make onboarding delightful"),
+        ("Add SSO", None),
+    ]
 
 
 def test_nested_bullets_use_parent_as_objective() -> None:
     text = "- Delight users\n    - Build SSO\n    - Cut tickets\n- Launch dark mode\n"
-    assert texts(text) == [("Build SSO", "Delight users"), ("Cut tickets", "Delight users"),
-                           ("Launch dark mode", None)]
+    assert texts(text) == [("Build SSO", "Delight users"), ("Cut tickets", "Delight users"), ("Launch dark mode", None)]
 
 
 def test_csv_with_header_quotes_and_semicolons() -> None:
@@ -63,7 +68,9 @@ def test_csv_empty_goal_cell_is_reported_not_lost() -> None:
 
 def test_markdown_table() -> None:
     assert texts("| Item | Owner |\n|---|---|\n| Launch API | Ann |\n| Improve NPS | Bo |\n") == [
-        ("Launch API", None), ("Improve NPS", None)]
+        ("Launch API", None),
+        ("Improve NPS", None),
+    ]
 
 
 def test_table_without_known_header_uses_first_column() -> None:

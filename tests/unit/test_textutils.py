@@ -51,9 +51,17 @@ def test_parse_measurability(goal: str, baseline: str | None, target: str | None
 
 @pytest.mark.parametrize(
     ("text", "deadline"),
-    [("ship it by Q4 2026", "Q4 2026"), ("before the end of the year", "the end of the year"),
-     ("by 2030-06-30", "2030-06-30"), ("in H2 2026", "H2 2026"), ("within 6 weeks", "within 6 weeks"),
-     ("for the team", None), ("in 12 markets", None), ("by email", None), ("by 15%", None)],
+    [
+        ("ship it by Q4 2026", "Q4 2026"),
+        ("before the end of the year", "the end of the year"),
+        ("by 2030-06-30", "2030-06-30"),
+        ("in H2 2026", "H2 2026"),
+        ("within 6 weeks", "within 6 weeks"),
+        ("for the team", None),
+        ("in 12 markets", None),
+        ("by email", None),
+        ("by 15%", None),
+    ],
 )
 def test_find_deadline(text: str, deadline: str | None) -> None:
     assert find_deadline(text) == deadline
@@ -67,12 +75,24 @@ def test_numbers_in_normalises() -> None:
 @pytest.mark.parametrize(
     ("text", "source", "expected", "replaced"),
     [
-        ("Raise activation from 40% to 55% by Q3 2026", "Launch onboarding",
-         "Raise activation from [baseline] to [target] by [deadline]", 3),
-        ("Raise activation from 45% to 60% by Q3", "activation is 45% today, due Q3",
-         "Raise activation from 45% to [target] by Q3", 1),
-        ("Raise 30-day retention from [baseline] to [target] by [deadline]", "Grow retention",
-         "Raise first-month retention from [baseline] to [target] by [deadline]", 0),
+        (
+            "Raise activation from 40% to 55% by Q3 2026",
+            "Launch onboarding",
+            "Raise activation from [baseline] to [target] by [deadline]",
+            3,
+        ),
+        (
+            "Raise activation from 45% to 60% by Q3",
+            "activation is 45% today, due Q3",
+            "Raise activation from 45% to [target] by Q3",
+            1,
+        ),
+        (
+            "Raise 30-day retention from [baseline] to [target] by [deadline]",
+            "Grow retention",
+            "Raise first-month retention from [baseline] to [target] by [deadline]",
+            0,
+        ),
         ("M3 weekly usage", "Increase M12 retention", "third-month weekly usage", 0),
         ("Reach 1,000 users", "Reach 1000 users", "Reach 1,000 users", 0),
         ("Grow revenue 3x", "Grow revenue", "Grow revenue [number]x", 1),
@@ -98,7 +118,8 @@ def test_invented_numbers_counts_only_unseen() -> None:
 
 def test_words_for_windows() -> None:
     assert words_for_windows("D7 retention and 90-day churn, M12 revenue") == (
-        "first-week retention and third-month churn, twelve-month revenue")
+        "first-week retention and third-month churn, twelve-month revenue"
+    )
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\t"])
@@ -112,8 +133,10 @@ def test_check_goal_too_long() -> None:
         check_goal("a" * 1001)
 
 
-@pytest.mark.parametrize("text", ["abc\x00def", "\x01\x02\x03\x04\x05\x06 launch", "%%%% $$$$ 1234 5678 ####",
-                                  "\ufffd\ufffd\ufffd\ufffd abc"])
+@pytest.mark.parametrize(
+    "text",
+    ["abc\x00def", "\x01\x02\x03\x04\x05\x06 launch", "%%%% $$$$ 1234 5678 ####", "\ufffd\ufffd\ufffd\ufffd abc"],
+)
 def test_check_goal_binary(text: str) -> None:
     with pytest.raises(InputError, match="binary"):
         check_goal(text)
@@ -163,7 +186,9 @@ def test_looks_english() -> None:
 
 
 def test_compose_rewrite_and_direction() -> None:
-    assert compose_rewrite("activation", None, None, None) == "Move activation from [baseline] to [target] by [deadline]"
+    assert (
+        compose_rewrite("activation", None, None, None) == "Move activation from [baseline] to [target] by [deadline]"
+    )
     assert compose_rewrite("churn", "5%", "3%", "Q4", "Reduce") == "Reduce churn from 5% to 3% by Q4"
     assert direction_for("monthly churn") == "Reduce"
     assert direction_for("on-time delivery rate") == "Raise"
