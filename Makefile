@@ -11,7 +11,11 @@ export GRADIO_ANALYTICS_ENABLED := False
 export RAGAS_DO_NOT_TRACK := true
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup system-deps ui test test-fast lint fix eval eval-smoke bench index clean
+# MCP is opt-in: gradio[mcp] pins pydantic<=2.12.5, which conflicts with chromadb's newest kubernetes.
+mcp: setup
+	$(PIP) install -q "gradio[mcp]==6.31.0"
+
+.PHONY: mcp setup system-deps ui test test-fast lint fix eval eval-smoke bench index clean
 
 setup: $(VENV)/.installed
 
@@ -53,7 +57,7 @@ index: setup
 	$(VENV)/bin/okr index
 
 eval: setup
-	$(VENV)/bin/okr eval --judge local --judge-limit 10
+	$(VENV)/bin/okr eval --judge local --judge-limit 10 --publish
 
 eval-smoke: setup
 	$(VENV)/bin/okr eval --limit 12 --no-semantic

@@ -42,10 +42,10 @@ footer {display: none !important}
 
 
 def build_app(service: H.AppService) -> gr.Blocks:
-    def chat(message: str, history: list[dict[str, Any]], state: H.ChatState):
+    def chat_stream(message: str, history: list[dict[str, Any]], state: H.ChatState):
         yield from H.chat_respond(service, message, history, state)
 
-    def chat_api(message: str) -> str:
+    def chat(message: str) -> str:
         """Ask the coach about one goal or a pasted OKR set; returns the review as Markdown.
 
         Args:
@@ -137,9 +137,9 @@ def build_app(service: H.AppService) -> gr.Blocks:
             gr.Examples(EXAMPLE_GOALS, inputs=box, label="Try")
             for trigger in (send.click, box.submit):  # clear the box at once, then stream the answer
                 trigger(lambda m: ("", m), box, [box, pending], api_name=False).then(
-                    chat, [pending, chatbot, state], [chatbot, state], api_name=False
+                    chat_stream, [pending, chatbot, state], [chatbot, state], api_name=False
                 )
-            gr.api(chat_api, api_name="chat")
+            gr.api(chat, api_name="chat")
             clear.click(lambda: ([], H.ChatState()), None, [chatbot, state], api_name=False)
 
         with gr.Tab("Roadmap", id="roadmap"):

@@ -34,8 +34,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--no-roundtrip", action="store_true", help="skip re-classifying the rewrites")
     p.add_argument("--no-semantic", action="store_true", help="skip the ragas similarity metrics")
     p.add_argument("--out", type=Path, default=None, help="runs folder (default evals/runs)")
+    p.add_argument(
+        "--publish",
+        action="store_true",
+        help="also copy the report, summary, results and charts to evals/reports/latest (committed)",
+    )
     a = p.parse_args(argv)
     return run(a)
+
+
+def publish(run_dir: Path) -> Path:
+    """Copy a finished run to evals/reports/latest, the report that is committed."""
+    import shutil
+
+    target = Path(__file__).parent / "reports" / "latest"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(run_dir, target)
+    return target
 
 
 def run(a: argparse.Namespace) -> int:
@@ -90,6 +105,8 @@ def run(a: argparse.Namespace) -> int:
     (run_dir / "report.md").write_text(report.markdown(summary, cfg, files), encoding="utf-8")
     (run_dir / "partial.jsonl").unlink(missing_ok=True)
     print(f"report: {run_dir / 'report.md'}")
+    if a.publish:
+        print(f"published: {publish(run_dir)}")
     fc = summary["full_chain"]
     print(
         f"full chain: kind accuracy {fc['kind_accuracy']:.3f}, invented numbers {fc['invented_numbers']}, "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +17,7 @@ from assistant.chain import ReviewChain
 from assistant.knowledge import load_knowledge
 from assistant.retrieval import build_index
 from assistant.settings import REPO_ROOT, Settings
-from tests.browser.conftest import launch_app, shot
+from tests.browser.conftest import free_port, launch_app, shot
 from tests.fakes import FakeToolModel
 
 pytestmark = pytest.mark.browser
@@ -98,3 +99,26 @@ def test_named_api_endpoints_with_gradio_client(app_url: str) -> None:
     assert "OUTPUT" in markdown
     names = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
     assert {"/review_goal", "/review_roadmap", "/chat", "/roadmap", "/add_example"} <= names
+
+
+def test_mcp_server_lists_the_review_tools(tmp_path_factory: pytest.TempPathFactory) -> None:
+    pytest.importorskip("mcp")
+    import httpx
+
+    import ui
+
+    tmp = tmp_path_factory.mktemp("mcp")
+    settings = Settings(cache_dir=tmp, chroma_dir=tmp / "chroma", team_examples_file=tmp / "team.yaml")
+    index = build_index(settings, load_knowledge(REPO_ROOT / "knowledge"), DeterministicFakeEmbedding(size=64))
+    chain = ReviewChain(FakeToolModel(), index, settings, model_label="fake")
+    demo = ui.build_app(H.AppService(settings=settings, factory=lambda s: chain, model_label="fake"))
+    port = free_port()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, mcp_server=True)
+    try:
+        schema = httpx.get(f"http://127.0.0.1:{port}/gradio_api/mcp/schema", timeout=30).json()
+        names = {t["name"] for t in schema}
+        assert {"review_goal", "review_roadmap", "chat"} <= names, names
+        review_tool = next(t for t in schema if t["name"] == "review_goal")
+        assert "goal" in json.dumps(review_tool)
+    finally:
+        demo.close()
