@@ -42,9 +42,6 @@ _UNIT = (
     r"days?|d|weeks?|months?)\b)?"
 )
 _NUM = rf"(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?{_UNIT}"
-_NUMBER_TOKEN = re.compile(
-    r"(?<![\w\[])(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?(?![\w\]])|(?<![\w\[])[$€£]?\d+(?:\.\d+)?(?=[%kKmMbBx]\b)"
-)
 _FROM_TO = re.compile(rf"\bfrom\s+(?:about\s+|around\s+|~)?(?P<base>{_NUM})\s+(?:to|->|→)\s+(?P<target>{_NUM})", re.I)
 _TARGET_ONLY = re.compile(
     rf"\b(?:to|reach(?:es|ing)?|at\s+least|above|below|under|over|hit|achieve|≥|>=|<=|≤)\s+"
