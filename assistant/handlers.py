@@ -383,13 +383,6 @@ def add_team_example(
             proxy=proxy or None,
             why=why or "Added by the team.",
         )
-        for name in ("rewrite", "proxy", "reframe"):
-            value = getattr(example, name)
-            if value and enforce_placeholders(value, goal)[1]:
-                raise KnowledgeError(
-                    f"'{name}' contains numbers that are not in the goal; use [baseline], "
-                    "[target] and [deadline] placeholders"
-                )
         save_team_example(example, service.settings.team_examples_path)
         service.reload_knowledge()
     except (InputError, KnowledgeError) as exc:

@@ -68,15 +68,20 @@ def load_examples(path: Path) -> list[WorkedExample]:
             ex = WorkedExample.model_validate({"domain": data["domain"], **item})
         except ValidationError as exc:
             raise KnowledgeError(f"{path}: example #{i + 1} ({_item_id(item)}): {_describe(exc)}") from exc
-        for fname in ("rewrite", "proxy", "reframe"):
-            bad = invented_numbers(getattr(ex, fname), ex.goal)
-            if bad:
-                raise KnowledgeError(
-                    f"{path}: example {ex.id}: field '{fname}' has numbers not in the goal ({', '.join(bad)}); "
-                    "use [baseline]/[target]/[deadline] placeholders or words"
-                )
+        check_numbers(ex, f"{path}: ")
         out.append(ex)
     return out
+
+
+def check_numbers(ex: WorkedExample, where: str = "") -> None:
+    """Our own examples must obey the product's rule: no number in a rewrite that the goal lacks."""
+    for fname in ("rewrite", "proxy", "reframe"):
+        bad = invented_numbers(getattr(ex, fname), ex.goal)
+        if bad:
+            raise KnowledgeError(
+                f"{where}example {ex.id}: field '{fname}' has numbers not in the goal ({', '.join(bad)}); "
+                "use [baseline]/[target]/[deadline] placeholders or words"
+            )
 
 
 def load_knowledge(knowledge_dir: Path, extra_examples: Path | None = None) -> Knowledge:
@@ -107,6 +112,7 @@ def load_knowledge(knowledge_dir: Path, extra_examples: Path | None = None) -> K
 
 def save_team_example(example: WorkedExample, path: Path) -> None:
     """Append a validated team example to its YAML file (created on first use)."""
+    check_numbers(example, f"{path}: ")
     data = _read_yaml(path) if path.exists() else None
     data = data if isinstance(data, dict) else {"domain": "team", "examples": []}
     items = data.setdefault("examples", []) or []
