@@ -10,7 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import KnowledgeError
-from .schemas import GuidanceCard, WorkedExample
+from .schemas import GuidanceCard, MetricEntry, WorkedExample
 from .textutils import invented_numbers
 
 
@@ -22,9 +22,14 @@ class Knowledge:
     examples: list[WorkedExample]
     fingerprint: str
     files: list[Path] = field(default_factory=list)
+    metrics: list[MetricEntry] = field(default_factory=list)
 
-    def by_id(self) -> dict[str, GuidanceCard | WorkedExample]:
-        return {**{g.id: g for g in self.guidance}, **{e.id: e for e in self.examples}}
+    def by_id(self) -> dict[str, GuidanceCard | WorkedExample | MetricEntry]:
+        return {**{g.id: g for g in self.guidance}, **{e.id: e for e in self.examples}, **self.catalogue}
+
+    @property
+    def catalogue(self) -> dict[str, MetricEntry]:
+        return {m.id: m for m in self.metrics}
 
 
 def _read_yaml(path: Path) -> object:
@@ -73,6 +78,48 @@ def load_examples(path: Path) -> list[WorkedExample]:
     return out
 
 
+def load_metrics(path: Path) -> list[MetricEntry]:
+    """One catalogue file: ``{function: str, metrics: [..]}``; errors name the file, the entry and the field."""
+    data = _read_yaml(path)
+    if not isinstance(data, dict) or "metrics" not in data:
+        raise KnowledgeError(f"{path}: expected a mapping with 'function' and 'metrics'")
+    out = []
+    for i, item in enumerate(data["metrics"] or []):
+        if not isinstance(item, dict):
+            raise KnowledgeError(f"{path}: metric #{i + 1} is not a mapping")
+        try:
+            out.append(MetricEntry.model_validate(item))
+        except ValidationError as exc:
+            raise KnowledgeError(f"{path}: metric #{i + 1} ({_item_id(item)}): {_describe(exc)}") from exc
+    return out
+
+
+HORIZON_ORDER = {"weeks": 0, "quarter": 1, "year": 2}
+
+
+def check_catalogue(metrics: list[MetricEntry], origin: dict[str, Path]) -> None:
+    """Referential integrity: every ``leading`` and ``owned_slice`` id exists; names are unique."""
+    ids = {m.id for m in metrics}
+    names: dict[str, str] = {}
+    for m in metrics:
+        where = origin.get(m.id, Path("?")).name
+        for ref in [*m.leading, *([m.owned_slice] if m.owned_slice else [])]:
+            if ref not in ids:
+                raise KnowledgeError(f"{where}: metric '{m.id}' refers to unknown metric id '{ref}'")
+        key = m.name.lower()
+        if key in names:
+            raise KnowledgeError(f"{where}: metric '{m.id}' repeats the name of '{names[key]}' ('{m.name}')")
+        names[key] = m.id
+        by_id = {x.id: x for x in metrics}
+        if m.owned_slice and by_id[m.owned_slice].scope != "team":
+            raise KnowledgeError(f"{where}: metric '{m.id}': owned_slice '{m.owned_slice}' must have scope 'team'")
+        slow = [ref for ref in m.leading if HORIZON_ORDER[by_id[ref].horizon] > HORIZON_ORDER[m.horizon]]
+        if slow:
+            raise KnowledgeError(f"{where}: metric '{m.id}': leading {slow} are slower than the metric they predict")
+        if m.horizon == "year" and m.leading and all(by_id[r].horizon == "year" for r in m.leading):
+            raise KnowledgeError(f"{where}: metric '{m.id}' is yearly; give at least one leading metric that is faster")
+
+
 def check_numbers(ex: WorkedExample, where: str = "") -> None:
     """Our own examples must obey the product's rule: no number in a rewrite that the goal lacks."""
     for fname in ("rewrite", "proxy", "reframe"):
@@ -103,11 +150,40 @@ def load_knowledge(knowledge_dir: Path, extra_examples: Path | None = None) -> K
                 raise KnowledgeError(f"duplicate knowledge id '{ex.id}' (in {origin[ex.id].name} and {path.name})")
             origin[ex.id] = path
             examples.append(ex)
+    metrics: list[MetricEntry] = []
+    for path in sorted((knowledge_dir / "metrics").glob("*.yaml")):
+        files.append(path)
+        for m in load_metrics(path):
+            if m.id in origin:
+                raise KnowledgeError(f"duplicate knowledge id '{m.id}' (in {origin[m.id].name} and {path.name})")
+            origin[m.id] = path
+            metrics.append(m)
+    check_catalogue(metrics, origin)
+    known = {m.id for m in metrics}
+    for ex in examples:
+        for fname in ("metric_id", "proxy_id", "reframe_id"):
+            ref = getattr(ex, fname)
+            if ref and ref not in known:
+                raise KnowledgeError(f"{origin[ex.id].name}: example {ex.id}: field '{fname}': unknown metric '{ref}'")
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
-    return Knowledge(guidance=guidance, examples=examples, fingerprint=digest.hexdigest()[:16], files=files)
+    return Knowledge(
+        guidance=guidance, examples=examples, fingerprint=digest.hexdigest()[:16], files=files, metrics=metrics
+    )
+
+
+if __name__ == "__main__":  # python -m assistant.knowledge [DIR]: validate the knowledge folder
+    import sys
+    from collections import Counter
+
+    from .settings import REPO_ROOT
+
+    k = load_knowledge(Path(sys.argv[1]) if len(sys.argv) > 1 else REPO_ROOT / "knowledge")
+    per_fn = Counter(f for m in k.metrics for f in m.functions)
+    print(f"ok: {len(k.guidance)} cards, {len(k.examples)} examples, {len(k.metrics)} metrics")
+    print("metrics per function:", dict(sorted(per_fn.items())))
 
 
 def save_team_example(example: WorkedExample, path: Path) -> None:

@@ -5,11 +5,41 @@ The same models serve the chain, the CLI's JSON, the UI tables and the eval rows
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .policy import is_activity_count
+
 Kind = Literal["output", "outcome"]
+Polarity = Literal["up", "down", "within"]
+Horizon = Literal["weeks", "quarter", "year"]
+Scope = Literal["team", "external"]
+
+FUNCTIONS = (
+    "product",
+    "growth",
+    "marketing",
+    "sales",
+    "customer-success",
+    "support",
+    "engineering",
+    "reliability",
+    "security",
+    "data",
+    "people",
+    "finance",
+    "operations",
+    "legal",
+    "public-sector",
+    "education",
+    "healthcare",
+    "community",
+    "internal-tools",
+)
+Function = Literal[FUNCTIONS]  # type: ignore[valid-type]
+METRIC_ID = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
 
 PLACEHOLDER_BASELINE = "[baseline]"
 PLACEHOLDER_TARGET = "[target]"
@@ -41,25 +71,71 @@ class WorkedExample(_Strict):
     domain: str = Field(min_length=2, max_length=30)
     goal: str = Field(min_length=5, max_length=300)
     kind: Kind
-    metric: str = Field(min_length=2, max_length=80, description="The outcome metric the goal moves.")
+    metric_id: str | None = Field(None, pattern=METRIC_ID, description="The catalogue metric the goal moves.")
+    metric: str | None = Field(None, min_length=2, max_length=80, description="Free-text metric (team examples).")
     rewrite: str | None = Field(None, max_length=300)
     initiative: str | None = Field(None, max_length=200)
     team_controls: bool = True
     reframe: str | None = Field(None, max_length=200)
+    reframe_id: str | None = Field(None, pattern=METRIC_ID, description="Catalogue id of the slice the team owns.")
     needs_proxy: bool = False
     proxy: str | None = Field(None, max_length=120)
+    proxy_id: str | None = Field(None, pattern=METRIC_ID, description="Catalogue id of the leading indicator.")
     why: str = Field(min_length=5, max_length=200)
+    style: str | None = Field(None, max_length=30, description="How it is written: past-tense, statement, compound...")
 
     @model_validator(mode="after")
     def _consistent(self) -> WorkedExample:
-        if self.kind == "output" and not (self.rewrite and self.initiative):
-            raise ValueError("an output example needs both 'rewrite' and 'initiative'")
-        if self.needs_proxy and not self.proxy:
-            raise ValueError("'needs_proxy: true' needs a 'proxy'")
-        if not self.needs_proxy and self.proxy:
+        if not (self.metric_id or self.metric):
+            raise ValueError("an example needs 'metric_id' (a catalogue id) or a free-text 'metric'")
+        if self.kind == "output" and not self.initiative:
+            raise ValueError("an output example needs an 'initiative' (the original work, kept)")
+        if self.needs_proxy and not (self.proxy or self.proxy_id):
+            raise ValueError("'needs_proxy: true' needs a 'proxy_id' (or a free-text 'proxy')")
+        if not self.needs_proxy and (self.proxy or self.proxy_id):
             raise ValueError("'proxy' is set but 'needs_proxy' is false")
-        if not self.team_controls and not self.reframe:
-            raise ValueError("'team_controls: false' needs a 'reframe' the team can own")
+        if not self.team_controls and not (self.reframe or self.reframe_id):
+            raise ValueError("'team_controls: false' needs a 'reframe_id' (or a free-text 'reframe') the team can own")
+        return self
+
+
+class MetricEntry(_Strict):
+    """One outcome metric of the catalogue (``knowledge/metrics/*.yaml``): what the model chooses from.
+
+    The rewrite is composed from these fields in code, so each one must read well on its own.
+    """
+
+    id: str = Field(pattern=METRIC_ID, max_length=60)
+    name: str = Field(min_length=3, max_length=70, description="A noun phrase that reads well inside a sentence.")
+    definition: str = Field(min_length=20, max_length=300, description="Who does what, counted how, over which window.")
+    unit: str = Field(min_length=1, max_length=20)
+    polarity: Polarity
+    horizon: Horizon
+    leading: list[str] = Field(default_factory=list, max_length=4)
+    scope: Scope = "team"
+    owned_slice: str | None = None
+    source: str = Field(min_length=3, max_length=60)
+    moved_by: list[str] = Field(min_length=1, max_length=8)
+    functions: list[Function] = Field(min_length=1)  # type: ignore[valid-type]
+
+    @field_validator("name")
+    @classmethod
+    def _not_an_activity_count(cls, v: str) -> str:
+        if is_activity_count(v) or re.search(r"\d", v):
+            raise ValueError(
+                f"name '{v}' reads like a count of the team's own work or holds a number; "
+                "name the change in behaviour or results instead"
+            )
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> MetricEntry:
+        if self.scope == "external" and not self.owned_slice:
+            raise ValueError("'scope: external' needs an 'owned_slice' id the team can move")
+        if self.scope == "team" and self.owned_slice:
+            raise ValueError("'owned_slice' is only for 'scope: external'")
+        if self.id in self.leading:
+            raise ValueError("a metric cannot lead itself")
         return self
 
 

@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from .errors import InputError
+from .policy import instruction_like
 from .schemas import (
     PLACEHOLDER_BASELINE,
     PLACEHOLDER_DEADLINE,
@@ -67,23 +68,6 @@ _WINDOW_WORDS = [
 ]
 _PLACEHOLDER_RE = re.compile(r"\[(?:baseline|target|deadline|number)\]")
 
-INJECTION_PATTERNS = [
-    r"\bignore\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|prior|above|earlier|preceding)\b",
-    r"\bdisregard\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|prior|above|instructions|rules)",
-    r"\bforget\s+(?:everything|all|your|the)\b.*\b(?:instructions|rules|said|prompt)",
-    r"\b(?:system|developer)\s+(?:prompt|message|instructions?)\b",
-    r"\byou\s+are\s+now\b",
-    r"\bnew\s+instructions?\s*:",
-    r"\b(?:reveal|print|show|repeat|output)\s+(?:me\s+)?(?:your|the)\s+(?:prompt|instructions|system)",
-    r"\b(?:pretend|roleplay)\s+(?:to\s+be|as|you)\b",
-    r"\bjailbreak|\bDAN\s+mode\b",
-    r"</?\s*(?:system|assistant|user|instructions?)\s*>|<\|im_(?:start|end)\|>",
-    r"\b(?:always|just|only)\s+(?:answer|respond|reply|say|output|return|classify|label|mark)\b",
-    r"\b(?:classify|label|mark)\s+(?:this|it|me|everything)\s+as\b",
-    r"\bset\s+(?:the\s+)?(?:kind|field|team_controls|baseline|target)\s+to\b",
-    r"\bdo\s+not\s+(?:follow|obey)\b",
-]
-_INJECTION_RE = re.compile("|".join(INJECTION_PATTERNS), re.IGNORECASE)
 _FOREIGN_STOPWORDS = set(
     [
         "de",
@@ -187,7 +171,7 @@ def check_goal(text: str, max_chars: int = 1000) -> tuple[str, list[str]]:
     letters = sum(1 for c in cleaned if c.isalpha())
     if controls + replacement > max(2, len(cleaned) * 0.05) or letters < max(2, len(cleaned) * 0.3):
         raise InputError("This looks like binary data or noise, not a goal. Paste the goal as plain text.")
-    if _INJECTION_RE.search(cleaned):
+    if instruction_like(cleaned):
         raise InputError(
             "This text tries to give the assistant instructions, so it was not sent to the model. "
             "Paste only the goal itself (e.g. 'Launch the new onboarding flow')."
