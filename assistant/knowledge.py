@@ -180,7 +180,10 @@ if __name__ == "__main__":  # python -m assistant.knowledge [DIR]: validate the 
 
     from .settings import REPO_ROOT
 
-    k = load_knowledge(Path(sys.argv[1]) if len(sys.argv) > 1 else REPO_ROOT / "knowledge")
+    try:
+        k = load_knowledge(Path(sys.argv[1]) if len(sys.argv) > 1 else REPO_ROOT / "knowledge")
+    except KnowledgeError as exc:
+        raise SystemExit(f"error: {exc}") from None
     per_fn = Counter(f for m in k.metrics for f in m.functions)
     print(f"ok: {len(k.guidance)} cards, {len(k.examples)} examples, {len(k.metrics)} metrics")
     print("metrics per function:", dict(sorted(per_fn.items())))

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 
-# A number as users write it: optional currency, digits with thousands separators, decimals.
-NUMBER = r"(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?"
-NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+# A number as users write it: optional currency, digits with thousands separators, decimals. Digits glued
+# to letters are names, not numbers ("p95", "P1", "M12", "Q3"): deadlines are handled by their own pattern.
+DIGITS = r"(?<![A-Za-z])\d[\d,]*(?:\.\d+)?"
+NUMBER = rf"(?:[$€£]\s?)?{DIGITS}"
+NUMBER_RE = re.compile(DIGITS)
 
 # Past participles and nouns that make a metric name a count of the team's own work.
 _DELIVERABLE_PARTICIPLES = (
@@ -54,3 +56,121 @@ INSTRUCTION_RE = re.compile("|".join(INJECTION_PATTERNS), re.IGNORECASE)
 def instruction_like(text: str) -> bool:
     """Does the text address the assistant ('ignore the above', role tags, 'classify this as')?"""
     return bool(INSTRUCTION_RE.search(text))
+
+
+# Verbs that open an output: the team ships, builds, runs or completes something.
+DELIVERABLE_VERBS = (
+    "launch",
+    "ship",
+    "build",
+    "publish",
+    "release",
+    "deliver",
+    "create",
+    "write",
+    "produce",
+    "run",
+    "hold",
+    "host",
+    "organise",
+    "organize",
+    "conduct",
+    "implement",
+    "roll",
+    "migrate",
+    "hire",
+    "recruit",
+    "train",
+    "complete",
+    "pass",
+    "install",
+    "add",
+    "redesign",
+    "rewrite",
+    "refactor",
+    "open",
+    "send",
+    "deploy",
+    "introduce",
+    "document",
+    "update",
+    "define",
+    "draft",
+    "design",
+    "develop",
+    "establish",
+    "set",
+    "start",
+    "finish",
+    "finalise",
+    "finalize",
+    "prepare",
+    "upgrade",
+    "replace",
+    "automate",
+    "integrate",
+    "onboard",
+    "attend",
+    "sponsor",
+    "post",
+    "record",
+    "map",
+    "audit",
+    "adopt",
+    "obtain",
+    "achieve",
+    "secure",
+    "sign",
+    "negotiate",
+    "fix",
+    "close",
+)
+_DELIVERABLE_HEAD_RE = re.compile(rf"^(?:{'|'.join(DELIVERABLE_VERBS)})(?:e?d|ing|s|es)?\b", re.IGNORECASE)
+
+
+def starts_with_deliverable(text: str) -> bool:
+    """'Hire a Head of Sales', 'Published case studies', 'launching X': the text leads with delivering."""
+    return bool(_DELIVERABLE_HEAD_RE.match(text.strip()))
+
+
+_STOP = {"the", "a", "an", "of", "to", "for", "our", "and", "in", "on", "with", "by", "all", "new", "we", "per"}
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-case words that carry meaning (no stop words, no numbers), crudely singularised."""
+    words = re.findall(r"[a-z][a-z'-]+", text.lower())
+    return {_singular(w) for w in words if w not in _STOP}
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    return word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word
+
+
+_GENERIC_METRIC_WORDS = {
+    "rate",
+    "share",
+    "percentage",
+    "level",
+    "score",
+    "time",
+    "number",
+    "completion",
+    "count",
+    "ratio",
+}
+
+
+def restates_output(metric: str, goal: str) -> bool:
+    """The metric measures the goal's own deliverable ('head of sales hire', 'guidelines defined').
+
+    True when the name is an activity count, leads with a deliverable verb, or is made almost entirely of
+    the goal's own words (the deliverable re-labelled as a metric).
+    """
+    if is_activity_count(metric) or starts_with_deliverable(metric):
+        return True
+    mine = content_words(metric) - _GENERIC_METRIC_WORDS
+    if not mine:
+        return True
+    return len(mine & content_words(goal)) / len(mine) >= 0.8

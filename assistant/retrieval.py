@@ -7,7 +7,7 @@ file or model yields a fresh collection automatically and stale ones are dropped
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from langchain_core.embeddings import Embeddings
 
 from .errors import ConfigurationError
 from .knowledge import Knowledge
-from .schemas import GuidanceCard, WorkedExample
+from .schemas import GuidanceCard, MetricEntry, WorkedExample
 from .settings import Settings, disable_telemetry
 
 disable_telemetry()
@@ -91,10 +91,23 @@ def _card_text(card: GuidanceCard) -> str:
     return f"{card.title}. {card.summary} {card.body}"
 
 
+def _metric_texts(m: MetricEntry) -> list[str]:
+    """One document for what the metric is, one per kind of output that moves it.
+
+    Short documents match short goals best: "Hire a Head of Sales Development" finds the pipeline
+    metric through its "hiring sales development reps" line, not through its definition.
+    """
+    return [f"{m.name}: {m.definition}", *m.moved_by]
+
+
 @dataclass
 class Retrieved:
+    """What one goal retrieved, each hit with its cosine similarity to the goal (higher is closer)."""
+
     guidance: list[GuidanceCard]
     examples: list[WorkedExample]
+    metrics: list[tuple[MetricEntry, float]] = field(default_factory=list)
+    example_scores: list[float] = field(default_factory=list)
 
     @property
     def ids(self) -> list[str]:
@@ -122,7 +135,9 @@ class KnowledgeIndex:
             collection_metadata={"hnsw:space": "cosine", "fingerprint": knowledge.fingerprint},
         )
         self.rebuilt = False
-        if self.store._collection.count() != len(self._items):
+        self._n_docs = len(self.knowledge.guidance) + len(self.knowledge.examples)
+        self._n_docs += sum(len(_metric_texts(m)) for m in self.knowledge.metrics)
+        if self.store._collection.count() != self._n_docs:
             self._build()
 
     def _build(self) -> None:
@@ -130,24 +145,69 @@ class KnowledgeIndex:
         ids = self.store._collection.get(include=[])["ids"]
         if ids:
             self.store._collection.delete(ids=ids)
-        docs = [
-            Document(page_content=_card_text(g), metadata={"type": "guidance", "id": g.id})
-            for g in self.knowledge.guidance
-        ] + [
-            Document(page_content=_example_text(e), metadata={"type": "example", "id": e.id, "kind": e.kind})
-            for e in self.knowledge.examples
-        ]
-        self.store.add_documents(docs, ids=[d.metadata["id"] for d in docs])
+        docs = self._documents()
+        self.store.add_documents(docs, ids=[d.metadata["doc"] for d in docs])
         self.rebuilt = True
 
-    def retrieve(self, query: str, k_guidance: int = 3, k_examples: int = 6) -> Retrieved:
-        """The closest guidance cards and worked examples for one goal."""
-        guidance = self.store.similarity_search(query, k=k_guidance, filter={"type": "guidance"}) if k_guidance else []
-        examples = self.store.similarity_search(query, k=k_examples, filter={"type": "example"}) if k_examples else []
+    def _documents(self) -> list[Document]:
+        docs = [
+            Document(page_content=_card_text(g), metadata={"type": "guidance", "id": g.id, "doc": g.id})
+            for g in self.knowledge.guidance
+        ] + [
+            Document(page_content=_example_text(e), metadata={"type": "example", "id": e.id, "doc": e.id})
+            for e in self.knowledge.examples
+        ]
+        for m in self.knowledge.metrics:
+            docs += [
+                Document(page_content=text, metadata={"type": "metric", "id": m.id, "doc": f"{m.id}#{n}"})
+                for n, text in enumerate(_metric_texts(m))
+            ]
+        return docs
+
+    def retrieve(self, query: str, k_guidance: int = 3, k_examples: int = 6, k_metrics: int = 8) -> Retrieved:
+        """The closest guidance cards, worked examples and catalogue metrics for one goal.
+
+        The goal is embedded once; each kind of document is a filtered query on the same vector.
+        """
+        vector = self.store.embeddings.embed_query(query)
+        guidance = self._nearest(vector, "guidance", k_guidance)
+        examples = self._nearest(vector, "example", k_examples)
+        # A metric has several documents: ask for more and keep each metric's best match.
+        best: dict[str, float] = {}
+        for item_id, score in self._nearest(vector, "metric", k_metrics * 4):
+            best[item_id] = max(score, best.get(item_id, -1.0))
+        ranked = sorted(best.items(), key=lambda kv: -kv[1])[:k_metrics]
         return Retrieved(
-            guidance=[self._items[d.metadata["id"]] for d in guidance],  # type: ignore[misc]
-            examples=[self._items[d.metadata["id"]] for d in examples],  # type: ignore[misc]
+            guidance=[self._items[i] for i, _ in guidance],  # type: ignore[misc]
+            examples=[self._items[i] for i, _ in examples],  # type: ignore[misc]
+            example_scores=[score for _, score in examples],
+            metrics=[(self._items[i], score) for i, score in ranked],  # type: ignore[misc]
         )
+
+    def _nearest(self, vector: list[float], kind: str, k: int) -> list[tuple[str, float]]:
+        """(item id, cosine similarity) of the k nearest documents of one kind."""
+        if k <= 0:
+            return []
+        available = self._count(kind)
+        if not available:
+            return []
+        found = self.store._collection.query(
+            query_embeddings=[vector],
+            n_results=min(k, available),
+            where={"type": kind},
+            include=["metadatas", "distances"],
+        )
+        return [
+            (meta["id"], 1.0 - dist) for meta, dist in zip(found["metadatas"][0], found["distances"][0], strict=True)
+        ]
+
+    def _count(self, kind: str) -> int:
+        k = self.knowledge
+        if kind == "guidance":
+            return len(k.guidance)
+        if kind == "example":
+            return len(k.examples)
+        return sum(len(_metric_texts(m)) for m in k.metrics)
 
     def as_retriever(self, **kwargs: Any) -> Any:
         """The plain LangChain retriever, for tools that want documents rather than our objects."""

@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
-from .policy import is_activity_count
+from .policy import NUMBER_RE, is_activity_count
 
 Kind = Literal["output", "outcome"]
 Polarity = Literal["up", "down", "within"]
@@ -108,7 +108,7 @@ class MetricEntry(_Strict):
     id: str = Field(pattern=METRIC_ID, max_length=60)
     name: str = Field(min_length=3, max_length=70, description="A noun phrase that reads well inside a sentence.")
     definition: str = Field(min_length=20, max_length=300, description="Who does what, counted how, over which window.")
-    unit: str = Field(min_length=1, max_length=20)
+    unit: str = Field(min_length=1, max_length=40)
     polarity: Polarity
     horizon: Horizon
     leading: list[str] = Field(default_factory=list, max_length=4)
@@ -121,7 +121,7 @@ class MetricEntry(_Strict):
     @field_validator("name")
     @classmethod
     def _not_an_activity_count(cls, v: str) -> str:
-        if is_activity_count(v) or re.search(r"\d", v):
+        if is_activity_count(v) or NUMBER_RE.search(v):
             raise ValueError(
                 f"name '{v}' reads like a count of the team's own work or holds a number; "
                 "name the change in behaviour or results instead"
@@ -142,20 +142,33 @@ class MetricEntry(_Strict):
 # --------------------------------------------------------------------------- model answer
 
 
+NONE_OF_THESE = "none of these"
+
+
 class Judgement(BaseModel):
     """What the chat model is asked for: only the parts that need language understanding.
 
-    Field order is generation order; lengths are capped so a grammar cannot run away.
+    Field order is generation order; lengths are capped so a grammar cannot run away. ``metric`` is
+    narrowed to the goal's candidate names by :func:`judgement_schema`, so the model chooses, not invents.
     """
 
     kind: Kind = Field(description="output = something shipped or done; outcome = a change in behaviour/results")
-    metric: str = Field(max_length=70, description="The customer or business metric the goal moves or should move")
-    team_controls: bool = Field(description="Can the team move this metric by its own work?")
-    owned_metric: str | None = Field(
-        None, max_length=70, description="If team_controls is false: a metric the team can own instead"
+    metric: str = Field(max_length=70, description="The candidate metric this goal should move, copied exactly")
+    team_controls: bool = Field(description="Can the team move this by its own work?")
+    new_metric: str | None = Field(
+        None, max_length=60, description="Only if metric is 'none of these': the outcome metric, no numbers"
     )
-    needs_proxy: bool = Field(description="True only if the metric shows results after many months")
-    proxy: str | None = Field(None, max_length=80, description="If needs_proxy: a metric readable within a quarter")
+    new_direction: Literal["up", "down"] | None = Field(None, description="Only with new_metric: better is up or down")
+
+
+def judgement_schema(candidate_names: list[str]) -> type[Judgement]:
+    """The answer schema for one goal: ``metric`` is an enum of its candidates (a grammar on local models)."""
+    names = tuple(dict.fromkeys([*candidate_names, NONE_OF_THESE]))
+    return create_model(
+        "Judgement",
+        __base__=Judgement,
+        metric=(Literal[names], Field(description="One of the candidate metrics, copied exactly")),  # type: ignore[valid-type]
+    )
 
 
 # --------------------------------------------------------------------------- review
@@ -177,7 +190,8 @@ class Measurability(BaseModel):
 class Rewrite(BaseModel):
     text: str
     metric: str
-    basis: str = Field(description="Where the metric came from: model, example id, or proxy")
+    metric_id: str | None = Field(None, description="Catalogue id; None for a checked free-text metric")
+    basis: str = Field(description="Why it is offered: chosen, alternative, reframe, or the user's own numbers")
 
 
 class Review(BaseModel):
@@ -189,14 +203,19 @@ class Review(BaseModel):
     rationale: str
     sources: list[str] = Field(default_factory=list)
     metric: str | None = None
+    metric_id: str | None = None
     baseline: str | None = None
     target: str | None = None
     deadline: str | None = None
     measurable: bool = False
     rewrites: list[Rewrite] = Field(default_factory=list, max_length=3)
     initiative: str | None = None
+    hypothesis: str | None = None
+    measured_in: str | None = Field(None, description="Where the metric's data lives (the catalogue's source)")
     needs_proxy: bool = False
     proxy: str | None = None
+    proxy_id: str | None = None
+    proxy_rewrite: str | None = None
     team_controls: bool = True
     control_reason: str = ""
     reframe: str | None = None
@@ -204,10 +223,15 @@ class Review(BaseModel):
     model: str = ""
     usage: dict[str, int] = Field(default_factory=dict, description="tokens in/out and model calls")
     model_judgement: dict[str, object] = Field(default_factory=dict, description="the model's raw answer")
+    candidates: list[str] = Field(default_factory=list, description="catalogue ids the model chose from, best first")
 
     @property
     def rewrite(self) -> str | None:
         return self.rewrites[0].text if self.rewrites else None
+
+    @property
+    def alternatives(self) -> list[Rewrite]:
+        return self.rewrites[1:]
 
 
 class ReviewRow(BaseModel):
@@ -232,6 +256,10 @@ class ReviewRow(BaseModel):
     alternatives: list[str] = Field(default_factory=list)
     reframe: str | None = None
     notes: list[str] = Field(default_factory=list)
+    metric_id: str | None = None
+    hypothesis: str | None = None
+    measured_in: str | None = None
+    proxy_rewrite: str | None = None
 
     @classmethod
     def from_review(cls, review: Review) -> ReviewRow:
@@ -250,9 +278,13 @@ class ReviewRow(BaseModel):
             team_controls=review.team_controls,
             sources=review.sources,
             objective=review.objective,
-            alternatives=[r.text for r in review.rewrites[1:]],
+            alternatives=[r.text for r in review.alternatives],
             reframe=review.reframe,
             notes=review.notes,
+            metric_id=review.metric_id,
+            hypothesis=review.hypothesis,
+            measured_in=review.measured_in,
+            proxy_rewrite=review.proxy_rewrite,
         )
 
     @classmethod

@@ -53,8 +53,10 @@ class Settings(BaseSettings):
     embedding_model: str = Field(
         "minilm", description="'minilm' (all-MiniLM-L6-v2 shipped on PyPI) or a sentence-transformers folder"
     )
-    guidance_k: int = 2
-    examples_k: int = 5
+    guidance_k: int = 3
+    examples_k: int = 4
+    metrics_k: int = 8
+    candidates_k: int = 6
     max_goal_chars: int = 1000
     max_retries: int = 2
     n_ctx: int = 4096

@@ -10,7 +10,7 @@ import re
 import unicodedata
 
 from .errors import InputError
-from .policy import instruction_like
+from .policy import NUMBER, NUMBER_RE, instruction_like
 from .schemas import (
     PLACEHOLDER_BASELINE,
     PLACEHOLDER_DEADLINE,
@@ -42,7 +42,7 @@ _UNIT = (
     r"\s?out\s+of\s+\d+|\s?(?:ms|milliseconds?|seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|"
     r"days?|d|weeks?|months?)\b)?"
 )
-_NUM = rf"(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?{_UNIT}"
+_NUM = rf"{NUMBER}{_UNIT}"
 _FROM_TO = re.compile(rf"\bfrom\s+(?:about\s+|around\s+|~)?(?P<base>{_NUM})\s+(?:to|->|→)\s+(?P<target>{_NUM})", re.I)
 _TARGET_ONLY = re.compile(
     rf"\b(?:to|reach(?:es|ing)?|at\s+least|above|below|under|over|hit|achieve|≥|>=|<=|≤)\s+"
@@ -208,7 +208,7 @@ def looks_english(text: str) -> bool:
 def numbers_in(text: str) -> set[str]:
     """Every number in the text, normalised (commas dropped, currency and units stripped)."""
     out: set[str] = set()
-    for m in re.finditer(r"\d[\d,]*(?:\.\d+)?", _PLACEHOLDER_RE.sub(" ", text or "")):
+    for m in NUMBER_RE.finditer(_PLACEHOLDER_RE.sub(" ", text or "")):
         out.add(_norm_number(m.group(0)))
     return out
 
@@ -329,7 +329,7 @@ def enforce_placeholders(text: str | None, source: str) -> tuple[str | None, int
             return PLACEHOLDER_TARGET
         return PLACEHOLDER_NUMBER
 
-    text = re.sub(r"(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?(?:\s?%)?", number_sub, text)
+    text = re.sub(rf"{NUMBER}(?:\s?%)?", number_sub, text)
     return text, replaced
 
 
@@ -338,7 +338,7 @@ def invented_numbers(text: str | None, source: str) -> list[str]:
     if not text:
         return []
     allowed = numbers_in(source)
-    found = re.findall(r"\d[\d,]*(?:\.\d+)?", _PLACEHOLDER_RE.sub(" ", text))
+    found = NUMBER_RE.findall(_PLACEHOLDER_RE.sub(" ", text))
     return [n for n in found if _norm_number(n) not in allowed]
 
 

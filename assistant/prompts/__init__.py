@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from ..errors import ConfigurationError
 
 REQUIRED_FIELDS = {
-    "review": {"goal", "guidance", "examples", "context"},
+    "review": {"goal", "candidates", "context"},
     "zero_shot": {"goal"},
     "coach": {"review", "guidance", "question"},
 }
@@ -30,6 +30,7 @@ class PromptFile(BaseModel):
     retry: str
     example_style: str = "list"  # "list": examples inside the user message; "turns": as prior chat turns
     example_user: str = "Goal: {goal}"
+    candidate_line: str = "- {name}"
 
     @model_validator(mode="after")
     def _has_variables(self) -> PromptFile:

@@ -1,0 +1,82 @@
+"""Candidate outcome metrics for one goal: what the model chooses from, and what may be offered beside it.
+
+Candidates come from two places: catalogue metrics near the goal (by meaning, through their names,
+definitions and the outputs that move them) and the metrics the nearest worked examples use. A small
+model chooses well from a short clean list; it invents badly without one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .retrieval import Retrieved
+from .schemas import MetricEntry
+
+# An example's metric is strong evidence when the example is close: weigh it like a catalogue hit.
+EXAMPLE_WEIGHT = 1.0
+# Tuned on the dev set (evals/tune_threshold.py): below this, a candidate is rarely acceptable.
+ALTERNATIVE_THRESHOLD = 0.5
+MAX_ALTERNATIVES = 2
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A catalogue metric with its relevance to the goal (cosine similarity, higher is closer)."""
+
+    metric: MetricEntry
+    score: float
+    via: str  # "catalogue" or the id of the worked example that uses it
+
+
+def gather(retrieved: Retrieved, catalogue: dict[str, MetricEntry], limit: int = 6) -> list[Candidate]:
+    """Merge metric hits and the nearest examples' metrics; best first, each metric once."""
+    best: dict[str, Candidate] = {}
+
+    def offer(c: Candidate) -> None:
+        if c.metric.id not in best or c.score > best[c.metric.id].score:
+            best[c.metric.id] = c
+
+    for metric, score in retrieved.metrics:
+        offer(Candidate(metric, score, "catalogue"))
+    scores = retrieved.example_scores or [0.0] * len(retrieved.examples)
+    for example, score in zip(retrieved.examples, scores, strict=False):
+        if example.metric_id and example.metric_id in catalogue:
+            offer(Candidate(catalogue[example.metric_id], score * EXAMPLE_WEIGHT, example.id))
+    return sorted(best.values(), key=lambda c: -c.score)[:limit]
+
+
+def _words(name: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", name.lower()) if len(w) > 2 and w not in {"the", "and", "our", "per"}}
+
+
+def distinct(a: MetricEntry, b: MetricEntry) -> bool:
+    """Two metrics say different things: not the same id, not one leading the other, names not near-equal."""
+    if a.id == b.id or a.id in b.leading or b.id in a.leading:
+        return False
+    wa, wb = _words(a.name), _words(b.name)
+    overlap = len(wa & wb) / max(1, min(len(wa), len(wb)))
+    return overlap < 0.75
+
+
+def alternatives(
+    candidates: list[Candidate],
+    chosen: MetricEntry | None,
+    threshold: float = ALTERNATIVE_THRESHOLD,
+    limit: int = MAX_ALTERNATIVES,
+) -> list[Candidate]:
+    """At most ``limit`` other candidates above the relevance threshold, each distinct from the rest.
+
+    None rather than an unrelated one: a weak alternative costs the user's trust in the strong one.
+    """
+    picked: list[Candidate] = []
+    taken = [chosen] if chosen else []
+    for c in candidates:
+        if len(picked) >= limit:
+            break
+        if c.score < threshold or c.metric.scope == "external":
+            continue
+        if all(distinct(c.metric, t) for t in taken):
+            picked.append(c)
+            taken.append(c.metric)
+    return picked

@@ -1,0 +1,76 @@
+"""Composing what the user reads from a decision: key results, proxy, reframe and the hypothesis line.
+
+Pure string work on catalogue entries. The verb comes from the metric's polarity, never from the
+model, so "Raise late delivery rate" cannot happen.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .policy import DELIVERABLE_VERBS
+from .schemas import PLACEHOLDER_BASELINE, PLACEHOLDER_DEADLINE, PLACEHOLDER_TARGET, Polarity
+
+VERBS: dict[str, tuple[str, str]] = {"up": ("Raise", "raise"), "down": ("Cut", "cut"), "within": ("Keep", "keep")}
+
+
+@dataclass(frozen=True)
+class MetricView:
+    """What composition needs of a metric, whether it came from the catalogue or (checked) free text."""
+
+    name: str
+    polarity: Polarity
+    id: str | None = None
+    source: str | None = None
+
+    @property
+    def from_catalogue(self) -> bool:
+        return self.id is not None
+
+
+def key_result(
+    metric: MetricView, baseline: str | None = None, target: str | None = None, deadline: str | None = None
+) -> str:
+    """'Cut late delivery rate from [baseline] to [target] by Q3'; placeholders for whatever is unknown."""
+    verb = VERBS[metric.polarity][0]
+    when = deadline or PLACEHOLDER_DEADLINE
+    if metric.polarity == "within":
+        return f"{verb} {metric.name} within {target or PLACEHOLDER_TARGET} through {when}"
+    return f"{verb} {metric.name} from {baseline or PLACEHOLDER_BASELINE} to {target or PLACEHOLDER_TARGET} by {when}"
+
+
+def keep_users_numbers(goal: str, deadline: str | None) -> str:
+    """An outcome that has its own numbers keeps its own sentence; only a missing deadline is added."""
+    text = goal.strip().rstrip(".")
+    return text if deadline else f"{text} by {PLACEHOLDER_DEADLINE}"
+
+
+def _gerund(verb: str) -> str:
+    v = verb.lower()
+    if v.endswith("ie"):
+        return v[:-2] + "ying"
+    if v.endswith("e") and not v.endswith(("ee", "ye", "oe")):
+        return v[:-1] + "ing"
+    if re.fullmatch(r"[^aeiou]*[aeiou][bdgmnprt]", v) and len(v) <= 4:
+        return v + v[-1] + "ing"
+    return v + "ing"
+
+
+def initiative_phrase(initiative: str) -> str:
+    """'Launch the new onboarding flow' -> 'launching the new onboarding flow'; anything else is quoted."""
+    words = initiative.strip().rstrip(".").split(maxsplit=1)
+    if words and words[0].lower() in DELIVERABLE_VERBS:
+        return " ".join([_gerund(words[0]), *words[1:]])
+    return f'the work "{initiative.strip().rstrip(".")}"'
+
+
+def hypothesis(initiative: str, metric: MetricView, deadline: str | None = None) -> str:
+    """'We believe launching X will raise Y from [baseline] to [target] by [deadline].'"""
+    verb = VERBS[metric.polarity][1]
+    when = deadline or PLACEHOLDER_DEADLINE
+    if metric.polarity == "within":
+        change = f"{verb} {metric.name} within {PLACEHOLDER_TARGET} through {when}"
+    else:
+        change = f"{verb} {metric.name} from {PLACEHOLDER_BASELINE} to {PLACEHOLDER_TARGET} by {when}"
+    return f"We believe {initiative_phrase(initiative)} will {change}."

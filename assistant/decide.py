@@ -1,0 +1,94 @@
+"""Deciding a review from the model's answer and the goal's own words: metric, control and horizon.
+
+The model's verdicts are checked against evidence in the text and the catalogue: small models
+over-use "not controllable" and "slow", and a free-text metric must not restate the deliverable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .candidates import Candidate
+from .compose import MetricView
+from .policy import restates_output
+from .schemas import Judgement, Kind, MetricEntry
+from .textutils import direction_for, has_external_scope, has_long_horizon, words_for_windows
+
+
+@dataclass
+class Decision:
+    """Everything composition needs, decided once."""
+
+    kind: Kind
+    metric: MetricView
+    entry: MetricEntry | None  # the catalogue entry behind ``metric`` (None for free text)
+    team_controls: bool
+    owned: MetricView | None  # what the team can move when it does not control the goal as written
+    needs_proxy: bool
+    proxy: MetricView | None
+    notes: list[str] = field(default_factory=list)
+
+
+def view(entry: MetricEntry) -> MetricView:
+    return MetricView(name=entry.name, polarity=entry.polarity, id=entry.id, source=entry.source)
+
+
+def choose_metric(
+    j: Judgement, candidates: list[Candidate], goal: str, kind: Kind
+) -> tuple[MetricView, MetricEntry | None, list[str]]:
+    """The model's pick when it is a candidate; its own metric only when none fit and it passes the checks."""
+    by_name = {c.metric.name.lower(): c.metric for c in candidates}
+    picked = by_name.get((j.metric or "").strip().lower())
+    if picked:
+        return view(picked), picked, []
+    notes: list[str] = []
+    free = words_for_windows((j.new_metric or "").strip().rstrip("."))
+    if free and not (kind == "output" and restates_output(free, goal)):
+        polarity = j.new_direction or ("down" if direction_for(free) == "Reduce" else "up")
+        notes.append(f"'{free}' is not in our metric catalogue; check that your team can measure it.")
+        return MetricView(name=free, polarity=polarity), None, notes
+    if candidates:
+        best = candidates[0].metric
+        if free:
+            notes.append(
+                f"The model's own metric ('{free}') restated the deliverable; the closest catalogue metric is used."
+            )
+        return view(best), best, notes
+    notes.append("No catalogue metric fits this goal yet; name the change in behaviour it should cause.")
+    return MetricView(name="[metric]", polarity="up"), None, notes
+
+
+def decide(j: Judgement, candidates: list[Candidate], goal: str, catalogue: dict[str, MetricEntry]) -> Decision:
+    """Kind from the model; metric, control and horizon from the model's pick checked against evidence."""
+    kind = j.kind
+    metric, entry, notes = choose_metric(j, candidates, goal, kind)
+    # "Not controllable" needs support in the user's words; an external catalogue metric is reframed either way.
+    outside = not j.team_controls and has_external_scope(goal)
+    owned: MetricView | None = None
+    if entry and entry.scope == "external" and entry.owned_slice:
+        owned = view(catalogue[entry.owned_slice])
+        outside = outside or has_external_scope(goal)
+    elif outside and entry:
+        owned = metric
+    team_controls = not outside
+    # Slow outcomes need a proxy: the catalogue's horizon, or the goal's own words (annual, lifetime...).
+    basis = catalogue.get(owned.id) if owned and owned.id else entry
+    slow = kind == "outcome" and ((entry is not None and entry.horizon == "year") or has_long_horizon(goal))
+    proxy = None
+    if slow:
+        proxy = (_fastest_leading(basis, catalogue) if basis else None) or (
+            _fastest_leading(entry, catalogue) if entry else None
+        )
+        if not proxy and owned and basis and basis.horizon != "year":
+            proxy = owned  # the slice the team owns is itself readable within the quarter
+    if slow and not proxy:
+        notes.append("This outcome is slow to show; pick a leading indicator readable within a quarter.")
+    return Decision(kind, metric, entry, team_controls, owned, slow, proxy, notes)
+
+
+def _fastest_leading(entry: MetricEntry, catalogue: dict[str, MetricEntry]) -> MetricView | None:
+    order = {"weeks": 0, "quarter": 1, "year": 2}
+    leads = [catalogue[i] for i in entry.leading if i in catalogue and catalogue[i].horizon != "year"]
+    if not leads:
+        return None
+    return view(min(leads, key=lambda m: order[m.horizon]))

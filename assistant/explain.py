@@ -1,0 +1,77 @@
+"""Explaining a decision in plain words, with the guidance cards that back it chosen by their tags.
+
+The prose speaks to the user; card and example ids go to ``sources`` only (shown with their titles).
+Which card backs which reason lives in ``knowledge/guidance.yaml`` as ``why-*`` tags, not in code.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .decide import Decision
+from .retrieval import Retrieved
+from .schemas import GuidanceCard, Measurability
+
+_COMPLIANCE = re.compile(
+    r"\b(audit|certif\w*|complian\w*|gdpr|soc ?2|iso ?\d+|accreditation|inspection|regulat\w*|legal)\b", re.I
+)
+_HAS_COUNT = re.compile(r"\b\d+\b")
+
+
+def card_for(tag: str, retrieved: list[GuidanceCard], cards: list[GuidanceCard]) -> GuidanceCard | None:
+    """The retrieved card with this tag (closest to the goal), else the first card in the file with it."""
+    for card in [*retrieved, *cards]:
+        if tag in card.tags:
+            return card
+    return None
+
+
+def reasons(goal: str, d: Decision, meas: Measurability) -> list[tuple[str, str]]:
+    """(tag, sentence) pairs: each reason the review gives and the kind of card that backs it."""
+    out: list[tuple[str, str]] = []
+    if d.kind == "output":
+        if _COMPLIANCE.search(goal):
+            tag, what = "why-compliance", "a must-do piece of work the team completes"
+        elif _HAS_COUNT.search(goal):
+            tag, what = "why-count", "a count of things the team delivers"
+        else:
+            tag, what = "why-output", "something the team ships or does"
+        out.append(
+            (
+                tag,
+                f"This is an output: it describes {what}. The result it should lead to is a change in {d.metric.name}.",
+            )
+        )
+    elif meas.target:
+        when = f" and a deadline ({meas.deadline})" if meas.deadline else "; it still needs a deadline"
+        out.append(("why-measurable", f"This is an outcome with a target ({meas.target}){when}."))
+    else:
+        out.append(
+            ("why-unmeasured", f"This is an outcome ({d.metric.name}), but without a target it cannot be scored yet.")
+        )
+    if not d.team_controls and d.owned:
+        out.append(
+            (
+                "why-uncontrollable",
+                f"As written it depends on forces outside the team; {d.owned.name} is the part its work moves.",
+            )
+        )
+    if d.needs_proxy:
+        lead = f" {d.proxy.name} moves within weeks and predicts it." if d.proxy else ""
+        out.append(
+            ("why-slow", f"It shows only after many months, so steer the quarter with a leading indicator.{lead}")
+        )
+    return out
+
+
+def rationale(
+    goal: str, d: Decision, meas: Measurability, retrieved: Retrieved, cards: list[GuidanceCard]
+) -> tuple[str, list[str]]:
+    """The reason in plain words, and the ids of the cards behind it (for ``sources``)."""
+    text, cited = [], []
+    for tag, sentence in reasons(goal, d, meas):
+        text.append(sentence)
+        card = card_for(tag, retrieved.guidance, cards)
+        if card and card.id not in cited:
+            cited.append(card.id)
+    return " ".join(text), cited
