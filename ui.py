@@ -183,6 +183,14 @@ def build_app(service: H.AppService) -> gr.Blocks:
             guidance_df, examples_df = H.knowledge_frames(service)
             with gr.Accordion(f"Guidance cards ({len(guidance_df)})", open=False):
                 gr.Dataframe(guidance_df, wrap=True, interactive=False)
+            metrics_df = H.catalogue_frame(service)
+            with gr.Accordion(f"Outcome-metric catalogue ({len(metrics_df)})", open=False):
+                gr.Markdown(
+                    "The model chooses each goal's metric from this list; the verb comes from the polarity, the "
+                    "proxy from the leading metrics, the reframe from the owned slice. Add your own metrics as YAML "
+                    "in `knowledge/metrics/` (see the README)."
+                )
+                gr.Dataframe(metrics_df, wrap=True, interactive=False, max_height=420, elem_id="catalogue-table")
             examples_view = gr.Dataframe(
                 examples_df, wrap=True, interactive=False, label="Worked examples", max_height=420
             )

@@ -189,10 +189,10 @@ def finish_review(state: dict[str, Any], knowledge: Knowledge, model_label: str 
     j: Judgement = state["judgement"]
     cands: list[C.Candidate] = state.get("candidates", [])
     catalogue = knowledge.catalogue
-    d = decide(j, cands, goal, catalogue)
+    source = " ".join(filter(None, [goal, state.get("objective"), state.get("user_facts")]))
+    d = decide(j, cands, goal, catalogue, source)
     meas = parse_measurability(goal)
     rewrites = compose_rewrites(goal, d, meas, cands)
-    source = " ".join(filter(None, [goal, state.get("objective"), state.get("user_facts")]))
     notes = [*state.get("notes", []), *d.notes]
     replaced = 0
     for rw in rewrites:  # belt and braces: nothing composed may carry a number the user did not give

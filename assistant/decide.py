@@ -12,7 +12,7 @@ from .candidates import Candidate
 from .compose import MetricView
 from .policy import restates_output
 from .schemas import Judgement, Kind, MetricEntry
-from .textutils import direction_for, has_external_scope, has_long_horizon, words_for_windows
+from .textutils import direction_for, enforce_placeholders, has_external_scope, has_long_horizon, words_for_windows
 
 
 @dataclass
@@ -34,7 +34,7 @@ def view(entry: MetricEntry) -> MetricView:
 
 
 def choose_metric(
-    j: Judgement, candidates: list[Candidate], goal: str, kind: Kind
+    j: Judgement, candidates: list[Candidate], goal: str, kind: Kind, source: str | None = None
 ) -> tuple[MetricView, MetricEntry | None, list[str]]:
     """The model's pick when it is a candidate; its own metric only when none fit and it passes the checks."""
     by_name = {c.metric.name.lower(): c.metric for c in candidates}
@@ -42,7 +42,10 @@ def choose_metric(
     if picked:
         return view(picked), picked, []
     notes: list[str] = []
-    free = words_for_windows((j.new_metric or "").strip().rstrip("."))
+    free, replaced = enforce_placeholders(words_for_windows((j.new_metric or "").strip().rstrip(".")), source or goal)
+    free = free or ""
+    if replaced:  # a metric name never carries a number the user did not give
+        notes.append(f"{replaced} number(s) you did not give were replaced with placeholders.")
     if free and not (kind == "output" and restates_output(free, goal)):
         polarity = j.new_direction or ("down" if direction_for(free) == "Reduce" else "up")
         notes.append(f"'{free}' is not in our metric catalogue; check that your team can measure it.")
@@ -58,10 +61,19 @@ def choose_metric(
     return MetricView(name="[metric]", polarity="up"), None, notes
 
 
-def decide(j: Judgement, candidates: list[Candidate], goal: str, catalogue: dict[str, MetricEntry]) -> Decision:
-    """Kind from the model; metric, control and horizon from the model's pick checked against evidence."""
+def decide(
+    j: Judgement,
+    candidates: list[Candidate],
+    goal: str,
+    catalogue: dict[str, MetricEntry],
+    source: str | None = None,
+) -> Decision:
+    """Kind from the model; metric, control and horizon from the model's pick checked against evidence.
+
+    ``source`` is everything the user said (goal, objective, follow-ups): the only allowed numbers.
+    """
     kind = j.kind
-    metric, entry, notes = choose_metric(j, candidates, goal, kind)
+    metric, entry, notes = choose_metric(j, candidates, goal, kind, source)
     # "Not controllable" needs support in the user's words; an external catalogue metric is reframed either way.
     outside = not j.team_controls and has_external_scope(goal)
     owned: MetricView | None = None

@@ -15,7 +15,10 @@ COLUMNS = [
     "kind",
     "rewrite",
     "initiative",
+    "hypothesis",
     "metric",
+    "metric_id",
+    "measured_in",
     "baseline",
     "target",
     "deadline",
@@ -63,6 +66,12 @@ def _md(value: object) -> str:
     return _cell(value).replace("|", "\\|").replace("\n", " ")
 
 
+def _hypothesis(row: ReviewRow) -> str | None:
+    if not row.hypothesis:
+        return None
+    return f"{row.hypothesis} (measured in: {row.measured_in})" if row.measured_in else row.hypothesis
+
+
 def summary(rows: Sequence[ReviewRow]) -> dict[str, int]:
     """Counts shown at the top of a roadmap report."""
     ok = [r for r in rows if not r.error]
@@ -86,13 +95,14 @@ def to_markdown(rows: Sequence[ReviewRow], title: str = "Roadmap review") -> str
         f"{s['not_controllable']} not controllable, {s['missing_target']} without a target, "
         f"{s['need_proxy']} needing a proxy, {s['errors']} errors.",
         "",
-        "| # | Goal | Kind | Suggested key result | Initiative | Proxy | Team controls | Error |",
-        "|---|---|---|---|---|---|---|---|",
+        "| # | Goal | Kind | Suggested key result | Initiative | Hypothesis | Proxy | Team controls | Error |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for n, r in enumerate(rows, 1):
         kind = {"output": "OUTPUT", "outcome": "outcome"}.get(r.kind or "", "")
         lines.append(
-            f"| {n} | {_md(r.goal)} | {kind} | {_md(r.rewrite)} | {_md(r.initiative)} | {_md(r.proxy)} | "
+            f"| {n} | {_md(r.goal)} | {kind} | {_md(r.rewrite)} | {_md(r.initiative)} | {_md(_hypothesis(r))} | "
+            f"{_md(r.proxy_rewrite or r.proxy)} | "
             f"{_md(r.team_controls)} | {_md(r.error)} |"
         )
     return "\n".join(lines) + "\n"

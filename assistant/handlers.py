@@ -340,14 +340,46 @@ def knowledge_frames(service: AppService) -> tuple[pd.DataFrame, pd.DataFrame]:
     guidance = pd.DataFrame(
         [[g.id, g.title, g.summary, ", ".join(g.tags)] for g in k.guidance], columns=["id", "title", "summary", "tags"]
     )
+    names = {m.id: m.name for m in k.metrics}
     examples = pd.DataFrame(
         [
-            [e.id, e.domain, e.kind, e.goal, e.rewrite or "", e.proxy or "", "yes" if e.team_controls else "no"]
+            [
+                e.id,
+                e.domain,
+                e.kind,
+                e.goal,
+                names.get(e.metric_id or "", e.metric or ""),
+                names.get(e.proxy_id or "", e.proxy or ""),
+                "yes" if e.team_controls else "no",
+            ]
             for e in k.examples
         ],
-        columns=["id", "domain", "kind", "goal", "rewrite", "proxy", "team controls"],
+        columns=["id", "domain", "kind", "goal", "metric", "proxy", "team controls"],
     )
     return guidance, examples
+
+
+def catalogue_frame(service: AppService) -> pd.DataFrame:
+    """The outcome-metric catalogue as a table: what the model chooses from."""
+    k = service.chain.knowledge
+    names = {m.id: m.name for m in k.metrics}
+    return pd.DataFrame(
+        [
+            [
+                m.name,
+                ", ".join(m.functions),
+                m.polarity,
+                m.horizon,
+                "; ".join(names[i] for i in m.leading),
+                names.get(m.owned_slice or "", ""),
+                m.source,
+                m.definition,
+                m.id,
+            ]
+            for m in k.metrics
+        ],
+        columns=["name", "functions", "polarity", "horizon", "leading", "owned slice", "source", "definition", "id"],
+    )
 
 
 def add_team_example(

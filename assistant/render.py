@@ -22,9 +22,11 @@ def row_text(row: ReviewRow) -> str:
         "Suggested key results:" if rewrites else "Suggested key results: none needed - already a measurable outcome.",
         *[f"  {n}. {t}" for n, t in enumerate(rewrites, 1)],
         f"Initiative:  {_v(row.initiative)}",
+        *([f"Hypothesis:  {row.hypothesis}"] if row.hypothesis else []),
+        *([f"Measured in: {row.measured_in}"] if row.measured_in else []),
         f"Measurable:  metric={_v(row.metric)}; baseline={_v(row.baseline)}; target={_v(row.target)}; "
         f"deadline={_v(row.deadline)}",
-        f"Proxy:       {_v(row.proxy) if row.needs_proxy else 'not needed'}",
+        f"Proxy:       {(row.proxy_rewrite or _v(row.proxy)) if row.needs_proxy else 'not needed'}",
         f"Controls:    {'yes' if row.team_controls else 'no - reframe to: ' + _v(row.reframe)}",
         f"Sources:     {', '.join(row.sources)}",
         *[f"Note:        {n}" for n in row.notes],
@@ -47,12 +49,16 @@ def review_markdown(r: Review, guidance: dict[str, str] | None = None, with_sour
     parts.append("")
     if r.initiative:
         parts.append(f"**Initiative (keep it):** {r.initiative}")
+    if r.hypothesis:
+        parts.append(
+            f"**Hypothesis:** {r.hypothesis}" + (f" *(measured in: {r.measured_in})*" if r.measured_in else "")
+        )
     parts.append(
         f"**Measurable now:** metric *{_v(r.metric)}*, baseline {_v(r.baseline)}, target {_v(r.target)}, "
         f"deadline {_v(r.deadline)}"
     )
     if r.needs_proxy:
-        parts.append(f"**Proxy (readable within a quarter):** {_v(r.proxy)}")
+        parts.append(f"**Proxy (readable within a quarter):** {r.proxy_rewrite or _v(r.proxy)}")
     parts.append(f"**Team controls it:** {'yes' if r.team_controls else 'no'} - {r.control_reason}")
     for note in r.notes:
         parts.append(f"> {note}")

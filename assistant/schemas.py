@@ -5,7 +5,6 @@ The same models serve the chain, the CLI's JSON, the UI tables and the eval rows
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator

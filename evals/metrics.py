@@ -8,6 +8,9 @@ from assistant.textutils import has_slots, invented_numbers
 
 
 def accuracy(gold: Sequence[object], pred: Sequence[object]) -> float:
+    """Share right; a missing prediction counts as wrong, a system with no predictions at all is NaN."""
+    if gold and all(p is None for p in pred):
+        return float("nan")
     pairs = [(g, p) for g, p in zip(gold, pred, strict=True) if p is not None]
     return sum(g == p for g, p in pairs) / len(gold) if gold else float("nan")
 
@@ -38,11 +41,20 @@ def macro_f1(gold: Sequence[str], pred: Sequence[str | None], labels: Sequence[s
     return sum(scores) / len(scores)
 
 
-def slots_complete(rewrite: str | None, metric: str | None) -> bool:
-    """Names a metric and carries baseline, target and deadline (values or placeholders)."""
+def slots_complete(rewrite: str | None, metric: str | None, users_sentence: bool = False) -> bool:
+    """Names a metric and carries baseline, target and deadline (values or placeholders).
+
+    A guardrail ("Keep X within ...") has no baseline to move from; the user's own sentence, kept because it
+    has a target, is complete with that target and a deadline.
+    """
     if not rewrite or not metric:
         return False
-    return all(has_slots(rewrite).values())
+    slots = has_slots(rewrite)
+    if users_sentence:
+        return slots["deadline"]
+    if rewrite.lower().startswith("keep "):
+        slots.pop("baseline")
+    return all(slots.values())
 
 
 def count_invented(text: str | None, goal: str) -> int:

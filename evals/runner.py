@@ -30,8 +30,26 @@ RUNS = Path(__file__).parent / "runs"
 KINDS = ["output", "outcome"]
 
 
-def load_dev(path: Path = DATA / "dev.csv", limit: int | None = None) -> list[dict[str, Any]]:
-    """The labelled dev set; booleans parsed, ';'-lists split."""
+def _split(value: str | None) -> list[str]:
+    return [x.strip() for x in (value or "").split(";") if x.strip()]
+
+
+def load_labels(path: Path = DATA / "metric_labels.csv") -> dict[str, dict[str, list[str]]]:
+    """Per dev id: the acceptable catalogue metric ids (1-3) and related ids (fine as alternatives)."""
+    if not path.exists():
+        return {}
+    with open(path, newline="", encoding="utf-8") as f:
+        return {
+            r["id"]: {"acceptable": _split(r["acceptable"]), "related": _split(r.get("related"))}
+            for r in csv.DictReader(f)
+        }
+
+
+def load_dev(
+    path: Path = DATA / "dev.csv", limit: int | None = None, only_tag: str | None = None
+) -> list[dict[str, Any]]:
+    """The labelled dev set; booleans parsed, ';'-lists split, metric labels joined by id."""
+    labels = load_labels()
     rows = []
     with open(path, newline="", encoding="utf-8") as f:
         for r in csv.DictReader(f):
@@ -40,11 +58,14 @@ def load_dev(path: Path = DATA / "dev.csv", limit: int | None = None) -> list[di
                     **r,
                     "team_controls": r["team_controls"] == "True",
                     "needs_proxy": r["needs_proxy"] == "True",
-                    "metrics": [m for m in r["metrics"].split(";") if m],
-                    "references": [x for x in r["references"].split(";") if x],
-                    "tags": [t for t in r["tags"].split(";") if t],
+                    "metrics": _split(r["metrics"]),
+                    "references": _split(r["references"]),
+                    "tags": _split(r["tags"]),
+                    **labels.get(r["id"], {"acceptable": [], "related": []}),
                 }
             )
+    if only_tag:
+        rows = [r for r in rows if only_tag in r["tags"]]
     return _spread(rows, limit) if limit else rows
 
 
@@ -64,6 +85,7 @@ class RunConfig:
     judge_label: str | None = None
     judge_limit: int = 0
     semantic: bool = True
+    zero_shot: bool = True
 
 
 def run_rows(
@@ -79,7 +101,7 @@ def run_rows(
     Systems run in phases (zero-shot for all rows, then the chain, then round trips) so llama.cpp's
     cached prompt prefix is reused within a phase and the chain's timings match production.
     """
-    records = [_baseline_record(model, row) for row in _ticking(rows, progress, 3)]
+    records = [_baseline_record(model if config.zero_shot else None, row) for row in _ticking(rows, progress, 3)]
     _dump(sink, records)
     for rec in _ticking(records, progress, 3, offset=len(rows)):
         rec.update(_chain_record(chain, rec["goal"]))
@@ -107,11 +129,13 @@ def _dump(sink: Path | None, records: list[dict[str, Any]]) -> None:
         sink.write_text("".join(json.dumps(r, default=str) + "\n" for r in records), encoding="utf-8")
 
 
-def _baseline_record(model: BaseChatModel, row: dict[str, Any]) -> dict[str, Any]:
+def _baseline_record(model: BaseChatModel | None, row: dict[str, Any]) -> dict[str, Any]:
     goal = row["goal"]
     rec: dict[str, Any] = {k: row[k] for k in ("id", "domain", "goal", "kind", "team_controls", "needs_proxy")}
     rec["tags"] = ";".join(row["tags"])
     rec["heuristic_kind"] = keyword_kind(goal)
+    if model is None:  # zero-shot skipped for this run
+        return rec
     zs = zero_shot(model, goal)
     rec.update(
         {
@@ -135,7 +159,14 @@ def _chain_record(chain: ReviewChain, goal: str) -> dict[str, Any]:
             "chain_team_controls": review.team_controls,
             "chain_needs_proxy": review.needs_proxy,
             "chain_rewrite": review.rewrite,
+            "chain_rewrites": [rw.model_dump() for rw in review.rewrites],
+            "chain_alternatives": [rw.text for rw in review.alternatives],
             "chain_metric": review.metric,
+            "chain_metric_id": review.metric_id,
+            "chain_proxy_id": review.proxy_id,
+            "chain_proxy_rewrite": review.proxy_rewrite,
+            "chain_hypothesis": review.hypothesis,
+            "chain_candidates": ";".join(review.candidates),
             "chain_proxy": review.proxy,
             "chain_reframe": review.reframe,
             "model_kind": review.model_judgement.get("kind"),
@@ -147,7 +178,11 @@ def _chain_record(chain: ReviewChain, goal: str) -> dict[str, Any]:
             "chain_sources": ";".join(review.sources),
             "chain_error": None,
             "chain_invented": sum(M.count_invented(t, goal) for t in texts),
-            "chain_slots": M.slots_complete(review.rewrite, review.metric) if review.rewrite else None,
+            "chain_slots": M.slots_complete(
+                review.rewrite, review.metric, users_sentence=review.rewrites[0].basis == "user"
+            )
+            if review.rewrite
+            else None,
         }
     except OutcomeLensError as exc:
         rec = {"chain_kind": None, "chain_error": str(exc), "chain_invented": 0, "chain_slots": None}
@@ -252,6 +287,9 @@ def summarise(records: list[dict[str, Any]], extra: dict[str, Any] | None = None
     }
     s: dict[str, Any] = {"n": len(records)}
     for name, preds in systems.items():
+        if all(p is None for p in preds["kind"]):  # a system this run skipped
+            s[name] = {"not_run": True, "confusion": M.confusion(gold, preds["kind"], KINDS)}
+            continue
         d: dict[str, Any] = {
             "kind_accuracy": M.accuracy(gold, preds["kind"]),
             "kind_macro_f1": M.macro_f1(gold, preds["kind"], KINDS),
@@ -259,6 +297,7 @@ def summarise(records: list[dict[str, Any]], extra: dict[str, Any] | None = None
         }
         if "ctl" in preds:
             d["team_controls_accuracy"] = M.accuracy(gctl, preds["ctl"])
+        if "px" in preds and any(p is not None for p in preds["px"]):
             p, rcl, _ = M.precision_recall(gpx, preds["px"])
             d["needs_proxy_precision"], d["needs_proxy_recall"] = p, rcl
         s[name] = d
@@ -286,7 +325,9 @@ def summarise(records: list[dict[str, Any]], extra: dict[str, Any] | None = None
         }
     )
     s["zero_shot"].update(
-        {
+        {}
+        if s["zero_shot"].get("not_run")
+        else {
             "rewrites": len(zs_rewrites),
             "slots_complete_share": M.share([bool(r.get("zs_slots")) for r in zs_rewrites]),
             "invented_numbers": sum(int(r.get("zs_invented") or 0) for r in records),

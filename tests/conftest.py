@@ -34,9 +34,17 @@ def fake_embeddings() -> DeterministicFakeEmbedding:
     return DeterministicFakeEmbedding(size=64)
 
 
+@pytest.fixture(scope="session")
+def shared_index(tmp_path_factory: pytest.TempPathFactory, knowledge: Knowledge) -> KnowledgeIndex:
+    """Built once per run: the catalogue makes the index a few thousand documents."""
+    root = tmp_path_factory.mktemp("shared-index")
+    s = Settings(cache_dir=root / "cache", chroma_dir=root / "chroma", team_examples_file=root / "team.yaml")
+    return build_index(s, knowledge, DeterministicFakeEmbedding(size=64))
+
+
 @pytest.fixture
-def index(settings: Settings, knowledge: Knowledge, fake_embeddings: DeterministicFakeEmbedding) -> KnowledgeIndex:
-    return build_index(settings, knowledge, fake_embeddings)
+def index(shared_index: KnowledgeIndex) -> KnowledgeIndex:
+    return shared_index
 
 
 @pytest.fixture

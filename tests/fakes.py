@@ -16,29 +16,38 @@ from pydantic import ConfigDict, Field
 _ids = itertools.count()
 
 
-def keyword_rule(goal: str) -> dict[str, Any]:
-    """A crude but deterministic answer, so a test can reason about what the chain must do with it."""
+def keyword_rule(goal: str, candidates: list[str]) -> dict[str, Any]:
+    """A crude but deterministic answer, so a test can reason about what the chain must do with it.
+
+    It picks the first candidate metric, as a well-behaved model picks the best one.
+    """
     first = goal.split()[0].lower() if goal.split() else ""
     output = first in {"launch", "ship", "publish", "build", "run", "hire", "write", "redesign", "add", "host"}
     external = bool(re.search(r"\b(industry|national|market)\b", goal, re.I))
-    slow = bool(re.search(r"\b(lifetime|annual|12-month|m12)\b", goal, re.I))
     return {
         "kind": "output" if output else "outcome",
-        "metric": "activation rate" if output else "customer retention",
+        "metric": candidates[0] if candidates else "none of these",
         "team_controls": not external,
-        "owned_metric": "our NPS" if external else None,
-        "needs_proxy": slow,
-        "proxy": "weekly active usage in the first quarter" if slow else None,
     }
 
 
 def _last_goal(messages: list[BaseMessage]) -> str:
     """The goal under review: the last 'Goal:' line (retry messages carry none)."""
     for message in reversed(messages):
-        found = re.findall(r"Goal: (.+)", str(message.content))
+        found = re.findall(r'Goal: "?(.+?)"?$', str(message.content), re.M)
         if found:
             return found[-1].strip()
     return str(messages[-1].content)
+
+
+def candidates_in(messages: list[BaseMessage]) -> list[str]:
+    """The candidate metric names of the last prompt that lists them."""
+    for message in reversed(messages):
+        text = str(message.content)
+        if "Candidate metrics:" in text:
+            block = text.split("Candidate metrics:", 1)[1]
+            return [m.strip() for m in re.findall(r"^- (.+)$", block, re.M) if m.strip() != "(none)"]
+    return []
 
 
 class FakeToolModel(BaseChatModel):
@@ -50,7 +59,7 @@ class FakeToolModel(BaseChatModel):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    rule: Callable[[str], dict[str, Any]] = keyword_rule
+    rule: Callable[[str, list[str]], dict[str, Any]] = keyword_rule
     queue: list[Any] = Field(default_factory=list)
     history: list[list[BaseMessage]] = Field(default_factory=list)
     tool_name: str = "Judgement"
@@ -77,9 +86,11 @@ class FakeToolModel(BaseChatModel):
             msg = item if isinstance(item, AIMessage) else self._call(item)
         else:
             goal = _last_goal(messages)
-            args = self.rule(goal)
+            args = self.rule(goal, candidates_in(messages))
             if self.tool_name == "ZeroShotAnswer":
-                args = {k: args[k] for k in ("kind", "metric", "team_controls", "needs_proxy")}
+                args = {k: args[k] for k in ("kind", "metric", "team_controls")}
+                args["metric"] = "activation rate"
+                args["needs_proxy"] = False
                 args["rewrite"] = f"Increase {args['metric']} by 20% by Q4"
             msg = self._call(args)
         return ChatResult(generations=[ChatGeneration(message=msg)])

@@ -132,7 +132,9 @@ def test_review_json_contract(service: H.AppService) -> None:
 
 def test_knowledge_frames_and_add_example(service: H.AppService) -> None:
     guidance, examples = H.knowledge_frames(service)
-    assert len(guidance) >= 20 and len(examples) >= 150
+    assert len(guidance) >= 20 and len(examples) >= 400
+    metrics = H.catalogue_frame(service)
+    assert len(metrics) >= 300 and {"name", "polarity", "leading", "source"} <= set(metrics.columns)
     bad = H.add_team_example(
         service,
         "Ship partner hub",
@@ -145,7 +147,7 @@ def test_knowledge_frames_and_add_example(service: H.AppService) -> None:
         "",
     )
     assert bad.startswith("❌") and "numbers" in bad
-    bad = H.add_team_example(service, "Ship partner hub", "output", "partner deals", "", "", True, "", "")
+    bad = H.add_team_example(service, "Ship partner hub", "output", "", "", "", True, "", "")
     assert bad.startswith("❌")
     ok = H.add_team_example(
         service,

@@ -64,14 +64,19 @@ def test_invalid_yaml_is_reported(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("example", "message"),
     [
-        ("{id: ab-001, goal: Launch it now, kind: output, metric: mm, why: because}", "needs both 'rewrite'"),
+        ("{id: ab-001, goal: Launch it now, kind: output, metric: mm, why: because}", "needs an 'initiative'"),
+        ("{id: ab-001, goal: Launch it now, kind: output, initiative: i, why: because}", "needs 'metric_id'"),
         (
             "{id: ab-001, goal: Grow it a lot, kind: outcome, metric: mm, needs_proxy: true, why: because}",
-            "needs a 'proxy'",
+            "needs a 'proxy_id'",
         ),
         (
             "{id: ab-001, goal: Grow the market, kind: outcome, metric: mm, team_controls: false, why: because}",
-            "needs a 'reframe'",
+            "needs a 'reframe_id'",
+        ),
+        (
+            "{id: ab-001, goal: Grow it, kind: outcome, metric_id: no-such-metric, why: because}",
+            "field 'metric_id': unknown metric 'no-such-metric'",
         ),
         (
             "{id: ab-001, goal: Launch it now, kind: output, metric: mm, initiative: i, why: because, "

@@ -1,0 +1,198 @@
+"""Deciding and composing from a catalogue entry: tables over polarity, scope, horizon and free text."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.candidates import Candidate, alternatives, distinct
+from assistant.compose import MetricView, hypothesis, initiative_phrase, keep_users_numbers, key_result
+from assistant.decide import decide
+from assistant.schemas import Judgement, MetricEntry
+
+
+def _m(id_: str, name: str, polarity: str = "up", horizon: str = "quarter", **kw: object) -> MetricEntry:
+    return MetricEntry.model_validate(
+        {
+            "id": id_,
+            "name": name,
+            "definition": f"How {name} is counted, over a rolling four weeks.",
+            "unit": "%",
+            "polarity": polarity,
+            "horizon": horizon,
+            "source": "product analytics",
+            "moved_by": ["something"],
+            "functions": ["product"],
+            **kw,
+        }
+    )
+
+
+CAT = {
+    m.id: m
+    for m in [
+        _m("activation", "activation rate of new sign-ups", leading=["setup"]),
+        _m("setup", "setup completion in the first session", horizon="weeks"),
+        _m("late", "late delivery rate", "down"),
+        _m("spend", "cloud spend against budget", "within"),
+        _m("ret12", "twelve-month customer retention", horizon="year", leading=["weekly-core"]),
+        _m("weekly-core", "share of new customers using the core feature weekly", horizon="weeks"),
+        _m(
+            "share",
+            "market share in our category",
+            horizon="year",
+            scope="external",
+            owned_slice="win",
+            leading=["win"],
+        ),
+        _m("win", "win rate against named competitors"),
+    ]
+}
+
+
+@pytest.mark.parametrize(
+    ("polarity", "expected"),
+    [
+        ("up", "Raise x from [baseline] to [target] by [deadline]"),
+        ("down", "Cut x from [baseline] to [target] by [deadline]"),
+        ("within", "Keep x within [target] through [deadline]"),
+    ],
+)
+def test_key_result_verb_comes_from_polarity(polarity: str, expected: str) -> None:
+    assert key_result(MetricView("x", polarity)) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("40%", "55%", "Q3"), "Raise x from 40% to 55% by Q3"),
+        ((None, None, "end of 2026"), "Raise x from [baseline] to [target] by end of 2026"),
+        (("40%", None, None), "Raise x from 40% to [target] by [deadline]"),
+    ],
+)
+def test_key_result_keeps_what_the_user_gave(args: tuple[str | None, ...], expected: str) -> None:
+    assert key_result(MetricView("x", "up"), *args) == expected
+
+
+@pytest.mark.parametrize(
+    ("initiative", "phrase"),
+    [
+        ("Launch the new onboarding flow", "launching the new onboarding flow"),
+        ("Hire a Head of Sales", "hiring a Head of Sales"),
+        ("Run 20 interviews", "running 20 interviews"),
+        ("Ship dark mode", "shipping dark mode"),
+        ("Define pricing tiers", "defining pricing tiers"),
+        ("VP Talent hired and started in Q1", 'the work "VP Talent hired and started in Q1"'),
+    ],
+)
+def test_initiative_phrase(initiative: str, phrase: str) -> None:
+    assert initiative_phrase(initiative) == phrase
+
+
+def test_hypothesis_line() -> None:
+    text = hypothesis("Reroute carriers", MetricView("late delivery rate", "down"), "Q3")
+    assert (
+        text == 'We believe the work "Reroute carriers" will cut late delivery rate from [baseline] to [target] by Q3.'
+    )
+
+
+def test_keep_users_numbers_adds_only_a_missing_deadline() -> None:
+    assert keep_users_numbers("Grow teams from 1,200 to 2,000.", None) == "Grow teams from 1,200 to 2,000 by [deadline]"
+    assert keep_users_numbers("Grow teams from 1,200 to 2,000 by Q3", "Q3") == "Grow teams from 1,200 to 2,000 by Q3"
+
+
+def _cands(*pairs: tuple[str, float]) -> list[Candidate]:
+    return [Candidate(CAT[i], s, "catalogue") for i, s in pairs]
+
+
+def _j(kind: str, metric: str, controls: bool = True, **kw: object) -> Judgement:
+    return Judgement(kind=kind, metric=metric, team_controls=controls, **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("goal", "judgement", "cands", "expect"),
+    [
+        # the model's candidate is taken as is
+        (
+            "Launch onboarding",
+            _j("output", "activation rate of new sign-ups"),
+            [("activation", 0.8)],
+            ("activation", True, False, None, None),
+        ),
+        # an external metric is reframed to its owned slice when the goal reaches outside the team
+        (
+            "Win the market",
+            _j("outcome", "market share in our category", False),
+            [("share", 0.8)],
+            ("share", False, True, "win", "win"),
+        ),
+        # "not controllable" without evidence in the goal is overruled
+        (
+            "Grow activation",
+            _j("outcome", "activation rate of new sign-ups", False),
+            [("activation", 0.8)],
+            ("activation", True, False, None, None),
+        ),
+        # a slow outcome gets its fastest leading metric as proxy
+        (
+            "Raise 12-month retention",
+            _j("outcome", "twelve-month customer retention"),
+            [("ret12", 0.9)],
+            ("ret12", True, True, None, "weekly-core"),
+        ),
+        # an output is never flagged slow, even on a yearly metric
+        (
+            "Ship the loyalty app",
+            _j("output", "twelve-month customer retention"),
+            [("ret12", 0.9)],
+            ("ret12", True, False, None, None),
+        ),
+        # a name that is not a candidate falls back to the best candidate
+        (
+            "Launch onboarding",
+            _j("output", "something else"),
+            [("setup", 0.9), ("activation", 0.8)],
+            ("setup", True, False, None, None),
+        ),
+    ],
+)
+def test_decide(goal: str, judgement: Judgement, cands: list[tuple[str, float]], expect: tuple) -> None:  # type: ignore[type-arg]
+    metric_id, controls, slow, owned, proxy = expect
+    d = decide(judgement, _cands(*cands), goal, CAT)
+    assert d.metric.id == metric_id
+    assert d.team_controls is controls
+    assert d.needs_proxy is slow
+    assert (d.owned.id if d.owned and not d.team_controls else None) == owned
+    assert (d.proxy.id if d.proxy else None) == proxy
+
+
+@pytest.mark.parametrize(
+    ("new_metric", "accepted"),
+    [
+        ("share of visitors who book a demo", True),
+        ("head of sales development hire", False),
+        ("case studies published", False),
+        ("number of webinars", False),
+        ("guidelines defined", False),
+    ],
+)
+def test_free_text_metric_is_checked(new_metric: str, accepted: bool) -> None:
+    j = _j("output", "none of these", new_metric=new_metric)
+    d = decide(j, _cands(("activation", 0.6)), "Hire Head of Sales Development and define guidelines", CAT)
+    assert (d.metric.id is None) is accepted
+    assert d.metric.name == (new_metric if accepted else CAT["activation"].name)
+
+
+def test_alternatives_threshold_distinctness_and_limit() -> None:
+    cands = _cands(("activation", 0.9), ("setup", 0.8), ("late", 0.7), ("spend", 0.6), ("win", 0.3), ("share", 0.9))
+    alts = alternatives(cands, CAT["activation"], threshold=0.5)
+    # setup leads activation (not distinct), share is external, win is below the threshold: late and spend remain
+    assert [a.metric.id for a in alts] == ["late", "spend"]
+    assert alternatives(cands, CAT["activation"], threshold=0.95) == []
+    assert len(alternatives(cands, None, threshold=0.0, limit=2)) == 2
+
+
+def test_distinct_rejects_near_identical_names() -> None:
+    a = _m("a", "share of invoices paid on time")
+    b = _m("b", "share of invoices paid on time by large customers")
+    assert not distinct(a, b)
+    assert distinct(a, CAT["late"])
