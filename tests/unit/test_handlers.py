@@ -145,8 +145,6 @@ def test_knowledge_frames_and_add_example(service: H.AppService) -> None:
         "",
     )
     assert bad.startswith("❌") and "numbers" in bad
-    bad = H.add_team_example(service, "Ship partner hub", "output", "partner deals", "", "", True, "", "")
-    assert bad.startswith("❌")
     ok = H.add_team_example(
         service,
         "Ship partner hub",
