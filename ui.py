@@ -1,11 +1,13 @@
 """Outcome Lens - the Gradio app: coach chat, bulk roadmap rewrite, knowledge browser.
 
 Run:  .venv/bin/python ui.py      (binds 127.0.0.1:7860; settings via OKR_* environment variables)
-This file only wires components to the plain functions in ``assistant.handlers``.
+This file only wires components to the plain functions in ``assistant.handlers``. Who may reach the app
+(login, open mode without the endpoints that write files) is decided by ``assistant.exposure``.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from assistant.settings import Settings, disable_telemetry
@@ -15,6 +17,8 @@ disable_telemetry()
 import gradio as gr  # noqa: E402
 
 from assistant import handlers as H  # noqa: E402
+from assistant.errors import OutcomeLensError  # noqa: E402
+from assistant.exposure import ExposurePolicy, check_exposure  # noqa: E402
 from assistant.models import describe_model  # noqa: E402
 
 EXAMPLE_GOALS = [
@@ -113,6 +117,9 @@ def build_app(service: H.AppService) -> gr.Blocks:
             f"move. Model: **{service.model_label}**",
             elem_id="header",
         )
+        notices = service.notices()
+        if notices:
+            gr.Markdown("\n".join(f"> ⚠️ {n}" for n in notices), elem_id="notices")
         with gr.Tab("Coach chat", id="chat"):
             chatbot = gr.Chatbot(
                 label="Coach",
@@ -194,7 +201,13 @@ def build_app(service: H.AppService) -> gr.Blocks:
             examples_view = gr.Dataframe(
                 examples_df, wrap=True, interactive=False, label="Worked examples", max_height=420
             )
-            with gr.Accordion("Add your team's own example", open=False):
+            if not service.allow_writes:
+                gr.Markdown(
+                    "*Adding team examples is switched off: this app is served without a login. Set "
+                    "OKR_UI_USERNAME and OKR_UI_PASSWORD and restart it to turn it on.*",
+                    elem_id="writes-off",
+                )
+            with gr.Accordion("Add your team's own example", open=False, visible=service.allow_writes):
                 with gr.Row():
                     ex_goal = gr.Textbox(label="Goal")
                     ex_kind = gr.Radio(["output", "outcome"], value="output", label="Kind")
@@ -208,12 +221,13 @@ def build_app(service: H.AppService) -> gr.Blocks:
                     ex_why = gr.Textbox(label="Why")
                 save = gr.Button("Validate, save and index")
                 saved = gr.Markdown()
-                save.click(
-                    add_example,
-                    [ex_goal, ex_kind, ex_metric, ex_rewrite, ex_proxy, ex_controls, ex_reframe, ex_why],
-                    [saved, examples_view],
-                    api_name="add_example",
-                )
+                if service.allow_writes:  # open mode: no button handler, so no /add_example endpoint either
+                    save.click(
+                        add_example,
+                        [ex_goal, ex_kind, ex_metric, ex_rewrite, ex_proxy, ex_controls, ex_reframe, ex_why],
+                        [saved, examples_view],
+                        api_name="add_example",
+                    )
 
         gr.api(review_goal, api_name="review_goal")
         gr.api(review_roadmap, api_name="review_roadmap")
@@ -229,19 +243,34 @@ def default_service(settings: Settings | None = None) -> H.AppService:
     )
 
 
-def launch(service: H.AppService, **kwargs: Any) -> Any:
+def launch(service: H.AppService, policy: ExposurePolicy | None = None, **kwargs: Any) -> Any:
+    """Check who may reach the app first (raises ``ConfigurationError`` before binding), then serve it."""
     s = service.settings
-    auth = (s.ui_username, s.ui_password) if s.ui_username and s.ui_password else None
+    policy = policy or check_exposure(s)
+    service.allow_writes = service.allow_writes and policy.allow_writes
+    if policy.warning:
+        print(f"warning: {policy.warning}", file=sys.stderr)
     demo = build_app(service)
     demo.queue(default_concurrency_limit=s.ui_concurrency)
-    return demo.launch(
-        server_name=s.ui_host, server_port=s.ui_port, auth=auth, css=CSS, theme=gr.themes.Soft(), **kwargs
+    demo.launch(
+        server_name=s.ui_host, server_port=s.ui_port, auth=policy.auth, css=CSS, theme=gr.themes.Soft(), **kwargs
     )
+    return demo
 
 
-if __name__ == "__main__":
+def main() -> None:
     import importlib.util
 
     service = default_service()
-    service.chain  # load the model and the index before the first visitor arrives  # noqa: B018
-    launch(service, mcp_server=importlib.util.find_spec("mcp") is not None)
+    try:
+        policy = check_exposure(service.settings)  # refuse before the model loads, not after
+        service.chain  # load the model and the index before the first visitor arrives  # noqa: B018
+    except OutcomeLensError as exc:
+        raise SystemExit(f"error: {exc}") from None
+    for note in service.notices():
+        print(f"note: {note}", file=sys.stderr)
+    launch(service, policy, mcp_server=importlib.util.find_spec("mcp") is not None)
+
+
+if __name__ == "__main__":
+    main()

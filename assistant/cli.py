@@ -12,6 +12,7 @@ from typing import TextIO
 
 from .errors import ConfigurationError, KnowledgeError, OutcomeLensError
 from .settings import REPO_ROOT, Settings, disable_telemetry
+from .storage import atomic_write_text
 
 disable_telemetry()
 
@@ -36,6 +37,12 @@ def _read_goal_lines(stream: TextIO) -> Iterator[tuple[int, str, str | None]]:
         yield n, text, None
 
 
+def _print_notes(notes: Sequence[str]) -> None:
+    """Problems the user should know about but that do not stop the command (e.g. a set-aside team file)."""
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+
+
 def cmd_review(args: argparse.Namespace) -> int:
     from .api import get_chain
     from .export import to_jsonl_line
@@ -44,6 +51,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     chain = get_chain(settings.model, settings)
+    _print_notes(chain.index.notes)
     if args.goal:
         sources: list[tuple[int, str, str | None]] = [(i, g, args.objective) for i, g in enumerate(args.goal, 1)]
     else:
@@ -87,6 +95,7 @@ def cmd_roadmap(args: argparse.Namespace) -> int:
         print(f"error: unknown format '{fmt}'; use csv, json or md", file=sys.stderr)
         return 2
     chain = get_chain(settings.model, settings)
+    _print_notes(chain.index.notes)
     rows = []
     with tqdm(total=len(parsed.items), desc="Reviewing", unit="goal", file=sys.stderr) as bar:
         for item in parsed.items:
@@ -94,7 +103,7 @@ def cmd_roadmap(args: argparse.Namespace) -> int:
             bar.update(1)
     text = WRITERS[fmt](rows)
     if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+        atomic_write_text(Path(args.out), text, hint="choose an --out path in a writable folder")
         print(f"wrote {len(rows)} rows to {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -109,12 +118,20 @@ def cmd_index(args: argparse.Namespace) -> int:
     settings = _settings(args)
     start = time.perf_counter()
     index = build_index_for(settings)
+    _print_notes(index.notes)
     where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else settings.chroma_path
     print(
         f"collection {index.collection_name} at {where}: {len(index.knowledge.guidance)} guidance cards, "
         f"{len(index.knowledge.examples)} examples; {'rebuilt' if index.rebuilt else 'up to date'} "
         f"in {time.perf_counter() - start:.1f}s"
     )
+    if args.prune:
+        removed = index.prune()
+        print(f"pruned {len(removed)} older collection(s){': ' + ', '.join(removed) if removed else ''}")
+    elif others := index.other_collections():
+        print(
+            f"{len(others)} older collection(s) kept for processes that may use them; `okr index --prune` removes them"
+        )
     return 0
 
 
@@ -154,6 +171,12 @@ def build_parser() -> argparse.ArgumentParser:
     m.set_defaults(func=cmd_roadmap)
 
     i = sub.add_parser("index", help="build or check the knowledge index")
+    i.add_argument(
+        "--prune",
+        action="store_true",
+        help="delete older index collections (keeps the current one; stop other okr "
+        "processes first or they rebuild theirs on their next review)",
+    )
     i.add_argument("--model", help=argparse.SUPPRESS)
     i.set_defaults(func=cmd_index)
 

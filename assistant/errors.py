@@ -30,6 +30,10 @@ class MissingPackageError(ConfigurationError):
         self.package = package
 
 
+class StorageError(ConfigurationError):
+    """A file or folder the product writes cannot be written (read-only, full disk, held lock)."""
+
+
 class KnowledgeError(OutcomeLensError):
     """A knowledge file is malformed; the message names the file and the field."""
 

@@ -18,7 +18,7 @@ import pandas as pd
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from .chain import ReviewChain
-from .errors import InputError, KnowledgeError, OutcomeLensError
+from .errors import OutcomeLensError
 from .export import summary, to_csv, to_json, to_markdown
 from .knowledge import save_team_example
 from .prompts import load_prompt
@@ -38,6 +38,7 @@ class AppService:
     settings: Settings
     factory: ChainFactory
     model_label: str = ""
+    allow_writes: bool = True  # False when the app is open to a network without a login (see exposure.py)
     _chain: ReviewChain | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
@@ -55,7 +56,10 @@ class AppService:
         chain = self.chain
         with self._lock:
             chain.index = build_index_for(self.settings, getattr(chain.index.store, "_embedding_function", None))
-            chain._cards = {g.id: g for g in chain.index.knowledge.guidance}
+
+    def notices(self) -> list[str]:
+        """What the user should know about the knowledge and index (set-aside team file, rebuilt index)."""
+        return list(self.chain.index.notes)
 
     def guidance_lookup(self) -> dict[str, str]:
         k = self.chain.knowledge
@@ -395,14 +399,15 @@ def add_team_example(
     domain: str = "team",
 ) -> str:
     """Validate, save to disk, reindex; the chain uses it from the next review on."""
+    if not service.allow_writes:
+        return (
+            "❌ Not saved: adding examples is switched off because the app is served without a login. "
+            "Set OKR_UI_USERNAME and OKR_UI_PASSWORD and restart it to turn it on."
+        )
     try:
         goal, _ = check_goal(goal)
-        existing = {e.id for e in service.chain.knowledge.examples}
-        n = 1 + sum(1 for i in existing if i.startswith("team-"))
-        while f"team-{n:03d}" in existing:
-            n += 1
         example = WorkedExample(
-            id=f"team-{n:03d}",
+            id="team-001",  # a stand-in: the real id is chosen while the team file is locked
             domain=domain or "team",
             goal=goal,
             kind=kind,
@@ -415,9 +420,11 @@ def add_team_example(
             proxy=proxy or None,
             why=why or "Added by the team.",
         )
-        save_team_example(example, service.settings.team_examples_path)
+        example, notes = save_team_example(
+            example, service.settings.team_examples_path, service.chain.knowledge.examples, assign_id=True
+        )
         service.reload_knowledge()
-    except (InputError, KnowledgeError) as exc:
+    except OutcomeLensError as exc:
         return f"❌ Not saved: {exc}"
     except ValueError as exc:  # pydantic validation
         return (
@@ -425,7 +432,8 @@ def add_team_example(
             if hasattr(exc, "errors")
             else f"❌ Not saved: {exc}"
         )
-    return f"✅ Saved {example.id} to {service.settings.team_examples_path.name} and indexed it."
+    tail = "".join(f"\n\n⚠️ {n}" for n in notes)
+    return f"✅ Saved {example.id} to {service.settings.team_examples_path} and indexed it.{tail}"
 
 
 def dumps(data: Any) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,7 +12,9 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import KnowledgeError
+from .policy import instruction_like
 from .schemas import GuidanceCard, MetricEntry, WorkedExample
+from .storage import atomic_write_text, locked, set_aside
 from .textutils import invented_numbers
 
 
@@ -23,6 +27,7 @@ class Knowledge:
     fingerprint: str
     files: list[Path] = field(default_factory=list)
     metrics: list[MetricEntry] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # problems the user should hear about (e.g. a set-aside team file)
 
     def by_id(self) -> dict[str, GuidanceCard | WorkedExample | MetricEntry]:
         return {**{g.id: g for g in self.guidance}, **{e.id: e for e in self.examples}, **self.catalogue}
@@ -141,8 +146,6 @@ def load_knowledge(knowledge_dir: Path, extra_examples: Path | None = None) -> K
     examples: list[WorkedExample] = []
     origin: dict[str, Path] = {g.id: guidance_path for g in guidance}
     example_files = sorted((knowledge_dir / "examples").glob("*.yaml"))
-    if extra_examples and extra_examples.exists() and extra_examples not in example_files:
-        example_files.append(extra_examples)
     for path in example_files:
         files.append(path)
         for ex in load_examples(path):
@@ -160,6 +163,12 @@ def load_knowledge(knowledge_dir: Path, extra_examples: Path | None = None) -> K
             metrics.append(m)
     check_catalogue(metrics, origin)
     known = {m.id for m in metrics}
+    team: list[WorkedExample] = []
+    notes: list[str] = []
+    if extra_examples and extra_examples not in example_files:
+        team, notes = load_team_examples(extra_examples, set(origin), known)
+        origin.update({ex.id: extra_examples for ex in team})
+        examples.extend(team)
     for ex in examples:
         for fname in ("metric_id", "proxy_id", "reframe_id"):
             ref = getattr(ex, fname)
@@ -169,9 +178,140 @@ def load_knowledge(knowledge_dir: Path, extra_examples: Path | None = None) -> K
     for path in files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
+    digest.update(repr([ex.model_dump() for ex in team]).encode())  # as loaded: the file may have changed since
     return Knowledge(
-        guidance=guidance, examples=examples, fingerprint=digest.hexdigest()[:16], files=files, metrics=metrics
+        guidance=guidance,
+        examples=examples,
+        fingerprint=digest.hexdigest()[:16],
+        files=files,
+        metrics=metrics,
+        notes=notes,
     )
+
+
+# ------------------------------------------------------------------------------------- team examples
+# The team file is written by the app while other processes read it; it must never stop the product.
+
+TEAM_HINT = "set OKR_TEAM_EXAMPLES_FILE to a file in a writable folder"
+_TEAM_ID = re.compile(r"team-(\d+)")
+
+
+def _goal_key(text: str) -> str:
+    """Case- and space-insensitive form of a goal, for spotting exact duplicates."""
+    return " ".join(text.split()).casefold()
+
+
+def next_team_id(taken: Iterable[str]) -> str:
+    """One past the highest team-N in use (never reuses a number; grows past team-999 to team-1000)."""
+    numbers = [int(m.group(1)) for i in taken if (m := _TEAM_ID.fullmatch(i))]
+    return f"team-{max(numbers, default=0) + 1:03d}"
+
+
+def check_team_example(ex: WorkedExample, where: str = "") -> None:
+    """A team example joins every later prompt: no invented numbers and nothing that talks to the model."""
+    check_numbers(ex, where)
+    for fname, value in ex.model_dump().items():
+        if isinstance(value, str) and instruction_like(value):
+            raise KnowledgeError(
+                f"{where}example {ex.id}: field '{fname}' reads like an instruction to the assistant "
+                f"({value[:60]!r}); describe the goal and its review in plain words instead"
+            )
+
+
+def _parse_team_file(path: Path) -> dict:
+    if not path.exists():
+        return {"domain": "team", "examples": []}
+    try:
+        data = yaml.safe_load(path.read_bytes().decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise KnowledgeError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("examples") or [], list):
+        raise KnowledgeError(f"{path}: expected a mapping with 'domain' and a list of 'examples'")
+    return {"domain": data.get("domain") or "team", **data, "examples": data.get("examples") or []}
+
+
+def read_team_file(path: Path) -> tuple[dict, list[str]]:
+    """The parsed team file; one that does not parse is renamed to a timestamped .bak (kept) and reported."""
+    try:
+        return _parse_team_file(path), []
+    except KnowledgeError:
+        pass
+    with locked(path, hint=TEAM_HINT):
+        try:
+            return _parse_team_file(path), []  # another process replaced it while we waited
+        except KnowledgeError as exc:
+            problem = str(exc)
+        try:
+            kept = f"set aside as {set_aside(path)} (kept, not deleted)"
+        except OSError as exc:
+            kept = f"left in place because it cannot be renamed ({exc.strerror})"
+    note = (
+        f"{problem}. Your team examples were {kept}; the app goes on without them. "
+        "Fix that file and copy its examples back into the team file to use them again."
+    )
+    return {"domain": "team", "examples": []}, [note]
+
+
+def load_team_examples(
+    path: Path, taken: Iterable[str] = (), metric_ids: set[str] | None = None
+) -> tuple[list[WorkedExample], list[str]]:
+    """The team's examples plus notes; a bad file or example is skipped with a note, never fatal."""
+    data, notes = read_team_file(path)
+    out: list[WorkedExample] = []
+    seen = set(taken)
+    for i, item in enumerate(data["examples"]):
+        where = f"{path}: example #{i + 1} ({_item_id(item)})"
+        try:
+            if not isinstance(item, dict):
+                raise KnowledgeError(f"{where}: not a mapping")
+            try:
+                ex = WorkedExample.model_validate({"domain": data["domain"], **item})
+            except ValidationError as exc:
+                raise KnowledgeError(f"{where}: {_describe(exc)}") from exc
+            check_team_example(ex, f"{path}: ")
+            if ex.id in seen:
+                raise KnowledgeError(f"{where}: duplicate knowledge id; give it an unused id")
+            refs = [r for r in (ex.metric_id, ex.proxy_id, ex.reframe_id) if r]
+            if metric_ids is not None and any(r not in metric_ids for r in refs):
+                raise KnowledgeError(f"{where}: unknown metric id in {refs}; use an id from knowledge/metrics")
+        except KnowledgeError as exc:
+            notes.append(f"{exc}; this example was skipped (fix it in the file to use it)")
+            continue
+        seen.add(ex.id)
+        out.append(ex)
+    return out, notes
+
+
+def save_team_example(
+    example: WorkedExample, path: Path, known: Iterable[WorkedExample] = (), *, assign_id: bool = False
+) -> tuple[WorkedExample, list[str]]:
+    """Add a validated example to the team file, atomically and under a cross-process lock.
+
+    With ``assign_id`` the id is chosen under the lock, so parallel saves never collide. Returns the saved
+    example and notes (e.g. a damaged file that was set aside first).
+    """
+    check_team_example(example, f"{path}: ")
+    known = list(known)
+    with locked(path, hint=TEAM_HINT):
+        data, notes = read_team_file(path)
+        items = data["examples"]
+        mine = [i for i in items if isinstance(i, dict)]
+        ids = {e.id for e in known} | {str(i.get("id")) for i in mine}
+        goals = {_goal_key(e.goal): e.id for e in known} | {_goal_key(str(i.get("goal"))): i.get("id") for i in mine}
+        if assign_id:
+            example = example.model_copy(update={"id": next_team_id(ids)})
+        elif example.id in ids:
+            raise KnowledgeError(f"{path}: an example with id '{example.id}' already exists; choose another id")
+        if _goal_key(example.goal) in goals:
+            raise KnowledgeError(
+                f"the goal '{example.goal}' is already worked example {goals[_goal_key(example.goal)]}; "
+                "edit that one or word the new goal differently"
+            )
+        items.append(example.model_dump(exclude={"domain"}, exclude_none=True))
+        data["examples"] = items
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+        atomic_write_text(path, text, hint=TEAM_HINT)
+    return example, notes
 
 
 if __name__ == "__main__":  # python -m assistant.knowledge [DIR]: validate the knowledge folder
@@ -187,18 +327,3 @@ if __name__ == "__main__":  # python -m assistant.knowledge [DIR]: validate the 
     per_fn = Counter(f for m in k.metrics for f in m.functions)
     print(f"ok: {len(k.guidance)} cards, {len(k.examples)} examples, {len(k.metrics)} metrics")
     print("metrics per function:", dict(sorted(per_fn.items())))
-
-
-def save_team_example(example: WorkedExample, path: Path) -> None:
-    """Append a validated team example to its YAML file (created on first use)."""
-    check_numbers(example, f"{path}: ")
-    data = _read_yaml(path) if path.exists() else None
-    data = data if isinstance(data, dict) else {"domain": "team", "examples": []}
-    items = data.setdefault("examples", []) or []
-    if any(i.get("id") == example.id for i in items):
-        raise KnowledgeError(f"{path}: an example with id '{example.id}' already exists")
-    items.append(example.model_dump(exclude={"domain"}, exclude_none=True))
-    data["examples"] = items
-    data["domain"] = data.get("domain") or example.domain
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")

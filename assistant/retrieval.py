@@ -1,12 +1,17 @@
 """The Chroma index over ``knowledge/``: offline embeddings, persisted, rebuilt when knowledge changes.
 
 The collection name carries the knowledge fingerprint and the embedding id, so a changed
-file or model yields a fresh collection automatically and stale ones are dropped.
+file or model yields a fresh collection automatically. Other processes may still be using older
+collections, so they are only removed by ``okr index --prune``; a process whose collection was pruned
+rebuilds it on its next query. Builds are serialised across processes by a lock file next to the index.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,10 +19,11 @@ from typing import Any
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
-from .errors import ConfigurationError
+from .errors import ConfigurationError, StorageError
 from .knowledge import Knowledge
 from .schemas import GuidanceCard, MetricEntry, WorkedExample
 from .settings import Settings, disable_telemetry
+from .storage import locked, set_aside
 
 disable_telemetry()
 
@@ -62,10 +68,19 @@ def get_embeddings(settings: Settings) -> Embeddings:
 
 
 _CLIENTS: dict[str, Any] = {}
+INDEX_HINT = "set OKR_CHROMA_DIR (or OKR_CACHE_DIR) to a writable folder"
 
 
-def chroma_client(settings: Settings) -> Any:
-    """A persistent (folder) or HTTP (server) Chroma client; one per location, telemetry off."""
+def index_lock_target(settings: Settings) -> Path:
+    """What the build lock guards: the index folder (its lock file sits next to it), or a stand-in for a server."""
+    return settings.cache_dir / "chroma-server" if settings.chroma_host else settings.chroma_path
+
+
+def chroma_client(settings: Settings, notes: list[str] | None = None) -> Any:
+    """A persistent (folder) or HTTP (server) Chroma client; one per location, telemetry off.
+
+    A folder that cannot be opened is moved aside and started afresh (a note says so in ``notes``).
+    """
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -78,9 +93,76 @@ def chroma_client(settings: Settings) -> Any:
                     host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
                 )
             else:
-                settings.chroma_path.mkdir(parents=True, exist_ok=True)
-                _CLIENTS[key] = chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+                _CLIENTS[key] = _open_folder(settings.chroma_path, chroma_settings, [] if notes is None else notes)
         return _CLIENTS[key]
+
+
+def _open_folder(path: Path, chroma_settings: Any, notes: list[str]) -> Any:
+    """Open the index folder; a damaged one is renamed to ``<folder>.<time>.corrupt`` (kept) and rebuilt."""
+    import chromadb
+
+    with locked(path, hint=INDEX_HINT):
+        _check_writable(path)
+        try:
+            client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+            client.list_collections()  # reads the database: a damaged file fails here, not mid-review
+            return client
+        except Exception as exc:
+            if "readonly" in str(exc).lower() or "read-only" in str(exc).lower():
+                raise StorageError(f"the index folder {path} is read-only ({exc}); {INDEX_HINT}") from exc
+            _forget_system(path, chroma_settings)
+            aside = set_aside(path, "corrupt")
+            notes.append(
+                f"The index folder {path} could not be opened ({str(exc).splitlines()[0][:120]}); "
+                f"it was moved aside to {aside} and the index was rebuilt."
+            )
+        path.mkdir(parents=True)
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def _check_writable(path: Path) -> None:
+    """Fail in one clear line when the index folder cannot be written, rather than deep inside sqlite."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with open(path / ".write-test", "w") as probe:
+            probe.write("ok")
+        (path / ".write-test").unlink()
+    except OSError as exc:
+        raise StorageError(f"the index folder {path} is not writable ({exc.strerror or exc}); {INDEX_HINT}") from exc
+
+
+def _forget_system(path: Path, chroma_settings: Any) -> None:
+    """Chroma caches a failed client per folder; drop it so the fresh folder gets a fresh client."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    with contextlib.suppress(Exception):
+        ident = SharedSystemClient._get_identifier_from_settings(
+            chroma_settings.model_copy(update={"is_persistent": True, "persist_directory": str(path)})
+        )
+        SharedSystemClient._identifier_to_system.pop(ident, None)
+        SharedSystemClient._identifier_to_refcount.pop(ident, None)
+
+
+def is_missing_collection(exc: BaseException) -> bool:
+    """Chroma's way of saying another process deleted the collection under us."""
+    return type(exc).__name__ in {"NotFoundError", "InvalidCollectionException"} or "does not exist" in str(exc)
+
+
+def _recover_missing_collection(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Retry once after rebuilding, when another process (``okr index --prune``) deleted our collection."""
+
+    @functools.wraps(method)
+    def wrapper(self: KnowledgeIndex, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as exc:
+            if not is_missing_collection(exc):
+                raise
+            self.notes.append(f"The index collection {self.collection_name} was removed by another process; rebuilt.")
+            self._open()
+            return method(self, *args, **kwargs)
+
+    return wrapper
 
 
 def _example_text(ex: WorkedExample) -> str:
@@ -117,28 +199,63 @@ class Retrieved:
 class KnowledgeIndex:
     """Guidance cards and worked examples in one Chroma collection, told apart by metadata."""
 
-    def __init__(self, knowledge: Knowledge, embeddings: Embeddings, client: Any, embedding_id: str = "emb") -> None:
-        from langchain_chroma import Chroma
-
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        embeddings: Embeddings,
+        client: Any,
+        embedding_id: str = "emb",
+        lock_target: Path | None = None,
+    ) -> None:
         self.knowledge = knowledge
         self._items = knowledge.by_id()
         name = f"{COLLECTION_PREFIX}-{embedding_id}-{knowledge.fingerprint}"[:63]
         self.collection_name = "".join(c if c.isalnum() or c in "-_" else "-" for c in name)
-        existing = {c if isinstance(c, str) else c.name for c in client.list_collections()}
-        for stale in existing:
-            if stale.startswith(COLLECTION_PREFIX) and stale != self.collection_name:
-                client.delete_collection(stale)
-        self.store = Chroma(
-            client=client,
-            collection_name=self.collection_name,
-            embedding_function=embeddings,
-            collection_metadata={"hnsw:space": "cosine", "fingerprint": knowledge.fingerprint},
-        )
+        self._client, self._embeddings, self._lock_target = client, embeddings, lock_target
+        self._thread_lock = threading.RLock()
+        self.notes: list[str] = list(knowledge.notes)  # for the user: CLI stderr, app notice
         self.rebuilt = False
         self._n_docs = len(self.knowledge.guidance) + len(self.knowledge.examples)
         self._n_docs += sum(len(_metric_texts(m)) for m in self.knowledge.metrics)
-        if self.store._collection.count() != self._n_docs:
-            self._build()
+        self._open()
+
+    @contextlib.contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """One builder at a time: threads of this process, and other processes through the lock file."""
+        with self._thread_lock:
+            if self._lock_target is None:
+                yield
+            else:
+                with locked(self._lock_target, timeout=600, hint=INDEX_HINT):
+                    yield
+
+    def _open(self) -> None:
+        """Open this knowledge's collection; (re)build it if it is missing or partial. Never touches others."""
+        from langchain_chroma import Chroma
+
+        with self._exclusive():
+            self.store = Chroma(
+                client=self._client,
+                collection_name=self.collection_name,
+                embedding_function=self._embeddings,
+                collection_metadata={"hnsw:space": "cosine", "fingerprint": self.knowledge.fingerprint},
+            )
+            if self.store._collection.count() != self._n_docs:
+                self._build()
+
+    def other_collections(self) -> list[str]:
+        """Outcome Lens collections other than this one (older knowledge, other embeddings)."""
+        names = {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
+        return sorted(n for n in names if n.startswith(COLLECTION_PREFIX) and n != self.collection_name)
+
+    def prune(self) -> list[str]:
+        """Delete every other Outcome Lens collection (``okr index --prune``); processes using one rebuild it."""
+        with self._exclusive():
+            stale = self.other_collections()
+            for name in stale:
+                with contextlib.suppress(Exception):  # already gone: another prune got there first
+                    self._client.delete_collection(name)
+        return stale
 
     def _build(self) -> None:
         """(Re)index everything; called only when the fingerprinted collection is missing or partial."""
@@ -164,6 +281,7 @@ class KnowledgeIndex:
             ]
         return docs
 
+    @_recover_missing_collection
     def retrieve(self, query: str, k_guidance: int = 3, k_examples: int = 6, k_metrics: int = 8) -> Retrieved:
         """The closest guidance cards, worked examples and catalogue metrics for one goal.
 
@@ -217,4 +335,8 @@ class KnowledgeIndex:
 def build_index(settings: Settings, knowledge: Knowledge, embeddings: Embeddings | None = None) -> KnowledgeIndex:
     emb = embeddings or get_embeddings(settings)
     emb_id = getattr(emb, "model_id", type(emb).__name__).lower()
-    return KnowledgeIndex(knowledge, emb, chroma_client(settings), embedding_id=emb_id[:20])
+    notes: list[str] = []
+    client = chroma_client(settings, notes)
+    index = KnowledgeIndex(knowledge, emb, client, embedding_id=emb_id[:20], lock_target=index_lock_target(settings))
+    index.notes.extend(notes)
+    return index

@@ -66,7 +66,7 @@ class GuidanceCard(_Strict):
 class WorkedExample(_Strict):
     """A labelled goal with the review we would give it; the nearest ones are shown to the model."""
 
-    id: str = Field(pattern=r"^[a-z]{2,8}-\d{3}$")
+    id: str = Field(pattern=r"^[a-z]{2,8}-\d{3,}$")  # team-1000 follows team-999
     domain: str = Field(min_length=2, max_length=30)
     goal: str = Field(min_length=5, max_length=300)
     kind: Kind

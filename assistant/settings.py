@@ -6,10 +6,16 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from platformdirs import user_data_dir
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def data_home() -> Path:
+    """Where the user's own files live (team examples): outside the repo, so updates and clones never touch them."""
+    return Path(user_data_dir("outcome-lens", appauthor=False))
 
 
 def _cache_home() -> Path:
@@ -44,7 +50,7 @@ class Settings(BaseSettings):
     )
     knowledge_dir: Path = REPO_ROOT / "knowledge"
     team_examples_file: Path | None = Field(
-        None, description="Where team-added examples are saved; default knowledge_dir/examples/team.yaml"
+        None, description="Where team-added examples are saved; default <user data folder>/outcome-lens/team.yaml"
     )
     cache_dir: Path = Field(default_factory=_cache_home)
     chroma_dir: Path | None = Field(None, description="Persisted index; default cache_dir/chroma")
@@ -68,6 +74,9 @@ class Settings(BaseSettings):
     ui_username: str | None = None
     ui_password: str | None = None
     ui_concurrency: int = 1
+    ui_allow_open: bool = Field(
+        False, description="Serve a non-loopback address without a login; the endpoints that write files are off"
+    )
 
     @property
     def chroma_path(self) -> Path:
@@ -75,7 +84,7 @@ class Settings(BaseSettings):
 
     @property
     def team_examples_path(self) -> Path:
-        return self.team_examples_file or self.knowledge_dir / "examples" / "team.yaml"
+        return self.team_examples_file or data_home() / "team.yaml"
 
 
 @lru_cache(maxsize=1)
