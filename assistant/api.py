@@ -24,7 +24,7 @@ _LOCK = threading.Lock()
 
 def build_index_for(settings: Settings, embeddings: Embeddings | None = None) -> KnowledgeIndex:
     """Load ``knowledge/`` plus the team's own examples and open (or rebuild) the index."""
-    knowledge = load_knowledge(settings.knowledge_dir, settings.team_examples_path)
+    knowledge = load_knowledge(settings.knowledge_dir, settings.team_examples_path, settings.team_metrics_path)
     return build_index(settings, knowledge, embeddings)
 
 

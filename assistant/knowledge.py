@@ -136,8 +136,14 @@ def check_numbers(ex: WorkedExample, where: str = "") -> None:
             )
 
 
-def load_knowledge(knowledge_dir: Path, extra_examples: Path | None = None) -> Knowledge:
-    """Load every file under ``knowledge_dir`` (and a team examples file if given), checking id uniqueness."""
+def load_knowledge(
+    knowledge_dir: Path, extra_examples: Path | None = None, extra_metrics: Path | None = None
+) -> Knowledge:
+    """Load every file under ``knowledge_dir`` plus the team's own examples and metrics files, if given.
+
+    Ids are unique across everything; the team's metrics join the catalogue and may be referenced by
+    any example, and may refer to catalogue ids themselves.
+    """
     guidance_path = knowledge_dir / "guidance.yaml"
     if not guidance_path.exists():
         raise KnowledgeError(f"{guidance_path}: missing; the knowledge folder needs guidance.yaml")
@@ -154,7 +160,10 @@ def load_knowledge(knowledge_dir: Path, extra_examples: Path | None = None) -> K
             origin[ex.id] = path
             examples.append(ex)
     metrics: list[MetricEntry] = []
-    for path in sorted((knowledge_dir / "metrics").glob("*.yaml")):
+    metric_files = sorted((knowledge_dir / "metrics").glob("*.yaml"))
+    if extra_metrics and extra_metrics.exists() and extra_metrics not in metric_files:
+        metric_files.append(extra_metrics)
+    for path in metric_files:
         files.append(path)
         for m in load_metrics(path):
             if m.id in origin:

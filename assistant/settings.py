@@ -49,6 +49,9 @@ class Settings(BaseSettings):
         "or any init_chat_model string such as 'openai:gpt-4o-mini' or 'ollama:qwen2.5'.",
     )
     knowledge_dir: Path = REPO_ROOT / "knowledge"
+    team_metrics_file: Path | None = Field(
+        None, description="The team's own catalogue metrics (same YAML as knowledge/metrics); default data folder"
+    )
     team_examples_file: Path | None = Field(
         None, description="Where team-added examples are saved; default <user data folder>/outcome-lens/team.yaml"
     )
@@ -81,6 +84,10 @@ class Settings(BaseSettings):
     @property
     def chroma_path(self) -> Path:
         return self.chroma_dir or self.cache_dir / "chroma"
+
+    @property
+    def team_metrics_path(self) -> Path:
+        return self.team_metrics_file or data_home() / "metrics.yaml"
 
     @property
     def team_examples_path(self) -> Path:

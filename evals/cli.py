@@ -13,6 +13,9 @@ from assistant.settings import Settings, disable_telemetry
 disable_telemetry()
 
 
+BEFORE = Path(__file__).parent / "reports" / "baseline" / "first_release.jsonl"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["compare"]:
@@ -33,6 +36,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--judge-limit", type=int, default=12, help="how many rewrites/goals the judge grades")
     p.add_argument("--no-roundtrip", action="store_true", help="skip re-classifying the rewrites")
     p.add_argument("--no-semantic", action="store_true", help="skip the ragas similarity metrics")
+    p.add_argument("--no-zero-shot", action="store_true", help="skip the zero-shot baseline (saves a third)")
+    p.add_argument("--only-tag", default=None, help="evaluate only dev goals with this tag (e.g. real)")
+    p.add_argument(
+        "--before",
+        type=Path,
+        default=BEFORE,
+        help="saved output of an earlier release, graded beside this run (default: the first release)",
+    )
     p.add_argument("--out", type=Path, default=None, help="runs folder (default evals/runs)")
     p.add_argument(
         "--publish",
@@ -69,6 +80,7 @@ def run(a: argparse.Namespace) -> int:
         eval_bulk,
         load_dev,
         new_run_dir,
+        rewrite_quality,
         run_rows,
         summarise,
         write_results,
@@ -78,7 +90,7 @@ def run(a: argparse.Namespace) -> int:
     started = datetime.now(UTC).isoformat(timespec="seconds")
     chain = build_chain(settings.model, settings)
     model = chain.model
-    rows = load_dev(limit=a.limit)
+    rows = load_dev(limit=a.limit, only_tag=a.only_tag)
     run_dir = new_run_dir(a.out or RUNS)
     config = RunConfig(
         model_label=describe_model(settings.model),
@@ -86,6 +98,7 @@ def run(a: argparse.Namespace) -> int:
         roundtrip=not a.no_roundtrip,
         judge_label=a.judge,
         judge_limit=a.judge_limit if a.judge else 0,
+        zero_shot=not a.no_zero_shot,
     )
     with tqdm(total=3 * len(rows), desc="Evaluating (zero-shot, chain, round trip)", file=sys.stderr) as bar:
         records = run_rows(
@@ -95,13 +108,21 @@ def run(a: argparse.Namespace) -> int:
     if not a.no_semantic:
         add_semantic(records, rows, model, embeddings)
     extra: dict = {"bulk": eval_bulk()}
+    extra["quality"] = rewrite_quality(records, rows, chain.knowledge.catalogue, embeddings, a.before)
     if a.judge:
         judge_model = model if a.judge == settings.model else get_chat_model(a.judge, settings)
         extra.update(add_judge(records, judge_model, embeddings, a.judge_limit))
     summary = summarise(records, extra)
     write_results(run_dir, records, summary)
     files = report.charts(run_dir, summary, records)
-    cfg = {"model": config.model_label, "judge": a.judge, "started": started, "limit": a.limit}
+    cfg = {
+        "model": config.model_label,
+        "judge": a.judge,
+        "started": started,
+        "limit": a.limit,
+        "only_tag": a.only_tag,
+        "before": str(a.before) if a.before and a.before.exists() else None,
+    }
     (run_dir / "report.md").write_text(report.markdown(summary, cfg, files), encoding="utf-8")
     (run_dir / "partial.jsonl").unlink(missing_ok=True)
     print(f"report: {run_dir / 'report.md'}")

@@ -180,7 +180,7 @@ class CatalogueMapper:
         self.ids = list(catalogue)
         self.threshold = threshold
         self._embeddings = embeddings
-        self._vectors = embeddings.embed_documents([catalogue[i].name for i in self.ids]) if self.ids else []
+        self._vectors = [_unit(v) for v in embeddings.embed_documents([catalogue[i].name for i in self.ids])]
         self._names = {catalogue[i].name.lower(): i for i in self.ids}
 
     def __call__(self, text: str) -> tuple[str | None, float]:
@@ -189,7 +189,7 @@ class CatalogueMapper:
             return exact, 1.0
         if not self.ids:
             return None, 0.0
-        q = self._embeddings.embed_query(text)
+        q = _unit(self._embeddings.embed_query(text))
         sims = [sum(a * b for a, b in zip(q, v, strict=True)) for v in self._vectors]
         best = max(range(len(sims)), key=sims.__getitem__)
         return (self.ids[best], sims[best]) if sims[best] >= self.threshold else (None, sims[best])
@@ -244,3 +244,8 @@ def grade_all(
             ],
         }
     return out
+
+
+def _unit(vector: list[float]) -> list[float]:
+    norm = sum(x * x for x in vector) ** 0.5 or 1.0
+    return [x / norm for x in vector]

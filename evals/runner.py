@@ -368,6 +368,20 @@ def summarise(records: list[dict[str, Any]], extra: dict[str, Any] | None = None
         }
         for d in domains
     }
+    s["slices"] = {
+        name: {
+            "n": len(part),
+            "kind_accuracy": M.accuracy([r["kind"] for r in part], [r.get("chain_kind") for r in part]),
+            "team_controls_accuracy": M.accuracy(
+                [r["team_controls"] for r in part], [r.get("chain_team_controls") for r in part]
+            ),
+        }
+        for name, part in (
+            ("real", [r for r in records if "real" in str(r.get("tags", "")).split(";")]),
+            ("tidy", [r for r in records if "real" not in str(r.get("tags", "")).split(";")]),
+        )
+        if part
+    }
     s.update(extra or {})
     return s
 
@@ -387,3 +401,40 @@ def write_results(run_dir: Path, records: list[dict[str, Any]], summary: dict[st
         w.writerows(records)
     (run_dir / "results.json").write_text(json.dumps(records, indent=1, default=str))
     (run_dir / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
+
+
+def load_before(path: Path | None) -> dict[str, dict[str, Any]]:
+    """An earlier release's saved output (JSON Lines, one review per goal), keyed by goal text."""
+    if not path or not path.exists():
+        return {}
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            rec = json.loads(line)
+            out[rec["goal"]] = rec
+    return out
+
+
+def rewrite_quality(
+    records: list[dict[str, Any]],
+    rows: list[dict[str, Any]],
+    catalogue: dict[str, Any],
+    embeddings: Embeddings,
+    before: Path | None = None,
+) -> dict[str, Any]:
+    """Grade what users see, for this chain and (when saved) the earlier release, on the same labels."""
+    from . import quality as Q
+
+    mapper = Q.CatalogueMapper(catalogue, embeddings)
+    systems: dict[str, list[dict[str, Any] | None]] = {"this_chain": [Q.from_chain(r) for r in records]}
+    earlier = load_before(before)
+    if earlier:
+        systems["first_release"] = [
+            Q.from_first_release(earlier[r["goal"]])
+            if r["goal"] in earlier and not earlier[r["goal"]].get("error")
+            else None
+            for r in rows
+        ]
+    graded = Q.grade_all(systems, rows, catalogue, mapper)
+    graded["labelled"] = sum(bool(r.get("acceptable")) for r in rows)
+    return graded

@@ -25,7 +25,10 @@ def knowledge() -> Knowledge:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(
-        cache_dir=tmp_path / "cache", chroma_dir=tmp_path / "chroma", team_examples_file=tmp_path / "team.yaml"
+        cache_dir=tmp_path / "cache",
+        chroma_dir=tmp_path / "chroma",
+        team_examples_file=tmp_path / "team.yaml",
+        team_metrics_file=tmp_path / "metrics.yaml",
     )
 
 
