@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -58,12 +59,48 @@ _EMBEDDINGS: dict[str, Embeddings] = {}
 _LOCK = threading.Lock()
 
 
+class CachedEmbeddings(Embeddings):
+    """Document embeddings persisted by text (diskcache): a rebuilt index embeds only what changed.
+
+    Adding one team example or metric changes the knowledge fingerprint and rebuilds the index; without
+    this cache that re-embeds thousands of documents (minutes on two cores), with it only the new ones.
+    """
+
+    def __init__(self, inner: Embeddings, folder: Path) -> None:
+        import diskcache
+
+        self.inner = inner
+        self.model_id = getattr(inner, "model_id", type(inner).__name__)
+        self._cache = diskcache.Cache(str(folder), size_limit=2**30)
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(f"{self.model_id}\x00{text}".encode()).hexdigest()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        keys = [self._key(t) for t in texts]
+        found = [self._cache.get(k) for k in keys]
+        missing = [i for i, v in enumerate(found) if v is None]
+        if missing:
+            fresh = self.inner.embed_documents([texts[i] for i in missing])
+            for i, vector in zip(missing, fresh, strict=True):
+                self._cache.set(keys[i], vector)
+                found[i] = vector
+        return found  # type: ignore[return-value]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
 def get_embeddings(settings: Settings) -> Embeddings:
-    """One embedding model per process (loading it costs seconds)."""
+    """One embedding model per process (loading it costs seconds), its document vectors cached on disk."""
     key = settings.embedding_model
     with _LOCK:
         if key not in _EMBEDDINGS:
-            _EMBEDDINGS[key] = SentenceTransformerEmbeddings(None if key == "minilm" else key)
+            inner = SentenceTransformerEmbeddings(None if key == "minilm" else key)
+            try:
+                _EMBEDDINGS[key] = CachedEmbeddings(inner, settings.cache_dir / "embeddings")
+            except OSError:  # a read-only cache folder: embed every time rather than fail
+                _EMBEDDINGS[key] = inner
         return _EMBEDDINGS[key]
 
 
