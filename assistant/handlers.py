@@ -26,7 +26,7 @@ from .render import review_markdown
 from .roadmap import ParsedRoadmap, parse_file, parse_roadmap
 from .schemas import GoalItem, Review, ReviewRow, WorkedExample
 from .settings import Settings
-from .textutils import check_goal, compose_rewrite, direction_for, enforce_placeholders, find_deadline
+from .textutils import compose_rewrite, direction_for, enforce_placeholders, find_deadline, prepare_goal
 
 ChainFactory = Callable[[Settings], ReviewChain]
 
@@ -364,7 +364,13 @@ def add_team_example(
 ) -> str:
     """Validate, save to disk, reindex; the chain uses it from the next review on."""
     try:
-        goal, _ = check_goal(goal)
+        prepared = prepare_goal(goal, service.settings.max_goal_chars)
+        if prepared.flags & {"instructions", "markup"}:
+            raise InputError(
+                "This example reads like instructions to the assistant (or holds JSON or chat markup); team "
+                "examples are shown to the model in every review, so write only the goal itself."
+            )
+        goal = prepared.for_model
         existing = {e.id for e in service.chain.knowledge.examples}
         n = 1 + sum(1 for i in existing if i.startswith("team-"))
         while f"team-{n:03d}" in existing:
