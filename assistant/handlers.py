@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 from langchain_core.messages import HumanMessage, SystemMessage
 
+from .bulk import review_item, too_big
 from .chain import ReviewChain
 from .errors import InputError, KnowledgeError, OutcomeLensError
 from .export import summary, to_csv, to_json, to_markdown
@@ -304,22 +305,38 @@ def summary_chart(rows: list[ReviewRow]) -> pd.DataFrame:
     )
 
 
-def parse_input(text: str | None, upload: str | Path | None) -> ParsedRoadmap:
-    """Pasted text wins; otherwise the uploaded CSV/XLSX/Markdown/text file."""
+def parse_input(
+    text: str | None, upload: str | Path | None, max_items: int | None = None, max_bytes: int = 5_000_000
+) -> ParsedRoadmap:
+    """Pasted text wins; otherwise the uploaded CSV/XLSX/Markdown/text file. Over a limit raises ``InputError``."""
     if text and text.strip():
-        return parse_roadmap(text)
+        size = len(text.encode("utf-8"))
+        if size > max_bytes:
+            raise InputError(too_big("The pasted text", size, max_bytes))
+        return parse_roadmap(text, max_items)
     if upload:
-        return parse_file(Path(upload))
+        return parse_file(Path(upload), max_items, max_bytes)
     return ParsedRoadmap(items=[], format="empty")
 
 
 def run_roadmap(
     service: AppService, text: str | None, upload: str | Path | None, progress: Callable[[int, int], None] | None = None
 ) -> tuple[list[ReviewRow], list[str], Path]:
-    """Review every item; returns rows, notes, and a folder holding CSV/JSON/Markdown downloads."""
-    parsed = parse_input(text, upload)
-    notes = [f"Line {line} skipped: {reason}" for line, reason in parsed.skipped]
-    rows = service.chain.review_rows(parsed.items, progress=progress) if parsed.items else []
+    """Review every item; returns rows, notes, and a folder holding CSV/JSON/Markdown downloads.
+
+    Input over a limit (items, size) or a broken file gives no rows and the reason as the only note.
+    """
+    s = service.settings
+    try:
+        parsed = parse_input(text, upload, s.max_items_ui, s.max_file_bytes)
+    except InputError as exc:
+        return [], [str(exc)], Path(tempfile.mkdtemp(prefix="okr-roadmap-"))
+    notes = [f"Line {line} skipped: {reason}" for line, reason in parsed.skipped] + parsed.notes
+    rows: list[ReviewRow] = []
+    for n, item in enumerate(parsed.items, 1):
+        rows.append(review_item(service.chain, item))
+        if progress:
+            progress(n, len(parsed.items))
     out = Path(tempfile.mkdtemp(prefix="okr-roadmap-"))
     (out / "roadmap_review.csv").write_text(to_csv(rows), encoding="utf-8")
     (out / "roadmap_review.json").write_text(to_json(rows), encoding="utf-8")
@@ -329,7 +346,7 @@ def run_roadmap(
 
 def review_json(service: AppService, goal: str, objective: str | None = None) -> dict[str, Any]:
     """One goal -> the JSON Lines contract row (for API and MCP clients)."""
-    return service.chain.review_row(GoalItem(text=goal or "", objective=objective or None)).model_dump()
+    return review_item(service.chain, GoalItem(text=goal or "", objective=objective or None)).model_dump()
 
 
 # ------------------------------------------------------------------------------------------ knowledge

@@ -232,6 +232,7 @@ class ReviewRow(BaseModel):
     alternatives: list[str] = Field(default_factory=list)
     reframe: str | None = None
     notes: list[str] = Field(default_factory=list)
+    sheet: str | None = None
 
     @classmethod
     def from_review(cls, review: Review) -> ReviewRow:
@@ -256,8 +257,8 @@ class ReviewRow(BaseModel):
         )
 
     @classmethod
-    def failed(cls, goal: str, error: str, objective: str | None = None) -> ReviewRow:
-        return cls(goal=goal, error=error, objective=objective)
+    def failed(cls, goal: str, error: str, objective: str | None = None, sheet: str | None = None) -> ReviewRow:
+        return cls(goal=goal, error=error, objective=objective, sheet=sheet)
 
 
 class GoalItem(BaseModel):
@@ -266,6 +267,7 @@ class GoalItem(BaseModel):
     text: str
     objective: str | None = None
     line: int | None = None
+    sheet: str | None = Field(None, description="The XLSX sheet the goal came from")
 
     @field_validator("text")
     @classmethod

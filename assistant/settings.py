@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     guidance_k: int = 2
     examples_k: int = 5
     max_goal_chars: int = 1000
+    max_items_cli: int = Field(2000, ge=1, description="Most goals one okr review/roadmap run accepts")
+    max_items_ui: int = Field(500, ge=1, description="Most goals one roadmap in the app accepts")
+    max_file_mb: float = Field(5.0, gt=0, description="Largest upload, input file or paste, in MB")
     max_retries: int = 2
     n_ctx: int = 4096
     n_threads: int = Field(default_factory=lambda: os.cpu_count() or 2)
@@ -70,6 +73,10 @@ class Settings(BaseSettings):
     @property
     def chroma_path(self) -> Path:
         return self.chroma_dir or self.cache_dir / "chroma"
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1_000_000)
 
     @property
     def team_examples_path(self) -> Path:
