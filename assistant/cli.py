@@ -85,9 +85,9 @@ def cmd_roadmap(args: argparse.Namespace) -> int:
     if not parsed.items:
         print("error: no goals found in the roadmap; put one goal per line or use a 'goal' column", file=sys.stderr)
         return 1
-    chain = get_chain(settings.model, settings)
     out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout  # noqa: SIM115
-    try:
+    try:  # the output file is opened first, so a bad --out path fails before the model loads
+        chain = get_chain(settings.model, settings)
         stream = RowStream(out, fmt)
         with tqdm(total=len(parsed.items), desc="Reviewing", unit="goal", file=sys.stderr) as bar:
             for item in parsed.items:
