@@ -67,7 +67,9 @@ def build_app(service: H.AppService) -> gr.Blocks:
         )
         if not rows:
             return (
-                "**No goals found.** Paste one goal per line, Markdown bullets, an OKR set, or upload CSV/XLSX.",
+                f"**Not reviewed:** {notes[0]}"
+                if notes
+                else "**No goals found.** Paste one goal per line, Markdown bullets, an OKR set, or upload CSV/XLSX.",
                 None,
                 None,
                 "",
@@ -161,7 +163,7 @@ def build_app(service: H.AppService) -> gr.Blocks:
                     )
                 with gr.Column(scale=2):
                     upload = gr.File(
-                        label="...or upload CSV / XLSX / Markdown / text",
+                        label="...or upload CSV / XLSX / Markdown / text (every sheet with a goal column is read)",
                         file_types=[".csv", ".xlsx", ".md", ".txt"],
                         type="filepath",
                     )
@@ -253,7 +255,13 @@ def launch(service: H.AppService, policy: ExposurePolicy | None = None, **kwargs
     demo = build_app(service)
     demo.queue(default_concurrency_limit=s.ui_concurrency)
     demo.launch(
-        server_name=s.ui_host, server_port=s.ui_port, auth=policy.auth, css=CSS, theme=gr.themes.Soft(), **kwargs
+        server_name=s.ui_host,
+        server_port=s.ui_port,
+        auth=policy.auth,
+        css=CSS,
+        theme=gr.themes.Soft(),
+        max_file_size=s.max_file_bytes,  # Gradio refuses bigger uploads before they reach us
+        **kwargs,
     )
     return demo
 

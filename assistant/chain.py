@@ -25,7 +25,7 @@ from .prompts import PromptFile, load_prompt
 from .retrieval import KnowledgeIndex
 from .schemas import GoalItem, Judgement, MetricEntry, Review, ReviewRow, Rewrite, WorkedExample, judgement_schema
 from .settings import Settings
-from .textutils import check_goal, enforce_placeholders, parse_measurability
+from .textutils import check_goal, enforce_placeholders, parse_measurability, prepare_goal
 
 ProgressFn = Callable[[int, int], None]
 
@@ -77,18 +77,20 @@ class ReviewChain:
             item = GoalItem(text=item)
         elif isinstance(item, dict):
             item = GoalItem.model_validate(item)
-        goal, notes = check_goal(item.text, self.settings.max_goal_chars)
+        prepared = prepare_goal(item.text, self.settings.max_goal_chars)
+        notes = list(prepared.notes)
         objective = None
         if item.objective:
             try:
                 objective, _ = check_goal(item.objective, self.settings.max_goal_chars)
             except InputError:
                 notes.append("The objective text was unusable and was left out of the context.")
-        return {"goal": goal, "for_model": goal, "objective": objective, "notes": notes}
+        # The row keeps what the user wrote; the model, retrieval and the checks read the cleaned goal.
+        return {"goal": prepared.original, "for_model": prepared.for_model, "objective": objective, "notes": notes}
 
     def _retrieve(self, state: dict[str, Any]) -> dict[str, Any]:
         s = self.settings
-        r = self.index.retrieve(state["goal"], s.guidance_k, s.examples_k, s.metrics_k)
+        r = self.index.retrieve(state["for_model"], s.guidance_k, s.examples_k, s.metrics_k)
         state["retrieved"] = r
         state["candidates"] = C.gather(r, self.knowledge.catalogue, s.candidates_k)
         return state
@@ -185,7 +187,7 @@ class ReviewChain:
 
 def finish_review(state: dict[str, Any], knowledge: Knowledge, model_label: str = "") -> Review:
     """Decide, compose, explain: the model's answer becomes a full review. Pure: unit-tested without a model."""
-    goal: str = state["goal"]
+    goal: str = state.get("for_model") or state["goal"]  # the cleaned goal: what was judged
     j: Judgement = state["judgement"]
     cands: list[C.Candidate] = state.get("candidates", [])
     catalogue = knowledge.catalogue
@@ -204,7 +206,7 @@ def finish_review(state: dict[str, Any], knowledge: Knowledge, model_label: str 
     served = d.owned if not d.team_controls and d.owned else d.metric
     outcome_measurable = d.kind == "outcome" and bool(meas.target)
     return Review(
-        goal=goal,
+        goal=state["goal"],
         objective=state.get("objective"),
         kind=d.kind,
         rationale=why,

@@ -6,13 +6,12 @@ import argparse
 import json
 import runpy
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
 
+from .bulk import InputLine, decode_bytes, goal_lines, read_bytes, read_stream, review_item
 from .errors import ConfigurationError, KnowledgeError, OutcomeLensError
 from .settings import REPO_ROOT, Settings, disable_telemetry
-from .storage import atomic_write_text
 
 disable_telemetry()
 
@@ -22,19 +21,18 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings(**overrides)
 
 
-def _read_goal_lines(stream: TextIO) -> Iterator[tuple[int, str, str | None]]:
-    """Yield (line number, goal, objective); a JSON object line may carry 'goal' and 'objective'."""
-    for n, line in enumerate(stream, 1):
-        text = line.rstrip("\n")
-        if text.lstrip().startswith("{"):
-            try:
-                obj = json.loads(text)
-                if isinstance(obj, dict) and "goal" in obj:
-                    yield n, str(obj.get("goal") or ""), obj.get("objective")
-                    continue
-            except json.JSONDecodeError:
-                pass
-        yield n, text, None
+def _review_lines(args: argparse.Namespace, settings: Settings) -> list[InputLine]:
+    """Arguments, or one goal per non-empty line of --input / stdin (both decoded and split the same way)."""
+    if args.goal:
+        return [InputLine(i, g, args.objective) for i, g in enumerate(args.goal, 1)]
+    if args.input:
+        text = decode_bytes(read_bytes(Path(args.input), settings.max_file_bytes)).text
+    else:
+        text = read_stream(sys.stdin, settings.max_file_bytes)
+    lines, empty = goal_lines(text, settings.max_items_cli)
+    for n in empty:
+        print(f"note: line {n} is empty; skipped", file=sys.stderr)
+    return lines
 
 
 def _print_notes(notes: Sequence[str]) -> None:
@@ -47,25 +45,19 @@ def cmd_review(args: argparse.Namespace) -> int:
     from .api import get_chain
     from .export import to_jsonl_line
     from .render import row_text
-    from .schemas import GoalItem
+    from .schemas import GoalItem, ReviewRow
 
     settings = _settings(args)
+    lines = _review_lines(args, settings)
     chain = get_chain(settings.model, settings)
-    _print_notes(chain.index.notes)
-    if args.goal:
-        sources: list[tuple[int, str, str | None]] = [(i, g, args.objective) for i, g in enumerate(args.goal, 1)]
-    else:
-        if args.input:
-            with open(args.input, encoding="utf-8", errors="replace") as stream:
-                sources = list(_read_goal_lines(stream))
-        else:
-            sources = list(_read_goal_lines(sys.stdin))
+    _print_notes(getattr(getattr(chain, "index", None), "notes", []))
     status = 0
-    for n, goal, objective in sources:
-        if not goal.strip():
-            print(f"note: line {n} is empty; skipped", file=sys.stderr)
-            continue
-        row = chain.review_row(GoalItem(text=goal, objective=objective or args.objective, line=n))
+    for entry in lines:
+        objective = entry.objective or args.objective
+        if entry.error:
+            row = ReviewRow.failed(entry.text, entry.error, objective if isinstance(objective, str) else None)
+        else:
+            row = review_item(chain, GoalItem(text=entry.text, objective=objective, line=entry.line))
         if args.format == "jsonl":
             print(to_jsonl_line(row), flush=True)
         elif args.format == "json":
@@ -80,33 +72,41 @@ def cmd_roadmap(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from .api import get_chain
-    from .export import WRITERS
+    from .export import WRITERS, RowStream
     from .roadmap import parse_file, parse_roadmap
 
     settings = _settings(args)
-    parsed = parse_roadmap(sys.stdin.read()) if args.file == "-" else parse_file(Path(args.file))
-    for line, reason in parsed.skipped:
-        print(f"note: line {line} skipped ({reason})", file=sys.stderr)
-    if not parsed.items:
-        print("error: no goals found in the roadmap", file=sys.stderr)
-        return 1
     fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "md")
     if fmt not in WRITERS:
-        print(f"error: unknown format '{fmt}'; use csv, json or md", file=sys.stderr)
+        print(f"error: unknown format '{fmt}'; use csv, jsonl, json or md", file=sys.stderr)
         return 2
-    chain = get_chain(settings.model, settings)
-    _print_notes(chain.index.notes)
-    rows = []
-    with tqdm(total=len(parsed.items), desc="Reviewing", unit="goal", file=sys.stderr) as bar:
-        for item in parsed.items:
-            rows.append(chain.review_row(item))
-            bar.update(1)
-    text = WRITERS[fmt](rows)
-    if args.out:
-        atomic_write_text(Path(args.out), text, hint="choose an --out path in a writable folder")
-        print(f"wrote {len(rows)} rows to {args.out}", file=sys.stderr)
+    limit = settings.max_items_cli
+    if args.file == "-":
+        parsed = parse_roadmap(read_stream(sys.stdin, settings.max_file_bytes), limit)
     else:
-        sys.stdout.write(text)
+        parsed = parse_file(Path(args.file), limit, settings.max_file_bytes)
+    for line, reason in parsed.skipped:
+        print(f"note: line {line} skipped ({reason})", file=sys.stderr)
+    for note in parsed.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if not parsed.items:
+        print("error: no goals found in the roadmap; put one goal per line or use a 'goal' column", file=sys.stderr)
+        return 1
+    out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout  # noqa: SIM115
+    try:  # the output file is opened first, so a bad --out path fails before the model loads
+        chain = get_chain(settings.model, settings)
+        _print_notes(getattr(getattr(chain, "index", None), "notes", []))
+        stream = RowStream(out, fmt)
+        with tqdm(total=len(parsed.items), desc="Reviewing", unit="goal", file=sys.stderr) as bar:
+            for item in parsed.items:
+                stream.write(review_item(chain, item))
+                bar.update(1)
+        stream.close()
+    finally:
+        if args.out:
+            out.close()
+    if args.out:
+        print(f"wrote {len(stream.rows)} rows to {args.out}", file=sys.stderr)
     return 0
 
 
@@ -165,8 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     m = sub.add_parser("roadmap", help="review every item of a roadmap or OKR set (text, Markdown, CSV, XLSX)")
     m.add_argument("file", help="roadmap file, or - for stdin")
-    m.add_argument("--out", help="output file (.csv, .json, .md); default Markdown on stdout")
-    m.add_argument("--format", choices=["csv", "json", "md"])
+    m.add_argument("--out", help="output file (.csv, .jsonl, .json, .md); CSV and JSON Lines are written row by row")
+    m.add_argument("--format", choices=["csv", "jsonl", "json", "md"])
     m.add_argument("--model", help=model_help)
     m.set_defaults(func=cmd_roadmap)
 
@@ -200,6 +200,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except OutcomeLensError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # unreadable or unwritable paths: one line, no traceback
+        print(
+            f"error: {exc.strerror or exc}: {exc.filename or ''}; check the path and its permissions", file=sys.stderr
+        )
         return 1
 
 

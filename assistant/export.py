@@ -1,17 +1,26 @@
-"""Write review rows as CSV, JSON, JSON Lines or Markdown; the same columns everywhere."""
+"""Write review rows as CSV, JSON, JSON Lines or Markdown; the same columns everywhere.
+
+Exports are opened by people in spreadsheets and Markdown viewers, so every cell is made inert there:
+CSV cells that a spreadsheet would run as a formula get a leading quote (OWASP CSV injection rule), and
+Markdown cells have pipes, line breaks and HTML escaped.
+"""
 
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 from collections.abc import Sequence
+from typing import TextIO
 
 from .schemas import ReviewRow
 
 COLUMNS = [
     "goal",
     "objective",
+    "sheet",
     "kind",
     "rewrite",
     "initiative",
@@ -44,13 +53,25 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: str) -> str:
+    """A cell a spreadsheet would evaluate ("=HYPERLINK(...)", "+1", "@SUM", "-2+3") gets a leading quote."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def csv_cells(row: ReviewRow) -> list[str]:
+    data = row.model_dump()
+    return [csv_safe(_cell(data.get(c))) for c in COLUMNS]
+
+
 def to_csv(rows: Sequence[ReviewRow]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(COLUMNS)
     for row in rows:
-        data = row.model_dump()
-        writer.writerow([_cell(data.get(c)) for c in COLUMNS])
+        writer.writerow(csv_cells(row))
     return buf.getvalue()
 
 
@@ -63,7 +84,9 @@ def to_jsonl_line(row: ReviewRow) -> str:
 
 
 def _md(value: object) -> str:
-    return _cell(value).replace("|", "\\|").replace("\n", " ")
+    """One table cell: HTML escaped (no raw <script>), pipes escaped, any line break (CR, LF, U+2028...) a space."""
+    text = html.escape(_cell(value), quote=False).replace("|", "\\|")
+    return re.sub(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+", " ", text)
 
 
 def _hypothesis(row: ReviewRow) -> str | None:
@@ -88,24 +111,64 @@ def summary(rows: Sequence[ReviewRow]) -> dict[str, int]:
 
 def to_markdown(rows: Sequence[ReviewRow], title: str = "Roadmap review") -> str:
     s = summary(rows)
+    sheets = any(r.sheet for r in rows)
     lines = [
-        f"# {title}",
+        f"# {_md(title)}",
         "",
         f"{s['items']} items: {s['outputs']} outputs, {s['outcomes']} outcomes, "
         f"{s['not_controllable']} not controllable, {s['missing_target']} without a target, "
         f"{s['need_proxy']} needing a proxy, {s['errors']} errors.",
         "",
-        "| # | Goal | Kind | Suggested key result | Initiative | Hypothesis | Proxy | Team controls | Error |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| # |"
+        + (" Sheet |" if sheets else "")
+        + " Goal | Kind | Suggested key result | Initiative | Hypothesis | Proxy | Team controls | Error |",
+        "|---|" + ("---|" if sheets else "") + "---|---|---|---|---|---|---|---|",
     ]
     for n, r in enumerate(rows, 1):
         kind = {"output": "OUTPUT", "outcome": "outcome"}.get(r.kind or "", "")
+        sheet = f" {_md(r.sheet)} |" if sheets else ""
         lines.append(
-            f"| {n} | {_md(r.goal)} | {kind} | {_md(r.rewrite)} | {_md(r.initiative)} | {_md(_hypothesis(r))} | "
+            f"| {n} |{sheet} {_md(r.goal)} | {kind} | {_md(r.rewrite)} | {_md(r.initiative)} | {_md(_hypothesis(r))} | "
             f"{_md(r.proxy_rewrite or r.proxy)} | "
             f"{_md(r.team_controls)} | {_md(r.error)} |"
         )
     return "\n".join(lines) + "\n"
 
 
-WRITERS = {"csv": to_csv, "json": to_json, "md": to_markdown, "markdown": to_markdown}
+def to_jsonl(rows: Sequence[ReviewRow]) -> str:
+    return "".join(to_jsonl_line(r) + "\n" for r in rows)
+
+
+class RowStream:
+    """Writes rows to an open file as they complete, flushed one by one, so a killed run keeps what it did.
+
+    CSV and JSON Lines stream; JSON and Markdown need every row and are written by ``close``.
+    """
+
+    STREAMING = ("csv", "jsonl")
+
+    def __init__(self, out: TextIO, fmt: str) -> None:
+        self.out, self.fmt = out, fmt
+        self.rows: list[ReviewRow] = []
+        self._csv = csv.writer(out) if fmt == "csv" else None
+        if self._csv:
+            self._csv.writerow(COLUMNS)
+            out.flush()
+
+    def write(self, row: ReviewRow) -> None:
+        self.rows.append(row)
+        if self._csv:
+            self._csv.writerow(csv_cells(row))
+        elif self.fmt == "jsonl":
+            self.out.write(to_jsonl_line(row) + "\n")
+        else:
+            return
+        self.out.flush()
+
+    def close(self) -> None:
+        if self.fmt not in self.STREAMING:
+            self.out.write(WRITERS[self.fmt](self.rows))
+        self.out.flush()
+
+
+WRITERS = {"csv": to_csv, "json": to_json, "jsonl": to_jsonl, "md": to_markdown, "markdown": to_markdown}

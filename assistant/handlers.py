@@ -17,8 +17,9 @@ from typing import Any
 import pandas as pd
 from langchain_core.messages import HumanMessage, SystemMessage
 
+from .bulk import review_item, too_big
 from .chain import ReviewChain
-from .errors import OutcomeLensError
+from .errors import InputError, OutcomeLensError
 from .export import summary, to_csv, to_json, to_markdown
 from .knowledge import save_team_example
 from .prompts import load_prompt
@@ -26,7 +27,7 @@ from .render import review_markdown
 from .roadmap import ParsedRoadmap, parse_file, parse_roadmap
 from .schemas import GoalItem, Review, ReviewRow, WorkedExample
 from .settings import Settings
-from .textutils import check_goal, compose_rewrite, direction_for, enforce_placeholders, find_deadline
+from .textutils import compose_rewrite, direction_for, enforce_placeholders, find_deadline, prepare_goal
 
 ChainFactory = Callable[[Settings], ReviewChain]
 
@@ -308,22 +309,38 @@ def summary_chart(rows: list[ReviewRow]) -> pd.DataFrame:
     )
 
 
-def parse_input(text: str | None, upload: str | Path | None) -> ParsedRoadmap:
-    """Pasted text wins; otherwise the uploaded CSV/XLSX/Markdown/text file."""
+def parse_input(
+    text: str | None, upload: str | Path | None, max_items: int | None = None, max_bytes: int = 5_000_000
+) -> ParsedRoadmap:
+    """Pasted text wins; otherwise the uploaded CSV/XLSX/Markdown/text file. Over a limit raises ``InputError``."""
     if text and text.strip():
-        return parse_roadmap(text)
+        size = len(text.encode("utf-8"))
+        if size > max_bytes:
+            raise InputError(too_big("The pasted text", size, max_bytes))
+        return parse_roadmap(text, max_items)
     if upload:
-        return parse_file(Path(upload))
+        return parse_file(Path(upload), max_items, max_bytes)
     return ParsedRoadmap(items=[], format="empty")
 
 
 def run_roadmap(
     service: AppService, text: str | None, upload: str | Path | None, progress: Callable[[int, int], None] | None = None
 ) -> tuple[list[ReviewRow], list[str], Path]:
-    """Review every item; returns rows, notes, and a folder holding CSV/JSON/Markdown downloads."""
-    parsed = parse_input(text, upload)
-    notes = [f"Line {line} skipped: {reason}" for line, reason in parsed.skipped]
-    rows = service.chain.review_rows(parsed.items, progress=progress) if parsed.items else []
+    """Review every item; returns rows, notes, and a folder holding CSV/JSON/Markdown downloads.
+
+    Input over a limit (items, size) or a broken file gives no rows and the reason as the only note.
+    """
+    s = service.settings
+    try:
+        parsed = parse_input(text, upload, s.max_items_ui, s.max_file_bytes)
+    except InputError as exc:
+        return [], [str(exc)], Path(tempfile.mkdtemp(prefix="okr-roadmap-"))
+    notes = [f"Line {line} skipped: {reason}" for line, reason in parsed.skipped] + parsed.notes
+    rows: list[ReviewRow] = []
+    for n, item in enumerate(parsed.items, 1):
+        rows.append(review_item(service.chain, item))
+        if progress:
+            progress(n, len(parsed.items))
     out = Path(tempfile.mkdtemp(prefix="okr-roadmap-"))
     (out / "roadmap_review.csv").write_text(to_csv(rows), encoding="utf-8")
     (out / "roadmap_review.json").write_text(to_json(rows), encoding="utf-8")
@@ -333,7 +350,7 @@ def run_roadmap(
 
 def review_json(service: AppService, goal: str, objective: str | None = None) -> dict[str, Any]:
     """One goal -> the JSON Lines contract row (for API and MCP clients)."""
-    return service.chain.review_row(GoalItem(text=goal or "", objective=objective or None)).model_dump()
+    return review_item(service.chain, GoalItem(text=goal or "", objective=objective or None)).model_dump()
 
 
 # ------------------------------------------------------------------------------------------ knowledge
@@ -405,7 +422,13 @@ def add_team_example(
             "Set OKR_UI_USERNAME and OKR_UI_PASSWORD and restart it to turn it on."
         )
     try:
-        goal, _ = check_goal(goal)
+        prepared = prepare_goal(goal, service.settings.max_goal_chars)
+        if prepared.flags & {"instructions", "markup"}:
+            raise InputError(
+                "This example reads like instructions to the assistant (or holds JSON or chat markup); team "
+                "examples are shown to the model in every review, so write only the goal itself."
+            )
+        goal = prepared.for_model
         example = WorkedExample(
             id="team-001",  # a stand-in: the real id is chosen while the team file is locked
             domain=domain or "team",

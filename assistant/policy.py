@@ -1,11 +1,15 @@
-"""Policy patterns in one home: what counts as a number, a deliverable, an activity count.
+"""Policy patterns in one home: numbers, deliverables, activity counts, and text that talks to the model.
 
 Every check that needs one of these rules imports it from here, so the rule is written once.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
+import unicodedata
+from functools import lru_cache
 
 # A number as users write it: optional currency, digits with thousands separators, decimals. Digits glued
 # to letters are names, not numbers ("p95", "P1", "M12", "Q3"): deadlines are handled by their own pattern.
@@ -32,30 +36,218 @@ def is_activity_count(name: str) -> bool:
     return bool(ACTIVITY_COUNT_RE.search(name))
 
 
-# Text that talks to the model instead of describing a goal. Used to flag (never to refuse) goals and to
-# reject saved team examples, which become part of every later prompt.
+# --------------------------------------------------------------------------- text aimed at the model
+#
+# A goal is data. These patterns find text that addresses the assistant instead of describing a goal; it is
+# flagged (a note on the row) and left out of what the model reads, never refused. Saved team examples, which
+# become part of every later prompt, are rejected when they match. Every pattern runs on ``canonical`` text
+# (NFKC, invisible characters removed, look-alike letters folded to Latin, lower case), so full-width letters,
+# zero-width spaces and Cyrillic look-alikes do not hide an instruction.
+#
+# Ordinary key results use the same words ("Always answer customer calls within three rings", "Set the target
+# to 99.9% uptime", "Reduce system prompt latency by 30%"), so each pattern needs the word *and* an object that
+# only makes sense for a model: instructions, a prompt, a verdict (outcome/output), a field of our schema.
+
+_OWNER = (
+    r"(?:all|any|the|your|my|these|those|previous|prior|above|earlier|preceding|original|initial|system|"
+    r"developer|hidden|safety|given|old|other|of|every)"
+)
+_VERDICT = r"(?:outcome|output|measurable|controllable|team[-_ ]controlled|true|false|json|the\s+following|kind)"
+# Nouns that only mean the assistant's instructions; softer ones ("rules", "context") need an owner word.
+_THEIR_RULES = r"(?:instructions?|prompts?|system\s+messages?|programming|directives)"
+_SOFT_RULES = r"(?:rules|guidelines|guidance|directions|constraints|context|training)"
+_RULES = rf"(?:{_THEIR_RULES}|{_SOFT_RULES})"
+_SOFT_OWNER = r"(?:all|any|your|my|previous|prior|above|earlier|preceding|original|initial|system|safety|these|those)"
+_ACT = r"(?:answer|respond|reply|say|output|return|classify|categori[sz]e|label|mark|print|write|emit)"
+
 INJECTION_PATTERNS = [
-    r"\bignore\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|prior|above|earlier|preceding)\b",
-    r"\bdisregard\s+(?:all\s+|any\s+|the\s+|your\s+)?(?:previous|prior|above|instructions|rules)",
-    r"\bforget\s+(?:everything|all|your|the)\b.*\b(?:instructions|rules|said|prompt)",
-    r"\b(?:system|developer)\s+(?:prompt|message|instructions?)\b",
-    r"\byou\s+are\s+now\b",
-    r"\bnew\s+instructions?\s*:",
-    r"\b(?:reveal|print|show|repeat|output)\s+(?:me\s+)?(?:your|the)\s+(?:prompt|instructions|system)",
-    r"\b(?:pretend|roleplay)\s+(?:to\s+be|as|you)\b",
-    r"\bjailbreak|\bDAN\s+mode\b",
-    r"</?\s*(?:system|assistant|user|instructions?)\s*>|<\|im_(?:start|end)\|>",
-    r"\b(?:always|just|only)\s+(?:answer|respond|reply|say|output|return|classify|label|mark)\b",
-    r"\b(?:classify|label|mark)\s+(?:this|it|me|everything)\s+as\b",
-    r"\bset\s+(?:the\s+)?(?:kind|field|team_controls|baseline|target)\s+to\b",
-    r"\bdo\s+not\s+(?:follow|obey)\b",
+    # overriding the assistant's own instructions
+    rf"\b(?:ignore|disregard|forget|override|overrule|bypass|circumvent|discard|neglect|skip|abandon)\b(?:\s+{_OWNER}){{0,3}}\s+{_THEIR_RULES}\b",
+    rf"\b(?:ignore|disregard|forget|override|overrule|bypass|circumvent|discard|neglect|skip|abandon)\b(?:\s+{_OWNER}){{0,2}}\s+{_SOFT_OWNER}(?:\s+\w+)?\s+{_SOFT_RULES}\b",
+    r"\b(?:ignore|disregard|forget)\s+(?:everything|all|anything)\s+(?:above|before|previously|prior|else|you(?:'ve|\s+have|\s+were|\s+had)\s+(?:been\s+)?(?:told|given|said)|(?:i|we)\s+said)",
+    r"\b(?:ignore|disregard)\s+(?:the\s+|all\s+)?(?:above|previous|preceding|prior|earlier)(?:\s+(?:text|messages?|lines?|content|input|one|part))?\s*(?:[.,;:!]|$|\band\b|\bthen\b)",
+    rf"\b(?:do\s+not|don'?t|never|stop)\s+(?:follow(?:ing)?|obey(?:ing)?|apply(?:ing)?|us(?:e|ing)|listen(?:ing)?\s+to)(?:\s+{_OWNER}){{0,3}}\s+{_RULES}\b",
+    r"\bwhat\s+you\s+(?:were|have\s+been)\s+told\b",
+    r"\b(?:ignore|disregard|forget|override)\s+what\s+(?:the\s+|your\s+)?(?:guidance|instructions|rules|prompt|system|examples|cards)",
+    r"\b(?:ignore|disregard|forget|override|overrule)\b[^.\n]{0,30}\b(?:guidance\s+cards?|worked\s+examples|few-shot|examples\s+above)",
+    r"\bbefore\s+(?:you\s+)?(?:answer|respond|reply|classify|review)\w*\b",
+    r"\bthis\s+is\s+(?:just\s+|only\s+)?a\s+test\s+(?:of|for)\s+(?:the\s+|this\s+)?(?:model|ai|assistant|system|you)\b",
+    r"\bsystem\s+override\b",
+    rf"\b(?:ignore|disregard|forget|override|bypass)\s+(?:the\s+|all\s+)?{_SOFT_RULES}\s+(?:above|before|given|you\s+(?:were|have\s+been)\s+given)\b",
+    # asking for or replacing the prompt
+    r"\b(?:reveal|print|show|repeat|output|leak|display|dump|tell\s+me|give\s+me|what\s+(?:is|are))\s+(?:me\s+)?(?:your|the)\s+(?:(?:system|developer|hidden|initial|original|full|exact|secret)\s+)*(?:prompt|instructions|rules|system\s+message)",
+    r"\b(?:system|developer|admin)\s+(?:prompt|message|instructions?|override|note)\s*[:=]",
+    r"\bnew\s+(?:instructions?|rules|task|system\s+prompt|prompt|orders)\s*[:\-]",
+    r"\b(?:updated|revised|real|actual|true)\s+instructions\b",
+    # changing who the assistant is
+    r"\byou\s+are\s+(?:now|no\s+longer|actually|henceforth)\b",
+    r"\bfrom\s+now\s+on\b[\s,]+(?:you|always|only|answer|respond|reply|classify|say|ignore)",
+    r"\b(?:pretend|roleplay|role-play)\s+(?:to\s+be|as|you|that)\b",
+    r"\bact\s+as\s+(?:if\s+you\s+(?:are|were)\s+)?(?:an?\s+|the\s+)?(?:\w+\s+)?(?:ai|assistant|model|chatbot|llm|gpt|dan|jailbroken)\b",
+    r"\bjailbr(?:eak|oken)|\bdan\s+mode\b|\bdeveloper\s+mode\b|\bgod\s+mode\b|\bunfiltered\s+mode\b",
+    # steering the verdict
+    rf"\b(?:always|just|only|must|should)\s+{_ACT}\b(?:\s+(?:with|as|in|that|only))?\s*[:\"'{{\[]?\s*{_VERDICT}\b",
+    rf"\b(?:always|just|only|must|should)\s+{_ACT}\s*[:{{\[]",
+    r"\b(?:answer|respond|reply|return|output)\s+(?:only\s+|just\s+|exactly\s+)?(?:with|in|using|as)?\s*:?\s*$",
+    r"\b(?:say|answer|reply|respond)\s+(?:only\s+|just\s+|with\s+)?[\"']?(?:outcome|output)[\"']?\b",
+    r"\bdecode\s+(?:and|then)\s+(?:follow|run|execute|obey|apply|do)\b",
+    r"(?:\b(?:note|message|hey|hi|dear|attention|reminder)\b|\bp\.?s\b\.?)[\s,:]*(?:to|for)?\s*(?:the\s+)?(?:ai|assistant|model|llm|chatbot|gpt|classifier|reviewer\s+bot)\b",
+    r"\b(?:ai|assistant|model|llm|chatbot|classifier)\s+(?:reading|processing|reviewing|seeing)\s+this\b",
+    r"\b(?:answer|respond|reply|output|return)\s+(?:only\s+|just\s+|exactly\s+)?(?:with|in|using)\s+(?:this|the\s+following|json|outcome|output|true|false|[\"'{])",
+    r"\b(?:return|output|print|emit|produce)\s+(?:exactly\s+|only\s+)?(?:the\s+following|this\s+(?:json|exact|answer)|json\b)",
+    r"\b(?:say|print|write|output|return|answer|reply)\s+(?:only\s+|just\s+)?[\"']?(?:outcome|output|yes|true)[\"']?\s*(?:[.!]|$|\band\b)",
+    r"\b(?:classify|categori[sz]e|label|mark|tag)\s+(?:this|it|me|everything|all\s+(?:goals|items|of\s+them|of\s+these)|every\s+(?:goal|item|key\s+result|row)|the\s+(?:goal|item|above|following|key\s+result|kr|input)|this\s+(?:goal|item|key\s+result|kr|one|row))\s+as\b",
+    rf"\b(?:treat|count|consider|record|report|score|rate|grade|review|return)\s+(?:this|it|everything|all\s+goals|every\s+goal|the\s+(?:goal|above|following)|this\s+(?:goal|item|one))\s+as\s+(?:an?\s+)?(?:valid\s+|measurable\s+|real\s+)?{_VERDICT}\b",
+    r"\b(?:kind|team_controls|needs_proxy|owned_metric|classification|verdict|category|label)\s*(?:[:=]|=>|->|\bis\b|\bshould\s+be\b|\bmust\s+be\b)\s*[\"']?(?:outcome|output|true|false)\b",
+    r"\b(?:team_controls|needs_proxy|owned_metric)\b",
+    # the verdict itself named in the goal ("call it an outcome", "the right label here is outcome")
+    r"\b(?:call|consider|count|treat|classify|label|mark|approved|deem|rate|review|score)\w*\s+(?:it|this|them|this\s+goal)?\s*(?:as\s+)?(?:an?\s+)?[\"']?(?:outcome|output)[\"']?\s*(?:[.,;!)]|$|\b(?:and|by|not|instead|only|please)\b)",
+    r"\b(?:label|kind|verdict|classification|category|answer|class)\b[^.\n]{0,20}?\b(?:is|=|:|be)\s+[\"']?(?:an?\s+)?(?:outcome|output)\b",
+    r"\bas\s+if\s+(?:this|it)\s+(?:were|was|is)\s+an?\s+(?:outcome|output)\b",
+    r"\bkind\s+[\"']?(?:outcome|output)\b",
+    r"\bset\s+(?:the\s+)?(?:kind|field|team_controls|needs_proxy|classification|verdict|label|answer|result)\s+to\b",
+    r"\b(?:expected|desired|correct|required|right|real|true|final|mandatory)\s+(?:json|output|answer|response|result|classification|label|verdict|kind|reply)\s*(?:is\b|=|:)",
+    r"\b(?:the\s+)?(?:answer|verdict|classification)\s+(?:is|should\s+be|must\s+be|will\s+be)\s*:?\s*[\"']?(?:outcome|output|yes|true|\{)",
+    r"\byou\s+(?:must|should|will|shall|have\s+to|need\s+to|are\s+(?:required|instructed|ordered|told))\s+(?:now\s+|always\s+|only\s+)?(?:answer|respond|reply|say|output|return|classify|label|mark|ignore|obey|follow|comply|treat|print|forget)\b",
+    # claimed authority
+    r"\bas\s+(?:the|an?|your)\s+(?:admin(?:istrator)?|developer|operator|owner|system\s+owner|creator|root|supervisor|sysadmin)\b[^.\n]{0,60}?\b(?:authori[sz]e|order|instruct|command|allow|permit|override|grant|approve)",
+    r"\bi\s+(?:hereby\s+)?(?:authori[sz]e|order|instruct|command|permit|allow)\s+you\b",
+    r"\b(?:admin(?:istrator)?|sudo|root|developer)\s+(?:override|access\s+granted|command|privileges?\s+granted)\b",
+    r"\bauthori[sz]ation\s+(?:code|granted|level|token)\b",
+    # chat markup that survived removal
+    r"</?\s*(?:system|assistant|user|human|instructions?|sys|im_start|im_end)\s*>|<\|[a-z_]{2,20}\|>|\[/?inst\]|<<\s*/?sys\s*>>",
+    # other languages
+    r"\bignor(?:e[rz]?|ez)\b.{0,30}\b(?:instructions|consignes|règles)\b|\boublie[rz]?\b.{0,30}\b(?:instructions|consignes)\b|\bréponds?\s+(?:uniquement|seulement|toujours)\b",
+    r"\bignorier(?:e|en|t)?\b.{0,30}\b(?:anweisungen|befehle|regeln|vorgaben)\b|\bvergiss\b.{0,30}\b(?:anweisungen|regeln)\b|\bantworte\s+(?:nur|immer)\b",
+    r"\b(?:ignora[r]?|olvida[r]?)\b.{0,30}\b(?:instrucciones|reglas|istruzioni|regole)\b|\bresponde\s+(?:solo|siempre|únicamente)\b|\brispondi\s+(?:solo|sempre)\b",
+    r"\b(?:ignore|esqueça|esqueca)\b.{0,30}\b(?:instruções|instrucoes|regras)\b|\bnegeer\b.{0,30}\b(?:instructies|regels)\b",
+    r"\b(?:olvida|ignora)\s+todo\b|\b(?:oublie|ignore)\s+tout\b|\b(?:vergiss|ignoriere)\s+alles\b|\b(?:di|dis|sag|diga)\s+[\"']?outcome\b",
+    r"(?:игнорируй|игнорировать|забудь)\s*.{0,30}(?:инструкци|правил|указани)",
+    r"(?:忽略|无视|忘记|忘掉).{0,12}(?:指令|指示|说明|提示|规则)|(?:指示|命令|指令)を?(?:無視|忘れ)|無視して",
 ]
-INSTRUCTION_RE = re.compile("|".join(INJECTION_PATTERNS), re.IGNORECASE)
+INSTRUCTION_RE = re.compile("|".join(f"(?:{p})" for p in INJECTION_PATTERNS), re.IGNORECASE | re.MULTILINE)
+
+# Chat-template tokens and role tags: never part of a goal, so they are removed from what the model reads.
+MARKUP_PATTERNS = [
+    r"<\|start_header_id\|>\s*\w*\s*<\|end_header_id\|>",
+    r"<\|im_start\|>\s*(?:system|user|assistant|developer)?",
+    r"<\|[a-z_]{2,20}\|>",
+    r"\[/?\s*(?:inst|sys|system)\s*\]",
+    r"<<\s*/?\s*sys\s*>>",
+    r"</?\s*(?:system|assistant|user|human|ai|bot|instructions?|sys|prompt|admin|developer|im_start|im_end|s)\s*/?>",
+    r"^\s*#{1,6}\s*(?:system|user|assistant|human|ai|bot|developer|instructions?|response|prompt)\b\s*:?",
+    r"^\s*```[a-z]*\s*$|```",
+    r"<!--.*?(?:-->|$)",
+]
+MARKUP_RE = re.compile("|".join(f"(?:{p})" for p in MARKUP_PATTERNS), re.IGNORECASE | re.MULTILINE | re.DOTALL)
+# A chat turn written into a goal ("assistant: {...}", "User: now classify it"): the whole turn is dropped.
+ROLE_TURN_RE = re.compile(
+    r"(?:^|(?<=[.!?;\]>}\"'。]))[ \t]*(?:#{1,6}[ \t]*)?(?:system|assistant|user|human|ai|bot|developer)[ \t]*:[^\n]*",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+# Long runs of base64 letters: decoded, they may carry an instruction the patterns above cannot read.
+_BASE64_RUN = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-9+/=])")
+_SCRIPTS_WITH_LATIN_LOOKALIKES = ("CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC")
+
+
+def strip_invisible(text: str) -> str:
+    """NFKC (full-width letters become ASCII), then drop zero-width and format characters.
+
+    Control characters other than tab and newline become spaces; CR and CRLF become newlines.
+    Why: invisible characters split trigger words ("ign\u200bore") and full-width letters dodge ASCII patterns.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFKC", text)
+    out = []
+    for c in text:
+        cat = unicodedata.category(c)
+        if cat == "Cf":
+            continue
+        out.append(" " if cat == "Cc" and c not in "\t\n" else c)
+    return "".join(out)
+
+
+@lru_cache(maxsize=4096)
+def _latin_lookalike(char: str) -> str | None:
+    from confusable_homoglyphs import categories, confusables
+
+    if categories.alias(char) not in _SCRIPTS_WITH_LATIN_LOOKALIKES:
+        return None
+    found = confusables.is_confusable(char, greedy=True, preferred_aliases=["latin"]) or []
+    for entry in found:
+        for glyph in entry["homoglyphs"]:
+            if len(glyph["c"]) == 1 and glyph["c"].isascii() and glyph["c"].isalpha():
+                return glyph["c"]
+    return None
+
+
+def fold_homoglyphs(text: str, mixed_words_only: bool = False) -> str:
+    """Replace Cyrillic/Greek look-alikes of Latin letters ('іgnоrе' -> 'ignore').
+
+    With ``mixed_words_only`` only words that also hold Latin letters change, so a real Russian or Greek goal
+    keeps its words; without it every look-alike folds (used for detection only).
+    """
+    if text.isascii():
+        return text
+
+    def fold(word: str) -> str:
+        if mixed_words_only and not any(c.isascii() and c.isalpha() for c in word):
+            return word
+        return "".join(_latin_lookalike(c) or c for c in word)
+
+    return re.sub(r"\w+", lambda m: fold(m.group(0)), text)
+
+
+def decoded_base64(text: str) -> list[tuple[str, str]]:
+    """(run, decoded text) for every base64 run that decodes to readable text: it can hide an instruction."""
+    found = []
+    for m in _BASE64_RUN.finditer(text):
+        run = m.group(0)
+        if run.isalpha() and (run.islower() or run.isupper()):  # an ordinary long word, not base64
+            continue
+        try:
+            raw = base64.b64decode(run + "=" * (-len(run) % 4), validate=True)
+            decoded = raw.decode("utf-8")
+        except (binascii.Error, ValueError):
+            continue
+        if decoded and sum(c.isalpha() or c.isspace() for c in decoded) / len(decoded) > 0.8:
+            found.append((run, decoded))
+    return found
+
+
+_LEET = str.maketrans("0134578@$", "oieastbas")
+_LEET_WORD = re.compile(r"\b(?=\w*[a-z])(?=\w*[0134578])\w+\b", re.IGNORECASE)
+
+
+def fold_leet(text: str) -> str:
+    """'ign0re 1nstructions' -> 'ignore instructions', only in words that mix letters and digits (1:1)."""
+    return _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), text)
+
+
+def canonical(text: str) -> str:
+    """The text as the detection patterns read it: visible, NFKC, look-alikes folded, spaces collapsed."""
+    text = fold_leet(fold_homoglyphs(strip_invisible(text)))
+    return re.sub(r"[ \t]+", " ", text)
+
+
+def instruction_match(text: str) -> re.Match[str] | None:
+    """The first instruction-like span in ``text`` as written (after ``strip_invisible``), if any."""
+    visible = strip_invisible(text)
+    found = [INSTRUCTION_RE.search(v) for v in (visible, fold_homoglyphs(visible), fold_leet(fold_homoglyphs(visible)))]
+    return min((m for m in found if m), key=lambda m: m.start(), default=None)
 
 
 def instruction_like(text: str) -> bool:
-    """Does the text address the assistant ('ignore the above', role tags, 'classify this as')?"""
-    return bool(INSTRUCTION_RE.search(text))
+    """Does the text address the assistant ('ignore the above', role tags, 'classify this as outcome')?
+
+    Reworded, full-width, zero-width-split, look-alike and base64-wrapped instructions count too.
+    """
+    if not text:
+        return False
+    if instruction_match(text) or INSTRUCTION_RE.search(canonical(text)):
+        return True
+    return any(INSTRUCTION_RE.search(canonical(decoded)) for _, decoded in decoded_base64(text))
 
 
 # Verbs that open an output: the team ships, builds, runs or completes something.

@@ -259,6 +259,7 @@ class ReviewRow(BaseModel):
     hypothesis: str | None = None
     measured_in: str | None = None
     proxy_rewrite: str | None = None
+    sheet: str | None = None
 
     @classmethod
     def from_review(cls, review: Review) -> ReviewRow:
@@ -287,8 +288,8 @@ class ReviewRow(BaseModel):
         )
 
     @classmethod
-    def failed(cls, goal: str, error: str, objective: str | None = None) -> ReviewRow:
-        return cls(goal=goal, error=error, objective=objective)
+    def failed(cls, goal: str, error: str, objective: str | None = None, sheet: str | None = None) -> ReviewRow:
+        return cls(goal=goal, error=error, objective=objective, sheet=sheet)
 
 
 class GoalItem(BaseModel):
@@ -297,6 +298,7 @@ class GoalItem(BaseModel):
     text: str
     objective: str | None = None
     line: int | None = None
+    sheet: str | None = Field(None, description="The XLSX sheet the goal came from")
 
     @field_validator("text")
     @classmethod

@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     metrics_k: int = 8
     candidates_k: int = 6
     max_goal_chars: int = 1000
+    max_items_cli: int = Field(2000, ge=1, description="Most goals one okr review/roadmap run accepts")
+    max_items_ui: int = Field(500, ge=1, description="Most goals one roadmap in the app accepts")
+    max_file_mb: float = Field(5.0, gt=0, description="Largest upload, input file or paste, in MB")
     max_retries: int = 2
     n_ctx: int = 4096
     n_threads: int = Field(default_factory=lambda: os.cpu_count() or 2)
@@ -88,6 +91,10 @@ class Settings(BaseSettings):
     @property
     def team_metrics_path(self) -> Path:
         return self.team_metrics_file or data_home() / "metrics.yaml"
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1_000_000)
 
     @property
     def team_examples_path(self) -> Path:

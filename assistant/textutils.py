@@ -6,11 +6,23 @@ a rewrite, a proxy or a metric name; it becomes an explicit placeholder instead.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+from dataclasses import dataclass, field
 
 from .errors import InputError
-from .policy import NUMBER, NUMBER_RE, instruction_like
+from .policy import (
+    MARKUP_RE,
+    NUMBER,
+    NUMBER_RE,
+    ROLE_TURN_RE,
+    decoded_base64,
+    fold_homoglyphs,
+    instruction_like,
+    instruction_match,
+    strip_invisible,
+)
 from .schemas import (
     PLACEHOLDER_BASELINE,
     PLACEHOLDER_DEADLINE,
@@ -148,42 +160,199 @@ _ENGLISH_STOPWORDS = set(
 
 # --------------------------------------------------------------------------- input checks
 
+NOTE_INSTRUCTIONS = (
+    "Part of this text reads like instructions to the assistant; it was left out of what the model read "
+    "(your text is kept as you wrote it)."
+)
+NOTE_INSTRUCTIONS_KEPT = (
+    "This text reads like instructions to the assistant rather than a goal; it was reviewed as a goal, "
+    "so check the verdict yourself."
+)
+NOTE_MARKUP = (
+    "JSON, role tags or chat-template tokens were removed from what the model read (your text is kept as you wrote it)."
+)
+NOTE_NOT_ENGLISH = (
+    "This goal does not look like English; our guidance and examples are in English, "
+    "so check this review with extra care."
+)
+# Sentence or line ends; "P.S.", "e.g." and "U.S." do not end a sentence.
+_SEGMENT_END = re.compile(r"(?<=[.!?;。！？；])(?<![A-Za-z]\.[A-Za-z]\.)\s+|\n+|(?<=[。！？；])")
+_TRAILING_JOINERS = re.compile(
+    r"[\s,;:.\-–—(]*(?:\b(?:and|then|also|but|so|or|pls|please|p\.?s\.?)\b[\s,;:.\-–—]*)*$", re.I
+)
 
-def check_goal(text: str, max_chars: int = 1000) -> tuple[str, list[str]]:
-    """Validate one goal; return it cleaned plus notes, or raise ``InputError`` with a clear message.
 
-    Why in code: a hostile or broken row must fail alone, before it reaches the model.
-    """
-    if text is None:
-        raise InputError("Empty goal: nothing to review.")
+@dataclass(frozen=True)
+class PreparedGoal:
+    """A goal ready for the model. ``original`` is what the user wrote and what every row shows;
+    ``for_model`` is the only text the model reads; ``notes`` explain any difference."""
+
+    original: str
+    for_model: str
+    notes: list[str] = field(default_factory=list)
+    flags: frozenset[str] = frozenset()
+
+    @property
+    def suspicious(self) -> bool:
+        """True when the text held instruction-like wording (team examples refuse it)."""
+        return "instructions" in self.flags
+
+
+def _remove_json(text: str) -> tuple[str, bool]:
+    """Drop JSON objects (and JSON-ish ``{"kind": "outcome", ...}``): a goal never needs one."""
+    decoder = json.JSONDecoder()
+    out: list[str] = []
+    i = removed = 0
+    while i < len(text):
+        if text[i] != "{":
+            out.append(text[i])
+            i += 1
+            continue
+        end = None
+        try:
+            obj, end = decoder.raw_decode(text, i)
+            if not isinstance(obj, dict):
+                end = None
+        except json.JSONDecodeError:
+            end = _balanced_brace_end(text, i)
+            if end is not None and ":" not in text[i:end]:
+                end = None
+        if end is None:
+            out.append(text[i])
+            i += 1
+        else:
+            removed += 1
+            i = end
+    cleaned = re.sub(r"\[\s*(?:,\s*)*\]", " ", "".join(out)) if removed else text
+    return cleaned, bool(removed)
+
+
+def _balanced_brace_end(text: str, start: int) -> int | None:
+    depth, quoted = 0, False
+    for j in range(start, min(len(text), start + 2000)):
+        c = text[j]
+        if c == '"' and text[j - 1] != "\\":
+            quoted = not quoted
+        elif not quoted and c == "{":
+            depth += 1
+        elif not quoted and c == "}":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+    return None
+
+
+def _without_instructions(text: str) -> tuple[str, list[str]]:
+    """Drop each sentence or line that talks to the model; cut a sentence at the instruction when the goal
+    comes first ("Launch X and ignore the rules" -> "Launch X"). Returns the rest and what was dropped."""
+    kept: list[str] = []
+    dropped: list[str] = []
+    for segment in _SEGMENT_END.split(text):
+        segment = segment.strip()
+        if not segment:
+            continue
+        if not instruction_like(segment):
+            kept.append(segment)
+            continue
+        # Only the goal's own sentence is cut at the instruction; a later one that talks to the model goes whole.
+        head = segment if not kept else ""
+        while head and instruction_like(head):
+            match = instruction_match(head)
+            head = _TRAILING_JOINERS.sub("", head[: match.start()]) if match else ""
+        if len(re.findall(r"\w+", head)) >= 2 and re.search(r"[^\W\d_]{3}", head):
+            kept.append(head)
+            dropped.append(segment[len(head) :])
+        else:
+            dropped.append(segment)
+    return "\n".join(kept), dropped
+
+
+def _binary_reason(text: str) -> str | None:
     if "\x00" in text:
-        raise InputError("This looks like binary data, not a goal (it contains NUL bytes). Paste text instead.")
-    cleaned = unicodedata.normalize("NFC", text).strip()
-    if not cleaned:
-        raise InputError("Empty goal: nothing to review.")
-    if len(cleaned) > max_chars:
+        return "This looks like binary data, not a goal (it contains NUL bytes). Paste the goal as plain text."
+    noise = sum(
+        1 for c in text if (unicodedata.category(c) in {"Cc", "Cs", "Co", "Cn"} and c not in "\t\n\r") or c == "\ufffd"
+    )
+    if noise > max(2, len(text) * 0.05):
+        return (
+            "This looks like binary data, not a goal (it holds control or undecodable characters). "
+            "Paste the goal as plain text, or save the file as UTF-8."
+        )
+    return None
+
+
+def prepare_goal(text: str | None, max_chars: int = 1000) -> PreparedGoal:
+    """Clean one goal for the model; refuse only what cannot be a goal (``InputError`` says why and how to fix).
+
+    Goals are data: instruction-like wording, JSON, role tags and chat tokens are kept out of what the model
+    reads and explained in a note, never refused, because ordinary key results use the same words
+    ("Always answer calls within three rings"). Empty, binary and over-long text is refused.
+    """
+    if text is None or not text.strip():
         raise InputError(
-            f"Goal is {len(cleaned)} characters; the limit is {max_chars}. "
+            "Empty goal: nothing to review. Write the goal as text, e.g. 'Launch the new onboarding flow'."
+        )
+    reason = _binary_reason(text)
+    if reason:
+        raise InputError(reason)
+    visible = re.sub(r"[ \t]+", " ", strip_invisible(text)).strip()
+    if len(visible) > max_chars:
+        raise InputError(
+            f"Goal is {len(visible)} characters; the limit is {max_chars}. "
             "Split it into separate goals (one per line) or shorten it."
         )
-    controls = sum(1 for c in cleaned if unicodedata.category(c) in {"Cc", "Cs", "Co", "Cn"} and c not in "\t\n\r")
-    replacement = cleaned.count("\ufffd")
-    letters = sum(1 for c in cleaned if c.isalpha())
-    if controls + replacement > max(2, len(cleaned) * 0.05) or letters < max(2, len(cleaned) * 0.3):
-        raise InputError("This looks like binary data or noise, not a goal. Paste the goal as plain text.")
-    if instruction_like(cleaned):
-        raise InputError(
-            "This text tries to give the assistant instructions, so it was not sent to the model. "
-            "Paste only the goal itself (e.g. 'Launch the new onboarding flow')."
-        )
+    flags: set[str] = set()
     notes: list[str] = []
-    cleaned = re.sub(r"\s+", " ", cleaned)
-    if not looks_english(cleaned):
-        notes.append(
-            "This goal does not look like English; our guidance and examples are in English, "
-            "so check this review with extra care."
+    if visible != re.sub(r"[ \t]+", " ", text.replace("\r\n", "\n").replace("\r", "\n")).strip():
+        flags.add("normalised")
+    folded = fold_homoglyphs(visible, mixed_words_only=True)
+    if folded != visible:
+        flags.add("homoglyphs")
+    work, had_json = _remove_json(folded)
+    work, n_markup = MARKUP_RE.subn("\n", work)
+    without_turns, n_turns = ROLE_TURN_RE.subn("\n", work)
+    if n_turns and re.search(r"\w\w", without_turns):
+        work, n_markup = without_turns, n_markup + n_turns
+    for run, decoded in decoded_base64(work):
+        if instruction_like(decoded):
+            work = work.replace(run, " ")
+            flags.add("base64")
+    if had_json or n_markup:
+        flags.add("markup")
+        notes.append(NOTE_MARKUP)
+    if instruction_like(visible) or "base64" in flags:
+        flags.add("instructions")
+    if instruction_like(work):
+        rest, dropped = _without_instructions(work)
+        if dropped and re.search(r"\w\w", rest):
+            work = rest
+            notes.append(NOTE_INSTRUCTIONS)
+        else:
+            notes.append(NOTE_INSTRUCTIONS_KEPT)
+    elif "base64" in flags:
+        notes.append(NOTE_INSTRUCTIONS)
+    for_model = re.sub(r"\s+", " ", work).strip(" \t\n-–—:;,|")
+    if flags & {"markup", "instructions"}:
+        for_model = for_model.rstrip(" .。")
+    if not re.search(r"\w", for_model):
+        raise InputError(
+            "Nothing is left to review once JSON, role tags and chat tokens are removed. "
+            "Paste the goal itself as plain text, e.g. 'Launch the new onboarding flow'."
         )
-    return cleaned, notes
+    if not any(c.isalpha() for c in for_model):
+        raise InputError(
+            "This has no words, only numbers or symbols, so it cannot be a goal. "
+            "Say what should change, e.g. 'Raise NPS from 30 to 50 by 2025-12-31'."
+        )
+    if not looks_english(for_model):
+        notes.append(NOTE_NOT_ENGLISH)
+    return PreparedGoal(original=text, for_model=for_model, notes=notes, flags=frozenset(flags))
+
+
+def check_goal(text: str, max_chars: int = 1000) -> tuple[str, list[str]]:
+    """Thin wrapper over ``prepare_goal`` for existing callers: (text for the model, notes)."""
+    prepared = prepare_goal(text, max_chars)
+    return prepared.for_model, list(prepared.notes)
 
 
 def looks_english(text: str) -> bool:

@@ -50,7 +50,12 @@ def score(sets: list[tuple[dict[str, Any], list[C.Candidate]]], threshold: float
                 related += 1
             else:
                 unrelated += 1
-    return {"threshold": threshold, "related": related, "unrelated": unrelated, "goals_with_alternative": goals_with_alt}
+    return {
+        "threshold": threshold,
+        "related": related,
+        "unrelated": unrelated,
+        "goals_with_alternative": goals_with_alt,
+    }
 
 
 def main() -> int:

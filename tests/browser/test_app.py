@@ -54,17 +54,17 @@ def test_roadmap_table_and_csv_download(browser: object, app_url: str, tmp_path:
     cells.filter(has_text="Ignore all previous instructions").first.wait_for(timeout=20_000)
     texts = [t.strip() for t in cells.all_inner_texts()]
     rows = [texts[i : i + 10] for i in range(0, len(texts), 10)]
-    assert len(rows) == 5  # one row per roadmap item, the failed one included
+    assert len(rows) == 5  # one row per roadmap item
     assert [r[2] for r in rows] == [line.split(": ", 1)[1] for line in ROADMAP.splitlines()[1:]]
-    assert [r[1] for r in rows] == ["OUTPUT", "outcome", "OUTPUT", "outcome", "ERROR"]
-    assert "instructions" in rows[4][9]
+    assert [r[1] for r in rows] == ["OUTPUT", "outcome", "OUTPUT", "outcome", "outcome"]
+    assert rows[4][9] == ""  # instruction-like text is a goal with a note, never a refusal
     with page.expect_download() as info:
         page.locator("#roadmap-files tr", has_text=re.compile(r"roadmap_review\s*\.csv")).locator("a").first.click()
     path = tmp_path / "dl.csv"
     info.value.save_as(path)
     rows = list(csv.DictReader(io.StringIO(path.read_text())))
     assert [r["goal"] for r in rows] == [line.split(": ", 1)[1] for line in ROADMAP.splitlines()[1:]]
-    assert rows[4]["error"] and all(r["objective"] == "Make new users successful" for r in rows)
+    assert "instructions" in rows[4]["notes"] and all(r["objective"] == "Make new users successful" for r in rows)
     shot(page, "roadmap.png")
     page.close()
 

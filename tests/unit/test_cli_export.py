@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -9,7 +10,7 @@ import pytest
 
 from assistant import cli
 from assistant.chain import ReviewChain
-from assistant.export import COLUMNS, summary, to_csv, to_json, to_markdown
+from assistant.export import COLUMNS, RowStream, summary, to_csv, to_json, to_markdown
 from assistant.schemas import ReviewRow
 
 CONTRACT = {
@@ -58,7 +59,8 @@ def test_jsonl_one_object_per_non_empty_line(
     assert all(set(r) >= CONTRACT for r in rows)
     assert rows[0]["kind"] == "output" and rows[0]["rewrite"].startswith("Raise")
     assert rows[1]["kind"] == "outcome" and rows[1]["rewrite"] is None and rows[1]["target"] == "40"
-    assert rows[2]["error"] and rows[3]["error"] and rows[0]["error"] is None
+    assert rows[3]["error"] and rows[0]["error"] is None
+    assert rows[2]["error"] is None and any("instructions" in n for n in rows[2]["notes"])
     assert rows[4]["objective"] == "Win enterprise"
     assert "line 2 is empty" in err and "line 4 is empty" in err
 
@@ -136,3 +138,54 @@ def test_exports() -> None:
         "need_proxy": 1,
         "errors": 1,
     }
+
+
+HOSTILE = ['=HYPERLINK("http://x")', "+1+2", "-2+3", "@SUM(A1)", "\tTab", "\rReturn", "=1\n=2"]
+
+
+@pytest.mark.parametrize("payload", HOSTILE)
+def test_csv_cells_cannot_run_as_formulas(payload: str, tmp_path: Path) -> None:
+    """OWASP CSV injection: every cell starting with = + - @ tab or CR is prefixed with a quote, error rows too."""
+    rows = [
+        ReviewRow(goal=payload, kind="output", rewrite=payload, metric=payload, sources=[payload], notes=[payload]),
+        ReviewRow.failed(payload, payload, objective=payload),
+    ]
+    streamed = tmp_path / "s.csv"
+    with streamed.open("w", encoding="utf-8", newline="") as f:
+        stream = RowStream(f, "csv")
+        for row in rows:
+            stream.write(row)
+        stream.close()
+    for text in (to_csv(rows), streamed.open(encoding="utf-8", newline="").read()):
+        parsed = list(csv.DictReader(io.StringIO(text, newline="")))
+        assert len(parsed) == 2
+        cells = [v for r in parsed for v in r.values() if v and v not in {"output", "yes", "no"}]
+        assert cells and all(c == "'" + payload or not c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells)
+        assert parsed[1]["goal"] == parsed[1]["error"] == parsed[1]["objective"] == "'" + payload
+
+
+@pytest.mark.parametrize("safe", ["Launch A", "Cut churn by 5% (target -2pp)", "[baseline]", "Grow B = good"])
+def test_csv_leaves_ordinary_cells_alone(safe: str) -> None:
+    (row,) = csv.DictReader(io.StringIO(to_csv([ReviewRow(goal=safe)])))
+    assert row["goal"] == safe
+
+
+@pytest.mark.parametrize(
+    ("goal", "must_have", "must_not_have"),
+    [
+        ("<script>alert(1)</script>", "&lt;script&gt;", "<script>"),
+        ("<img src=x onerror=alert(1)>", "&lt;img", "<img"),
+        ("a | b", "a \\| b", "a | b"),
+        ("line one\nline two", "line one line two", "\nline two"),
+        ("line one\rline two", "line one line two", "\r"),
+        ("line one\r\n| x | y |", "line one \\| x \\| y \\|", "\r"),
+        ("sep\u2028para", "sep para", "\u2028"),
+    ],
+)
+def test_markdown_cells_are_escaped(goal: str, must_have: str, must_not_have: str) -> None:
+    rows = [ReviewRow(goal=goal, kind="output", rewrite=goal), ReviewRow.failed(goal, goal)]
+    md = to_markdown(rows, title=goal)
+    body = md.split("|---|", 1)[1]
+    assert must_have in body and must_not_have not in md
+    table = [line for line in md.splitlines() if line.startswith("| ")]
+    assert len(table) == 3  # header + one line per row: nothing broke the table
