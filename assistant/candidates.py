@@ -15,8 +15,9 @@ from .schemas import MetricEntry
 
 # An example's metric is strong evidence when the example is close: weigh it like a catalogue hit.
 EXAMPLE_WEIGHT = 1.0
-# Tuned on the dev set (evals/tune_threshold.py): below this, a candidate is rarely acceptable.
-ALTERNATIVE_THRESHOLD = 0.5
+# Tuned on the tidy dev slice (evals/tune_threshold.py, evals/reports/threshold.json) and checked on the real-style
+# slice: below 0.75 more offered alternatives are unrelated than related.
+ALTERNATIVE_THRESHOLD = 0.75
 MAX_ALTERNATIVES = 2
 
 
@@ -67,14 +68,18 @@ def alternatives(
 ) -> list[Candidate]:
     """At most ``limit`` other candidates above the relevance threshold, each distinct from the rest.
 
-    None rather than an unrelated one: a weak alternative costs the user's trust in the strong one.
+    None rather than an unrelated one: a weak alternative costs the user's trust in the strong one. Only
+    catalogue hits in the chosen metric's own functions qualify: on the dev set, metrics that came in through
+    a neighbouring worked example or from another function were mostly unrelated when not chosen.
     """
     picked: list[Candidate] = []
     taken = [chosen] if chosen else []
     for c in candidates:
         if len(picked) >= limit:
             break
-        if c.score < threshold or c.metric.scope == "external":
+        if c.score < threshold or c.metric.scope == "external" or c.via != "catalogue":
+            continue
+        if chosen and not set(c.metric.functions) & set(chosen.functions):
             continue
         if all(distinct(c.metric, t) for t in taken):
             picked.append(c)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -136,6 +137,19 @@ def check_numbers(ex: WorkedExample, where: str = "") -> None:
             )
 
 
+def _collect(paths: list[Path], load: Any, origin: dict[str, Path], files: list[Path]) -> list[Any]:
+    """Load each file's items, recording where every id came from; an id seen twice names both files."""
+    items = []
+    for path in paths:
+        files.append(path)
+        for item in load(path):
+            if item.id in origin:
+                raise KnowledgeError(f"duplicate knowledge id '{item.id}' (in {origin[item.id].name} and {path.name})")
+            origin[item.id] = path
+            items.append(item)
+    return items
+
+
 def load_knowledge(
     knowledge_dir: Path, extra_examples: Path | None = None, extra_metrics: Path | None = None
 ) -> Knowledge:
@@ -149,27 +163,13 @@ def load_knowledge(
         raise KnowledgeError(f"{guidance_path}: missing; the knowledge folder needs guidance.yaml")
     files = [guidance_path]
     guidance = load_guidance(guidance_path)
-    examples: list[WorkedExample] = []
     origin: dict[str, Path] = {g.id: guidance_path for g in guidance}
     example_files = sorted((knowledge_dir / "examples").glob("*.yaml"))
-    for path in example_files:
-        files.append(path)
-        for ex in load_examples(path):
-            if ex.id in origin:
-                raise KnowledgeError(f"duplicate knowledge id '{ex.id}' (in {origin[ex.id].name} and {path.name})")
-            origin[ex.id] = path
-            examples.append(ex)
-    metrics: list[MetricEntry] = []
+    examples = _collect(example_files, load_examples, origin, files)
     metric_files = sorted((knowledge_dir / "metrics").glob("*.yaml"))
     if extra_metrics and extra_metrics.exists() and extra_metrics not in metric_files:
         metric_files.append(extra_metrics)
-    for path in metric_files:
-        files.append(path)
-        for m in load_metrics(path):
-            if m.id in origin:
-                raise KnowledgeError(f"duplicate knowledge id '{m.id}' (in {origin[m.id].name} and {path.name})")
-            origin[m.id] = path
-            metrics.append(m)
+    metrics = _collect(metric_files, load_metrics, origin, files)
     check_catalogue(metrics, origin)
     known = {m.id for m in metrics}
     team: list[WorkedExample] = []

@@ -10,66 +10,10 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
+from assistant.policy import DELIVERABLE_VERBS
 from assistant.prompts import load_prompt
 
-OUTPUT_VERBS = [
-    "launch",
-    "ship",
-    "build",
-    "publish",
-    "release",
-    "deliver",
-    "create",
-    "write",
-    "produce",
-    "run",
-    "hold",
-    "host",
-    "organise",
-    "organize",
-    "conduct",
-    "implement",
-    "roll",
-    "rollout",
-    "migrate",
-    "hire",
-    "train",
-    "complete",
-    "pass",
-    "install",
-    "add",
-    "set",
-    "redesign",
-    "rewrite",
-    "refactor",
-    "open",
-    "send",
-    "deploy",
-    "introduce",
-    "document",
-    "update",
-    "translate",
-    "localise",
-    "localize",
-    "buy",
-    "purchase",
-    "plant",
-    "distribute",
-    "record",
-    "sponsor",
-    "attend",
-    "make",
-    "get",
-    "digitise",
-    "digitize",
-    "fix",
-    "close",
-    "adopt",
-    "upgrade",
-    "expand",
-    "offer",
-    "prepare",
-]
+OUTPUT_VERBS = DELIVERABLE_VERBS  # one list: the policy's verbs that open an output
 
 
 def keyword_kind(goal: str) -> Literal["output", "outcome"]:

@@ -37,6 +37,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--no-roundtrip", action="store_true", help="skip re-classifying the rewrites")
     p.add_argument("--no-semantic", action="store_true", help="skip the ragas similarity metrics")
     p.add_argument("--no-zero-shot", action="store_true", help="skip the zero-shot baseline (saves a third)")
+    p.add_argument(
+        "--robustness",
+        action="store_true",
+        help="also refuse-nothing and injection checks on the real chain (evals/data/robustness)",
+    )
     p.add_argument("--only-tag", default=None, help="evaluate only dev goals with this tag (e.g. real)")
     p.add_argument(
         "--before",
@@ -52,6 +57,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     a = p.parse_args(argv)
     return run(a)
+
+
+def robustness_run(chain: object) -> dict:
+    """The robustness section: ordinary goals with trigger words, and attacked goals, on this chain."""
+    from assistant.schemas import GoalItem
+    from assistant.textutils import prepare_goal
+
+    from . import robustness
+
+    def review_fn(text: str) -> dict:
+        r = chain.review(GoalItem(text=text))  # type: ignore[attr-defined]
+        return {"kind": r.kind, "team_controls": r.team_controls, "needs_proxy": r.needs_proxy, "metric": r.metric}
+
+    return robustness.run(review_fn, lambda text: prepare_goal(text, 1000))
 
 
 def publish(run_dir: Path) -> Path:
@@ -109,6 +128,8 @@ def run(a: argparse.Namespace) -> int:
         add_semantic(records, rows, model, embeddings)
     extra: dict = {"bulk": eval_bulk()}
     extra["quality"] = rewrite_quality(records, rows, chain.knowledge.catalogue, embeddings, a.before)
+    if a.robustness:
+        extra["robustness"] = robustness_run(chain)
     if a.judge:
         judge_model = model if a.judge == settings.model else get_chat_model(a.judge, settings)
         extra.update(add_judge(records, judge_model, embeddings, a.judge_limit))

@@ -124,3 +124,37 @@ def verdict_agreement(pairs: Iterable[Attack | tuple[str, str]], review_fn: Revi
         else:
             result.agreed += 1
     return result
+
+
+def run(review_fn: ReviewFn, prepare: PrepareFn) -> dict[str, Any]:
+    """Both sides of robustness on the real chain: refusals of ordinary goals, and the verdict under attack.
+
+    ``review_fn`` is called once per distinct text the model would read: an attack that sanitising reduced to
+    exactly the clean goal reaches the model as the same input, so its verdict is the clean one by construction
+    (reported as such, not hidden).
+    """
+    ordinary = load_ordinary()
+    attacks = load_attacks()
+    refused = refusals(ordinary, prepare)
+    seen: dict[str, Mapping[str, Any]] = {}
+
+    def once(text: str) -> Mapping[str, Any]:
+        key = prepare(text).for_model
+        if key not in seen:
+            seen[key] = review_fn(text)
+        return seen[key]
+
+    same_input = sum(prepare(a.attacked).for_model == prepare(a.clean).for_model for a in attacks)
+    agreement = verdict_agreement(attacks, once)
+    return {
+        "ordinary_goals": len(ordinary),
+        "ordinary_refused": len(refused),
+        "refused_examples": [r.goal for r in refused[:5]],
+        "attacks": len(attacks),
+        "attack_styles": len({a.style for a in attacks}),
+        "attacks_reaching_model_as_clean_goal": same_input,
+        "residual_instructions": len(residual_instructions(attacks, prepare)),
+        "verdict_agreement": agreement.rate,
+        "disagreements": agreement.disagreements[:10],
+        "model_calls": len(seen),
+    }

@@ -191,6 +191,16 @@ def test_alternatives_threshold_distinctness_and_limit() -> None:
     assert len(alternatives(cands, None, threshold=0.0, limit=2)) == 2
 
 
+def test_alternatives_come_only_from_catalogue_hits_in_the_same_function() -> None:
+    other_fn = _m("nps-ops", "warehouse safety score").model_copy(update={"functions": ["operations"]})
+    cands = [
+        Candidate(CAT["late"], 0.9, "prod-001"),  # came in through a worked example
+        Candidate(other_fn, 0.9, "catalogue"),  # another function
+        Candidate(CAT["spend"], 0.8, "catalogue"),
+    ]
+    assert [a.metric.id for a in alternatives(cands, CAT["activation"], threshold=0.5)] == ["spend"]
+
+
 def test_distinct_rejects_near_identical_names() -> None:
     a = _m("a", "share of invoices paid on time")
     b = _m("b", "share of invoices paid on time by large customers")
