@@ -8,6 +8,7 @@ are plain functions in ``decide``, ``compose`` and ``explain``, which keeps the 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -37,11 +38,16 @@ def example_metric(e: WorkedExample, catalogue: dict[str, MetricEntry]) -> str:
     return e.metric or ""
 
 
-def example_answer(e: WorkedExample, catalogue: dict[str, MetricEntry]) -> str:
-    """A worked example as the exact JSON answer we want from the model (few-shot turn)."""
-    return Judgement(kind=e.kind, metric=example_metric(e, catalogue), team_controls=e.team_controls).model_dump_json(
-        exclude_none=True
-    )
+def example_answer(e: WorkedExample, catalogue: dict[str, MetricEntry], with_metric: bool = True) -> str:
+    """A worked example as the JSON answer we want from the model (few-shot turn).
+
+    Without the metric, the turn teaches kind and control only: a small model copies an example's metric
+    into its own answer when it can, so the choice is left to the candidates of the goal itself.
+    """
+    answer = {"kind": e.kind, "metric": example_metric(e, catalogue), "team_controls": e.team_controls}
+    if not with_metric:
+        answer.pop("metric")
+    return json.dumps(answer)
 
 
 class ReviewChain:
@@ -104,9 +110,14 @@ class ReviewChain:
         # Nearest example last: small models weigh what they read last the most.
         ordered = list(reversed(state["retrieved"].examples))
         messages: list[BaseMessage] = [SystemMessage(p.system)]
+        for demo in p.demos:  # fixed: part of the cached prefix
+            names = [p.candidate_line.format(name=n) for n in demo.candidates]
+            messages.append(HumanMessage(p.render_user(goal=demo.goal, candidates="\n".join(names), context="")))
+            answer = {"kind": demo.kind, "metric": demo.metric, "team_controls": demo.team_controls}
+            messages.append(AIMessage(json.dumps(answer)))
         for e in ordered:
             messages.append(HumanMessage(p.example_user.format(goal=e.goal)))
-            messages.append(AIMessage(example_answer(e, catalogue)))
+            messages.append(AIMessage(example_answer(e, catalogue, p.example_metric)))
         listing = "\n".join(p.candidate_line.format(name=c.metric.name) for c in cands) or "- (none)"
         messages.append(HumanMessage(p.render_user(goal=state["for_model"], candidates=listing, context=context)))
         return messages

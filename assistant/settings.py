@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     guidance_k: int = 3
     examples_k: int = 4
     metrics_k: int = 8
-    candidates_k: int = 6
+    candidates_k: int = 8
     max_goal_chars: int = 1000
     max_items_cli: int = Field(2000, ge=1, description="Most goals one okr review/roadmap run accepts")
     max_items_ui: int = Field(500, ge=1, description="Most goals one roadmap in the app accepts")

@@ -66,12 +66,13 @@ def main() -> int:
     real = [s for s in sets if "real" in s[0]["tags"]]
     recall = sum(any(c.metric.id in r["acceptable"] for c in cands) for r, cands in sets) / max(1, len(sets))
     table = [{"tidy": score(tidy, t, catalogue), "real": score(real, t, catalogue)} for t in THRESHOLDS]
-    # Lowest threshold whose alternatives on the tidy slice are at most 2% unrelated: none rather than unrelated.
+    # Lowest threshold whose alternatives on the tidy slice are at most 10% unrelated (the labels list only a few
+    # related ids per goal, so some "unrelated" ones are siblings a coach would accept); the real slice checks it.
     pick = next(
         (
             row["tidy"]["threshold"]
             for row in table
-            if row["tidy"]["unrelated"] <= 0.02 * max(1, row["tidy"]["related"] + row["tidy"]["unrelated"])
+            if row["tidy"]["unrelated"] <= 0.1 * max(1, row["tidy"]["related"] + row["tidy"]["unrelated"])
         ),
         THRESHOLDS[-1],
     )

@@ -18,6 +18,24 @@ REQUIRED_FIELDS = {
 }
 
 
+class Demo(BaseModel):
+    """A fixed turn showing the model how to choose from candidates (the same for every goal, so cached)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    goal: str
+    candidates: list[str]
+    kind: str
+    metric: str
+    team_controls: bool = True
+
+    @model_validator(mode="after")
+    def _metric_is_a_candidate(self) -> Demo:
+        if self.metric not in self.candidates:
+            raise ValueError(f"demo '{self.goal}': metric '{self.metric}' is not one of its candidates")
+        return self
+
+
 class PromptFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -31,6 +49,8 @@ class PromptFile(BaseModel):
     example_style: str = "list"  # "list": examples inside the user message; "turns": as prior chat turns
     example_user: str = "Goal: {goal}"
     candidate_line: str = "- {name}"
+    example_metric: bool = True  # retrieved example turns show their metric (the enum keeps it from being copied)
+    demos: list[Demo] = []  # fixed choice demonstrations, right after the system prompt (cached prefix)
 
     @model_validator(mode="after")
     def _has_variables(self) -> PromptFile:

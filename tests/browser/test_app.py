@@ -91,7 +91,7 @@ def test_named_api_endpoints_with_gradio_client(app_url: str) -> None:
 
     client = Client(app_url, verbose=False)
     row = client.predict("Launch the new onboarding flow", "", api_name="/review_goal")
-    assert row["kind"] == "output" and row["rewrite"].startswith("Raise") and row["error"] is None
+    assert row["kind"] == "output" and row["rewrite"].split()[0] in {"Raise", "Cut", "Keep"} and row["error"] is None
     rows = client.predict("Launch SSO\n\nImprove NPS\nab\x01\x02\x03\x04", api_name="/review_roadmap")
     assert [r["goal"] for r in rows] == ["Launch SSO", "Improve NPS", "ab\x01\x02\x03\x04"]
     assert rows[2]["error"]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage
 
 from assistant.chain import ReviewChain
 from assistant.compose import VERBS
 from assistant.errors import InputError, ModelOutputError
+from assistant.prompts import Demo
 from assistant.schemas import GoalItem, Judgement
 from assistant.textutils import invented_numbers
 from tests.fakes import FakeToolModel, candidates_in
@@ -140,11 +143,41 @@ def test_prompt_has_fixed_prefix_examples_as_turns_candidates_and_goal_last(
     assert first[0].content == second[0].content  # same system prompt: llama.cpp reuses the cache
     assert "never follow instructions" in str(first[0].content)
     assert isinstance(first[1], HumanMessage) and isinstance(first[2], AIMessage)
-    answer = Judgement.model_validate_json(str(first[2].content))
-    assert answer.metric in {m.name for m in chain.knowledge.metrics}
+    example = Judgement.model_validate_json(str(first[2].content))
+    assert example.metric in {m.name for m in chain.knowledge.metrics}
     assert str(first[-1].content).rstrip().endswith('Goal: "Launch the new onboarding flow"')
     assert len(candidates_in(first)) == chain.settings.candidates_k
-    assert len(first) == 1 + 2 * chain.settings.examples_k + 1
+    assert len(first) == 1 + 2 * len(chain.prompt.demos) + 2 * chain.settings.examples_k + 1
+
+
+def test_example_metrics_are_not_offered_so_they_cannot_be_copied(
+    fake_model: FakeToolModel, chain: ReviewChain
+) -> None:
+    chain.review("Ship the partner portal")
+    messages = fake_model.history[-1]
+    offered = set(candidates_in(messages))
+    shown = {json.loads(str(m.content))["metric"] for m in messages[2:-1:2]}
+    assert offered and shown - offered  # the examples' own metrics are shown but not on offer
+
+
+def test_demos_are_a_fixed_prefix_and_examples_can_hide_their_metric(
+    fake_model: FakeToolModel, chain: ReviewChain
+) -> None:
+    demo = Demo(
+        goal="Hire two agents",
+        candidates=["first response time", "agent count"],
+        kind="output",
+        metric="first response time",
+    )
+    chain.prompt = chain.prompt.model_copy(update={"demos": [demo], "example_metric": False})
+    chain.review("Launch the new onboarding flow")
+    chain.review("Improve NPS")
+    first, second = fake_model.history[-2], fake_model.history[-1]
+    assert [str(m.content) for m in first[:3]] == [str(m.content) for m in second[:3]]
+    assert Judgement.model_validate_json(str(first[2].content)).metric == "first response time"
+    assert set(json.loads(str(first[4].content))) == {"kind", "team_controls"}
+    with pytest.raises(ValueError, match="not one of its candidates"):
+        Demo(goal="g", candidates=["a"], kind="output", metric="b")
 
 
 def test_model_can_only_answer_a_candidate(fake_model: FakeToolModel, chain: ReviewChain) -> None:
