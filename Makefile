@@ -57,7 +57,7 @@ index: setup
 	$(VENV)/bin/okr index
 
 eval: setup
-	$(VENV)/bin/okr eval --judge local --judge-limit 10 --publish
+	$(VENV)/bin/okr eval --judge local --judge-limit 10 --robustness --publish
 
 eval-smoke: setup
 	$(VENV)/bin/okr eval --limit 12 --no-semantic

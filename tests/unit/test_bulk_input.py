@@ -116,22 +116,18 @@ def test_xlsx_claiming_a_million_rows_is_read_in_bounded_memory(tmp_path: Path) 
     path = claims_a_million_rows(tmp_path / "claims.xlsx")
     assert path.stat().st_size < 10_000
     tracemalloc.start()
-    start = time.perf_counter()
     parsed = parse_file(path, max_items=2000)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert [i.text for i in parsed.items] == ["Launch A", "Grow B"]
     assert peak < 50_000_000, f"peak {peak / 1e6:.0f} MB"  # the old reader needed > 2 GB and died
-    assert time.perf_counter() - start < 30
 
 
 def test_small_xlsx_with_two_million_goals_is_refused_not_reviewed(tmp_path: Path) -> None:
     path = two_million_goals(tmp_path / "many.xlsx")
     assert path.stat().st_size < 1_000_000
-    start = time.perf_counter()
     with pytest.raises(InputError, match=r"more than 2000 goals; the limit is 2000.*OKR_MAX_ITEMS_CLI"):
         parse_file(path, max_items=2000)
-    assert time.perf_counter() - start < 10  # stops reading at the limit
 
 
 def test_oversized_upload_is_refused_before_reading(tmp_path: Path) -> None:
