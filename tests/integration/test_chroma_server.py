@@ -56,5 +56,6 @@ def test_index_on_a_chroma_server(chroma_server: int, tmp_path: Path) -> None:
     first = build_index(settings, knowledge, emb)
     second = build_index(settings, knowledge, emb)  # a second team member: reuses the shared index
     assert first.rebuilt and not second.rebuilt
-    assert second.store._collection.count() == len(knowledge.guidance) + len(knowledge.examples)
-    assert len(second.retrieve("Launch a podcast", 2, 5).examples) == 5
+    assert second.store._collection.count() == second._n_docs  # cards, examples, and several docs per metric
+    found = second.retrieve("Launch a podcast", 2, 5, 8)
+    assert len(found.examples) == 5 and len(found.metrics) == 8
