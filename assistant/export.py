@@ -7,41 +7,10 @@ import io
 import json
 from collections.abc import Sequence
 
+from .columns import FILE_COLUMNS, SHOWN_COLUMNS, cell, shown_rows
 from .schemas import ReviewRow
 
-COLUMNS = [
-    "goal",
-    "objective",
-    "kind",
-    "rewrite",
-    "initiative",
-    "hypothesis",
-    "metric",
-    "metric_id",
-    "measured_in",
-    "baseline",
-    "target",
-    "deadline",
-    "needs_proxy",
-    "proxy",
-    "team_controls",
-    "reframe",
-    "rationale",
-    "alternatives",
-    "sources",
-    "notes",
-    "error",
-]
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return "; ".join(map(str, value))
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
+COLUMNS = [c.key for c in FILE_COLUMNS]  # the CSV header (kept for callers that list the columns)
 
 
 def to_csv(rows: Sequence[ReviewRow]) -> str:
@@ -49,8 +18,7 @@ def to_csv(rows: Sequence[ReviewRow]) -> str:
     writer = csv.writer(buf)
     writer.writerow(COLUMNS)
     for row in rows:
-        data = row.model_dump()
-        writer.writerow([_cell(data.get(c)) for c in COLUMNS])
+        writer.writerow([c.raw(row) for c in FILE_COLUMNS])
     return buf.getvalue()
 
 
@@ -63,13 +31,7 @@ def to_jsonl_line(row: ReviewRow) -> str:
 
 
 def _md(value: object) -> str:
-    return _cell(value).replace("|", "\\|").replace("\n", " ")
-
-
-def _hypothesis(row: ReviewRow) -> str | None:
-    if not row.hypothesis:
-        return None
-    return f"{row.hypothesis} (measured in: {row.measured_in})" if row.measured_in else row.hypothesis
+    return cell(value).replace("|", "\\|").replace("\n", " ")
 
 
 def summary(rows: Sequence[ReviewRow]) -> dict[str, int]:
@@ -95,16 +57,11 @@ def to_markdown(rows: Sequence[ReviewRow], title: str = "Roadmap review") -> str
         f"{s['not_controllable']} not controllable, {s['missing_target']} without a target, "
         f"{s['need_proxy']} needing a proxy, {s['errors']} errors.",
         "",
-        "| # | Goal | Kind | Suggested key result | Initiative | Hypothesis | Proxy | Team controls | Error |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| " + " | ".join(c.title or "" for c in SHOWN_COLUMNS) + " |",
+        "|" + "---|" * len(SHOWN_COLUMNS),
     ]
-    for n, r in enumerate(rows, 1):
-        kind = {"output": "OUTPUT", "outcome": "outcome"}.get(r.kind or "", "")
-        lines.append(
-            f"| {n} | {_md(r.goal)} | {kind} | {_md(r.rewrite)} | {_md(r.initiative)} | {_md(_hypothesis(r))} | "
-            f"{_md(r.proxy_rewrite or r.proxy)} | "
-            f"{_md(r.team_controls)} | {_md(r.error)} |"
-        )
+    for cells in shown_rows(list(rows)):
+        lines.append("| " + " | ".join(_md(v) for v in cells) + " |")
     return "\n".join(lines) + "\n"
 
 
