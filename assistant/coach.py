@@ -88,6 +88,7 @@ class Conversation(BaseModel):
     facts: list[str] = Field(default_factory=list, description="every follow-up: the only other source of numbers")
     pending: Operation | None = None
     shown: dict[int, list[str]] = Field(default_factory=dict, description="metric ids already offered, per review")
+    last_operation: str | None = Field(None, description="what the last follow-up did; None right after a review")
 
     @property
     def source(self) -> str:
@@ -181,7 +182,7 @@ _THE_X_ONE = re.compile(r"\bthe\s+(?P<w>[a-z][a-z -]{2,40}?)\s+(?:one|kr|key\s*r
 _UNKNOWN_BASELINE = re.compile(
     r"\b(?:don'?t|do\s+not|doesn'?t|no\s+idea|not\s+sure|unknown|haven'?t|have\s+not|never|no)\b[^.?!]{0,40}?"
     r"\b(?:baseline|current\s+(?:value|level|number|rate)|starting\s+point|know\s+where\s+we\s+(?:are|stand)|"
-    r"measured?|data)\b|\bbaseline\b[^.?!]{0,20}\b(?:unknown|missing|not\s+known)\b",
+    r"measured?|data|where\s+we\s+(?:are|stand))\b|\bbaseline\b[^.?!]{0,20}\b(?:unknown|missing|not\s+known)\b",
     re.I,
 )
 _CANNOT_CONTROL = re.compile(
@@ -485,7 +486,7 @@ def _set_numbers(
     refusal = " ".join(op.refused)
     if not given:
         if op.refused:
-            return refusal, True
+            return f"{refusal} What should it be?", True
         loose = _and([f"**{v}**" for v in op.loose]) or "that number"
         return (
             f"Is {loose} the baseline (where {label} is today) or the target (where it should get to)? "
@@ -501,17 +502,20 @@ def _set_numbers(
     r.rewrites = [new, *r.rewrites[1:]] if r.rewrites else [new]
     r.measurable = bool(r.target)
     r.hypothesis = _hypothesis(r, m)
+    if r.proxy_id and "deadline" in given and r.proxy_id in catalogue:
+        r.proxy_rewrite = key_result(view(catalogue[r.proxy_id]), deadline=r.deadline)
     parts = [f"Updated {label} with your numbers: **{text}**."]
     missing = _missing(r)
     if missing:
-        parts.append(f"Still missing: the {_and(missing)}. Tell me when you know (e.g. *the {missing[0]} is ...*).")
+        what = "What is it" if len(missing) == 1 else "What are they"
+        parts.append(f"Still missing: the {_and(missing)}. {what}, once you know (e.g. *the {missing[0]} is ...*)?")
     else:
         parts.append("It is now fully measurable.")
     parts += _direction_warning(r, m)
     if op.refused:
         parts.append(refusal)
     if op.loose:
-        parts.append(f"I did not use {_and(op.loose)}: say whether it is the baseline or the target.")
+        parts.append(f"I did not use {_and(op.loose)}: is it the baseline or the target?")
     return " ".join(parts), bool(missing or op.refused or op.loose)
 
 
@@ -543,7 +547,7 @@ def _unknown_baseline(
         f"That is fine: keep **{PLACEHOLDER_BASELINE}** as a visible placeholder in {conv.name(i)}, and never guess "
         f"it. Make measuring *{m.name}* the first task of the quarter: agree on how it is counted, check that the "
         f"data exists, read its value over the last few weeks, then set the target relative to it.{where} "
-        "Tell me the number once you have it (e.g. *our baseline is ...*).",
+        "What is the number, once you have measured it (e.g. *our baseline is ...*)?",
         True,
     )
 
@@ -642,7 +646,7 @@ def _cannot_control(
     if not r.team_controls and r.reframe and r.rewrites and r.rewrites[0].basis == "reframe":
         return (
             f"{cap} is already set on *{r.reframe}*, the part your team's work moves: **{r.rewrites[0].text}**. "
-            "If even that is out of reach, name what your team changes directly and I will rewrite it around that.",
+            "If even that is out of reach: what does your team change directly? I will rewrite it around that.",
             True,
         )
     owned: MetricEntry | None = None
@@ -670,7 +674,7 @@ def _cannot_control(
     r.measurable = False
     r.hypothesis = _hypothesis(r, view(owned))
     kept = f" Keep *{m.name}* as the result you report on, not the one the team is scored on." if old else ""
-    numbers = f" Your {_and(dropped)} measured {m.name}; give the numbers for the new metric." if dropped else ""
+    numbers = f" Your {_and(dropped)} measured {m.name}: what are the numbers for the new metric?" if dropped else ""
     return (
         f"Then set {label} on the part your team's work moves, *{owned.name}*:\n\n**{new.text}**\n\n{kept.strip()}"
         f"{numbers}",
@@ -737,7 +741,9 @@ def _another_metric(
     r.proxy_rewrite = key_result(view(lead), deadline=r.deadline) if lead else None
     r.hypothesis = _hypothesis(r, view(new))
     was = f" The earlier suggestion stays as an alternative: {old.text}." if old else ""
-    numbers = f" Your {_and(dropped)} measured the earlier metric; give the numbers for this one." if dropped else ""
+    numbers = (
+        f" Your {_and(dropped)} measured the earlier metric: what are the numbers for this one?" if dropped else ""
+    )
     return (
         f"Another metric for {conv.name(i)}: *{new.name}* ({new.definition.rstrip('.')}; measured in "
         f"{new.source}).\n\n**{new_rw.text}**\n\n{was.strip()}{numbers}",
@@ -762,7 +768,8 @@ def _unclear(conv: Conversation) -> str:
     return (
         f"I am not sure what to change{on}. I can: fill in your numbers (*our baseline is ... and the target ... by "
         "...*), make it more ambitious, suggest a proxy that shows sooner, reframe it to what your team controls, "
-        f"explain why, or offer another metric.{pick} To review a different goal, start with *Review:*."
+        f"explain why, or offer another metric. Which would help?{pick} To review a different goal, start with "
+        "*Review:*."
     )
 
 
@@ -810,6 +817,7 @@ def step(
     with_fact = conv.model_copy(deep=True)
     with_fact.facts.append(message.strip())
     turn = apply(op, with_fact, catalogue, wording)
+    turn.conversation.last_operation = op.kind
     extra = " ".join(e.definition + " " + e.name for e in catalogue.values() if e.name in turn.reply)
     turn.reply = guard_reply(turn.reply, turn.conversation.source + " " + extra)
     return turn

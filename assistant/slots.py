@@ -118,10 +118,10 @@ def read_slots(message: str) -> SlotReading:
     if pair:
         out.baseline = claim(pair, "base")
         out.target = claim(pair, "target")
-    if not out.baseline:
-        m = _BASELINE_RE.search(text) or _BASELINE_AFTER.search(text)
-        if m:
-            out.baseline = claim(m)
+    if not out.baseline:  # "80% today and we want 85%": the number nearest the cue, so the earliest one
+        found = [m for m in (_BASELINE_RE.search(text), _BASELINE_AFTER.search(text)) if m]
+        if found:
+            out.baseline = claim(min(found, key=lambda m: m.start("v")))
     if not out.target:
         for m in _TARGET_RE.finditer(text):
             value = claim(m)

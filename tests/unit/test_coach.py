@@ -97,6 +97,7 @@ def example_set(catalogue: dict[str, MetricEntry]) -> C.Conversation:
 def say(message: str, conv: C.Conversation, catalogue: dict[str, MetricEntry], **kw: object) -> C.Turn:
     turn = C.step(message, conv, catalogue, **kw)  # type: ignore[arg-type]
     assert C.undefined_placeholders(turn.reply) == [], turn.reply
+    assert turn.asks == ("?" in turn.reply), turn.reply  # a reply that needs an answer asks a question
     for r in turn.conversation.reviews:
         for rw in r.rewrites:
             assert C.undefined_placeholders(rw.text) == []

@@ -111,6 +111,7 @@ def test_mask_windows_keeps_positions() -> None:
         ("due date is 30 June", None, None, "30 June"),
         ("increase it by 10 points", None, "+10 points", None),
         ("our 12-month retention is 40% today", "40%", None, None),
+        ("our 12-month retention is 80% today and we want 85% by Q4", "80%", "85%", "Q4"),
         ("von 40 % auf 55 % bis Ende Q3", "40 %", "55 %", "Ende Q3"),
         ("make it more ambitious", None, None, None),
         ("KR1", None, None, None),
