@@ -49,7 +49,7 @@ class Column:
     key: str | None  # CSV/JSON header and ReviewRow field; None = shown to people only
     title: str | None  # app table and Markdown header; None = in files only
     show: Callable[[int, ReviewRow], str] | None = None  # how people see it (default: the field as text)
-    width: str = "8%"  # the app table's share of the width on a wide screen
+    width: str = "150px"  # fixed, so a narrow screen scrolls the table sideways instead of squeezing letters
 
     def raw(self, row: ReviewRow) -> str:
         return cell(getattr(row, self.key)) if self.key else ""
@@ -59,17 +59,17 @@ class Column:
 
 
 COLUMNS: list[Column] = [
-    Column(None, "#", lambda n, r: str(n), "3%"),
-    Column("kind", "Kind", lambda n, r: badge(r), "7%"),
-    Column("goal", "Goal", None, "14%"),
-    Column("rewrite", "Suggested key result", lambda n, r: _rewrite(r), "18%"),
-    Column("initiative", "Initiative", None, "10%"),
-    Column("hypothesis", "Hypothesis", lambda n, r: _hypothesis(r), "14%"),
-    Column("proxy", "Proxy", lambda n, r: r.proxy_rewrite or r.proxy or "", "8%"),
-    Column("team_controls", "Team controls", lambda n, r: _controls(r), "5%"),
-    Column("reframe", "Reframe", None, "6%"),
-    Column("objective", "Objective", None, "7%"),
-    Column("error", "Error", None, "8%"),
+    Column(None, "#", lambda n, r: str(n), "44px"),
+    Column("kind", "Kind", lambda n, r: badge(r), "96px"),
+    Column("goal", "Goal", None, "180px"),
+    Column("rewrite", "Suggested key result", lambda n, r: _rewrite(r), "240px"),
+    Column("initiative", "Initiative", None, "140px"),
+    Column("hypothesis", "Hypothesis", lambda n, r: _hypothesis(r), "220px"),
+    Column("proxy", "Proxy", lambda n, r: r.proxy_rewrite or r.proxy or "", "160px"),
+    Column("team_controls", "Team controls", lambda n, r: _controls(r), "84px"),
+    Column("reframe", "Reframe", None, "130px"),
+    Column("objective", "Objective", None, "130px"),
+    Column("error", "Error", None, "180px"),
     Column("metric", None),
     Column("metric_id", None),
     Column("measured_in", None),

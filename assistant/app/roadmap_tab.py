@@ -50,7 +50,7 @@ def build(service: H.AppService) -> None:
         title="Summary",
         height=260,
         elem_id="roadmap-chart",
-        sort=None,
+        sort=H.CHART_LABELS,  # the summary's order, not the alphabet
         x_label_angle=-40,
         x_title=" ",
         y_title="goals",

@@ -6,12 +6,14 @@ CSS = """
 #chat-status {font-size: 0.85em; opacity: 0.85; min-height: 1.4em}
 footer {display: none !important}
 
-/* Phones: the table scrolls sideways instead of wrapping every few letters; the chart keeps its labels. */
+/* The table's columns have fixed widths (assistant/columns.py): a narrow screen scrolls it sideways. */
+#roadmap-table .virtual-table-viewport {overflow-x: auto !important}
+#roadmap-table td, #roadmap-table th {word-break: normal; overflow-wrap: break-word}
+
+/* Phones: the send button goes under the box; the chart keeps room for its labels. */
 @media (max-width: 700px) {
-  #roadmap-table .table-wrap, #roadmap-table .table-container, #roadmap-table [role=grid] {overflow-x: auto !important}
-  #roadmap-table table {min-width: 1200px; table-layout: fixed}
-  #roadmap-table th, #roadmap-table td {min-width: 90px; word-break: normal; overflow-wrap: normal}
-  #roadmap-chart {min-height: 260px}
+  #roadmap-table .virtual-table-viewport {-webkit-overflow-scrolling: touch}
+  #roadmap-chart {min-height: 280px}
   #chat-row {flex-wrap: wrap}
   #chat-send {min-width: 100% !important}
 }

@@ -30,6 +30,7 @@ from .knowledge import (
     team_count,
 )
 from .roadmap import (
+    CHART_LABELS,
     KIND_COLOURS,
     TABLE_COLUMNS,
     parse_input,
@@ -48,6 +49,7 @@ def dumps(data: Any) -> str:
 
 
 __all__ = [
+    "CHART_LABELS",
     "FOLLOW_UP_HINT",
     "FORM_LABELS",
     "KIND_COLOURS",

@@ -40,7 +40,7 @@ _FIELD = re.compile(r"field '(?P<f>\w+)'")
 
 
 def knowledge_frames(service: AppService) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Guidance cards and worked examples (the team's own included) as the tab shows them."""
+    """Guidance cards and worked examples as the tab shows them: the team's own examples first."""
     k = service.chain.knowledge
     guidance = pd.DataFrame(
         [[g.id, g.title, g.summary, ", ".join(g.tags)] for g in k.guidance], columns=["id", "title", "summary", "tags"]
@@ -57,7 +57,7 @@ def knowledge_frames(service: AppService) -> tuple[pd.DataFrame, pd.DataFrame]:
                 names.get(e.proxy_id or "", e.proxy or ""),
                 "yes" if e.team_controls else "no",
             ]
-            for e in k.examples
+            for e in sorted(k.examples, key=lambda e: not e.id.startswith("team-"))  # the team's own first
         ],
         columns=EXAMPLE_COLUMNS,
     )
