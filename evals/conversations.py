@@ -357,12 +357,18 @@ def run(
     service: AppService,
     scripts: Sequence[Script],
     progress: Callable[[int, int], None] | None = None,
+    sink: Path | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Replay every script; with ``sink``, each conversation's records are appended there as they finish."""
     counter = CountingChain(service)
     catalogue = service.chain.knowledge.catalogue
     records: list[dict[str, Any]] = []
     for n, script in enumerate(scripts, 1):
-        records += run_script(service, counter, script, catalogue)
+        done = run_script(service, counter, script, catalogue)
+        records += done
+        if sink:
+            with open(sink, "a", encoding="utf-8") as f:
+                f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in done)
         if progress:
             progress(n, len(scripts))
     return records, summarise(records)
@@ -386,10 +392,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     chain = build_chain(settings.model, settings)
     service = AppService(settings=settings, factory=lambda s: chain, model_label=describe_model(settings.model))
     scripts = [s for s in load_scripts(a.data) if not a.only or a.only in s.id]
-    with tqdm(total=len(scripts), desc="Conversations", file=sys.stderr) as bar:
-        records, summary = run(service, scripts, progress=lambda n, t: bar.update(1))
     folder = (a.out or RUNS) / f"conversations-{started.strftime('%Y%m%dT%H%M%SZ')}"
     folder.mkdir(parents=True, exist_ok=True)
+    with tqdm(total=len(scripts), desc="Conversations", file=sys.stderr) as bar:
+        records, summary = run(service, scripts, lambda n, t: bar.update(1), sink=folder / "partial.jsonl")
+    (folder / "partial.jsonl").unlink(missing_ok=True)
     config = {
         "model": describe_model(settings.model),
         "started": started.isoformat(timespec="seconds"),

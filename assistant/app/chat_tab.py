@@ -80,6 +80,7 @@ def build(service: H.AppService) -> None:
             [chatbot, status],
             trigger_mode="multiple",
             show_progress="minimal",
+            show_progress_on=chatbot,  # the status line stays readable while an answer runs
             api_visibility="private",
         )
     clear.click(H.reset, [session], [chatbot, status], queue=False, api_visibility="private")

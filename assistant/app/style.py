@@ -3,7 +3,7 @@
 CSS = """
 .kind-legend {font-size: 0.9em; opacity: 0.85}
 #roadmap-table table {font-size: 0.88em}
-#chat-status {font-size: 0.85em; opacity: 0.85; min-height: 1.4em}
+#chat-status {font-size: 0.9em; min-height: 1.4em}
 footer {display: none !important}
 
 /* The table's columns have fixed widths (assistant/columns.py): a narrow screen scrolls it sideways. */
