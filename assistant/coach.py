@@ -190,6 +190,7 @@ _CANNOT_CONTROL = re.compile(
     r"(?:really\s+|fully\s+|directly\s+)?(?:control|influence|move|affect|drive|own)\b|"
     r"\bout\s+of\s+our\s+(?:hands|control)\b|\bnot\s+(?:in|within|under)\s+our\s+control\b|\bbeyond\s+our\s+control\b|"
     r"\boutside\s+(?:of\s+)?(?:our|the\s+team'?s?)\s+control\b|\bnot\s+up\s+to\s+us\b|\bnot\s+ours\s+to\s+move\b|"
+    r"\bno\s+(?:real\s+)?(?:control|say|influence)\s+over\b|"
     r"\b(?:isn'?t|is\s+not|not)\s+(?:controllable|in\s+our\s+hands)\b|\bdepends\s+on\s+(?:the\s+)?(?:market|others|other\s+"
     r"teams|the\s+economy|customers|competitors|regulators)\b",
     re.I,
@@ -237,6 +238,7 @@ _OUTCOME_VERBS = (
     "drive",
     "minimi[sz]e",
     "maximi[sz]e",
+    "make",
 )
 _GOAL_HEAD = re.compile(
     rf"^\s*(?:{'|'.join([*DELIVERABLE_VERBS, *_OUTCOME_VERBS])})(?:e?s|ed|ing)?\s+(?!(?:it|this|that|them|the\s+"
@@ -316,7 +318,7 @@ def find_pointer(message: str, conv: Conversation) -> tuple[list[int], str]:
 def looks_like_new_goal(text: str) -> bool:
     """'Reduce churn to 3% by Q4' (a verb and its own object) rather than 'raise it to 70%' (about the review)."""
     words = text.split()
-    return len(words) >= 3 and bool(_GOAL_HEAD.match(text)) and not _REFERS_BACK.search(text)
+    return len(words) >= 2 and bool(_GOAL_HEAD.match(text)) and not _REFERS_BACK.search(text)
 
 
 def recognise(message: str, conv: Conversation, classify: Classifier | None = None) -> Operation:

@@ -22,7 +22,10 @@ from .textutils import (
     mask_windows,
 )
 
-NUM = rf"(?:[$€£]\s?)?(?<![A-Za-z#])\d[\d,]*(?:\.\d+)?{UNIT}(?!\s*-?\s*(?:day|week|month|year)\b)"
+NUM = (
+    rf"(?:[$€£]\s?)?(?<![A-Za-z#])\d[\d,]*(?:\.\d+)?(?:\s?(?:percent|per\s+cent|pct)\b|{UNIT})"
+    r"(?!\s*-?\s*(?:day|week|month|year)\b)"
+)
 _DATE_WORD = r"(?:q[1-4]|h[12]|fy\s?\d{2,4}|(?:19|20)\d{2}|end\s+of\s+\w+|year[- ]end|next\s+\w+|this\s+\w+)"
 _GAP = r"[^\d\[\n.;]{0,30}?"  # a few words between a slot word and its number, never across a sentence
 
@@ -55,7 +58,7 @@ _MISPLACED_NUMBER = re.compile(
 )
 _DAY_MONTH = rf"\d{{1,2}}\.?\s+(?:{MONTHS})\w*(?:\s+\d{{4}})?"
 _DEADLINE_LABEL = re.compile(
-    rf"\b(?:deadline|due(?:\s+date)?){_SAYS}(?:by\s+)?(?P<when>{_DAY_MONTH}|{DEADLINE_CORE})\b", re.I
+    rf"\b(?:deadline|due(?:\s+date)?){_SAYS}(?:by\s+|to\s+|for\s+|at\s+)?(?P<when>{_DAY_MONTH}|{DEADLINE_CORE})\b", re.I
 )
 _DOWN_VERB = re.compile(r"^(?:cut|reduc|lower|decreas|drop)", re.I)
 
@@ -79,7 +82,16 @@ class SlotReading:
 
 
 def _clean(value: str) -> str:
-    return value.strip().rstrip(".,;")
+    """The value as the user wrote it, with 'percent' written as '%'."""
+    return re.sub(r"\s?(?:percent|per\s+cent|pct)\b", "%", value.strip().rstrip(".,;"), flags=re.I)
+
+
+_ONLY_A_DATE = re.compile(
+    rf"^\s*(?:(?:and|ok|so|then|maybe|say|let'?s\s+say|by|before|until|in|for|due)\s+)*(?P<when>(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?"
+    rf"(?:{DEADLINE_CORE}))\s*[?.!]?\s*$",
+    re.I,
+)
+_YEAR = re.compile(r"(?:19|20)\d{2}")
 
 
 def read_slots(message: str) -> SlotReading:
@@ -90,14 +102,23 @@ def read_slots(message: str) -> SlotReading:
 
     def claim(m: re.Match[str], group: str = "v") -> str | None:
         span = m.span(group)
-        if any(a < span[1] and span[0] < b for a, b in taken):
+        if any(a < span[1] and span[0] < b for a, b in taken) or _YEAR.fullmatch(m.group(group).strip()):
             return None
         taken.append(span)
         return _clean(m.group(group))
 
     labelled = _DEADLINE_LABEL.search(text)
-    deadline_text = (labelled.group("when") if labelled else None) or find_deadline(text) or find_foreign_deadline(text)
+    alone = _ONLY_A_DATE.match(text)  # "Q3", "end of year": the whole message is a date
+    deadline_text = (
+        (labelled.group("when") if labelled else None)
+        or (alone.group("when").strip() if alone else None)
+        or find_deadline(text)
+        or find_foreign_deadline(text)
+    )
     if deadline_text:
+        end = re.search(rf"(?:the\s+)?end\s+of\s+(?:the\s+)?{re.escape(deadline_text)}\b", text, re.I)
+        if end and not deadline_text.lower().startswith(("end", "the end")):  # "end of year", not just "year"
+            deadline_text = re.sub(r"^the\s+", "", end.group(0), flags=re.I)
         out.deadline = deadline_text
         at = text.find(deadline_text)
         if at >= 0:

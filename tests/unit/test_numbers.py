@@ -115,6 +115,11 @@ def test_mask_windows_keeps_positions() -> None:
         ("von 40 % auf 55 % bis Ende Q3", "40 %", "55 %", "Ende Q3"),
         ("make it more ambitious", None, None, None),
         ("KR1", None, None, None),
+        ("Q3", None, None, "Q3"),
+        ("end of year", None, None, "end of year"),
+        ("next quarter", None, None, "next quarter"),
+        ("set the deadline to March 2027", None, None, "March 2027"),  # 2027 is never a target
+        ("we're at 40 percent", "40%", None, None),
     ],
 )
 def test_follow_up_numbers_fill_the_slot_they_name(
@@ -132,6 +137,7 @@ def test_follow_up_numbers_fill_the_slot_they_name(
         ("baseline is 2025", "reads like a date, not a baseline"),
         ("the deadline is 40%", "cannot be the deadline"),
         ("deadline: 55", "cannot be the deadline"),
+        ("target 2026", "reads like a date, not a target"),
     ],
 )
 def test_a_number_in_the_wrong_slot_is_refused(message: str, refused: str) -> None:
