@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import Literal, get_args
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
 from .candidates import distinct
@@ -843,10 +843,17 @@ def model_classifier(model: BaseChatModel) -> Classifier:
     prompt = load_prompt("intent")
     structured = model.with_structured_output(FollowUpIntent)
 
+    example_about = 'Launch the new onboarding flow" (suggested: Raise activation rate of new sign-ups from ...)'
+    shots: list[BaseMessage] = []
+    for said, answer in prompt.examples:  # prior turns: a small model follows examples better than rules
+        shots.append(HumanMessage(prompt.render_user(review=example_about, message=said)))
+        shots.append(AIMessage(FollowUpIntent(operation=answer).model_dump_json()))  # type: ignore[arg-type]
+
     def classify(message: str, review: Review | None) -> str | None:
         about = f'{review.goal}" (suggested: {review.rewrite or review.goal})' if review else "(none)"
         messages = [
             SystemMessage(prompt.system),
+            *shots,
             HumanMessage(prompt.render_user(review=about, message=message.replace('"', "'"))),
         ]
         try:

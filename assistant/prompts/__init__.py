@@ -31,6 +31,7 @@ class PromptFile(BaseModel):
     example_style: str = "list"  # "list": examples inside the user message; "turns": as prior chat turns
     example_user: str = "Goal: {goal}"
     candidate_line: str = "- {name}"
+    examples: list[tuple[str, str]] = []  # (user message, answer) pairs shown as prior turns (few-shot)
 
     @model_validator(mode="after")
     def _has_variables(self) -> PromptFile:

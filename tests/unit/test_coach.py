@@ -407,3 +407,23 @@ def test_replies_never_carry_bare_ids_or_invented_numbers(
 def test_guard_reply_strips_undefined_placeholders() -> None:
     assert C.guard_reply("Raise [ambition] to [target]", "") == "Raise ambition to [target]"
     assert C.undefined_placeholders("[baseline] [x] [deadline] [link](http://a)") == ["[x]"]
+
+
+def test_model_classifier_shows_examples_as_turns_and_fails_safe(single: C.Conversation) -> None:
+    from langchain_core.messages import AIMessage
+
+    from tests.fakes import FakeToolModel
+
+    model = FakeToolModel(intent=lambda message: "proxy" if "wait" in message else "unclear")
+    classify = C.model_classifier(model)
+    assert classify("we can't wait a year", single.reviews[0]) == "proxy"
+    sent = model.history[-1]
+    shots = [m for m in sent if isinstance(m, AIMessage)]
+    assert len(shots) >= 8 and any('"unclear"' in str(m.content) for m in shots)
+    assert 'Message: "we can\'t wait a year"' in str(sent[-1].content)
+
+    class Broken(FakeToolModel):
+        def _generate(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            raise RuntimeError("provider down")
+
+    assert C.model_classifier(Broken())("hmm", None) is None  # a failed recognition is "unclear", not a crash
