@@ -514,6 +514,7 @@ def _set_numbers(
     else:
         parts.append("It is now fully measurable.")
     parts += _direction_warning(r, m)
+    parts += _unit_warning(given, _entry(r, catalogue))
     if op.refused:
         parts.append(refusal)
     if op.loose:
@@ -536,6 +537,20 @@ def _direction_warning(r: Review, m: MetricView) -> list[str]:
             "better. If that is not what you meant, swap them."
         ]
     return []
+
+
+def _unit_warning(given: dict[str, str], entry: MetricEntry | None) -> list[str]:
+    """'20%' for a metric counted in currency or days: kept, but said, so a share is not read as an amount."""
+    if entry is None or entry.unit.strip() == "%" or "%" in entry.unit:
+        return []
+    shares = [v for k, v in given.items() if k != "deadline" and v.rstrip().endswith("%") and v[:1] not in "+-"]
+    if not shares:
+        return []
+    return [
+        f"Note: {entry.name} is counted in {entry.unit}, so {_and(shares)} reads like a share. If you meant a "
+        "relative change, write it as *raise it by* and the percentage; otherwise give the value in "
+        f"{entry.unit}."
+    ]
 
 
 def _unknown_baseline(

@@ -108,7 +108,8 @@ def set_summary(reviews: list[Review], labels: list[str]) -> str:
     mine = [lab for r, lab in zip(reviews, labels, strict=False) if r.team_controls]
     outside = [lab for r, lab in zip(reviews, labels, strict=False) if not r.team_controls]
     if not outside:
-        control = f"The team can move all {len(reviews)} key results through its own work."
+        every = "both" if len(reviews) == 2 else f"all {len(reviews)}"
+        control = f"The team can move {every} key results through its own work."
     elif not mine:
         control = "None of these key results is fully in the team's hands; each one is reframed to the part it moves."
     else:

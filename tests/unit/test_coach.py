@@ -427,3 +427,12 @@ def test_model_classifier_shows_examples_as_turns_and_fails_safe(single: C.Conve
             raise RuntimeError("provider down")
 
     assert C.model_classifier(Broken())("hmm", None) is None  # a failed recognition is "unclear", not a crash
+
+
+def test_a_share_for_a_metric_counted_in_currency_is_flagged(catalogue: dict[str, MetricEntry]) -> None:
+    money = next(e for e in catalogue.values() if e.unit in {"$", "currency"} and e.scope == "team")
+    conv = C.start([make_review(catalogue, "Ship the partner portal", money.id)])
+    turn = say("baseline 20%, target 35% by Q3", conv, catalogue)
+    assert turn.changed == [0] and f"counted in {money.unit}" in turn.reply
+    plain = say("baseline 20, target 35 by Q3", conv, catalogue)
+    assert "counted in" not in plain.reply
