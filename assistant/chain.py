@@ -206,7 +206,7 @@ def finish_review(state: dict[str, Any], knowledge: Knowledge, model_label: str 
     d = decide(j, cands, goal, catalogue, source)
     meas = parse_measurability(goal)
     rewrites = compose_rewrites(goal, d, meas, cands)
-    notes = [*state.get("notes", []), *d.notes]
+    notes = [*state.get("notes", []), *d.notes, *meas.notes]
     replaced = 0
     for rw in rewrites:  # belt and braces: nothing composed may carry a number the user did not give
         rw.text, n = enforce_placeholders(rw.text, source)

@@ -15,42 +15,10 @@ import re
 from collections.abc import Sequence
 from typing import TextIO
 
+from .columns import FILE_COLUMNS, SHOWN_COLUMNS, cell, shown_rows
 from .schemas import ReviewRow
 
-COLUMNS = [
-    "goal",
-    "objective",
-    "sheet",
-    "kind",
-    "rewrite",
-    "initiative",
-    "hypothesis",
-    "metric",
-    "metric_id",
-    "measured_in",
-    "baseline",
-    "target",
-    "deadline",
-    "needs_proxy",
-    "proxy",
-    "team_controls",
-    "reframe",
-    "rationale",
-    "alternatives",
-    "sources",
-    "notes",
-    "error",
-]
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return "; ".join(map(str, value))
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
+COLUMNS = [c.key for c in FILE_COLUMNS]  # the CSV header (kept for callers that list the columns)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -62,8 +30,7 @@ def csv_safe(value: str) -> str:
 
 
 def csv_cells(row: ReviewRow) -> list[str]:
-    data = row.model_dump()
-    return [csv_safe(_cell(data.get(c))) for c in COLUMNS]
+    return [csv_safe(c.raw(row)) for c in FILE_COLUMNS]
 
 
 def to_csv(rows: Sequence[ReviewRow]) -> str:
@@ -85,14 +52,8 @@ def to_jsonl_line(row: ReviewRow) -> str:
 
 def _md(value: object) -> str:
     """One table cell: HTML escaped (no raw <script>), pipes escaped, any line break (CR, LF, U+2028...) a space."""
-    text = html.escape(_cell(value), quote=False).replace("|", "\\|")
+    text = html.escape(cell(value), quote=False).replace("|", "\\|")
     return re.sub(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+", " ", text)
-
-
-def _hypothesis(row: ReviewRow) -> str | None:
-    if not row.hypothesis:
-        return None
-    return f"{row.hypothesis} (measured in: {row.measured_in})" if row.measured_in else row.hypothesis
 
 
 def summary(rows: Sequence[ReviewRow]) -> dict[str, int]:
@@ -119,19 +80,12 @@ def to_markdown(rows: Sequence[ReviewRow], title: str = "Roadmap review") -> str
         f"{s['not_controllable']} not controllable, {s['missing_target']} without a target, "
         f"{s['need_proxy']} needing a proxy, {s['errors']} errors.",
         "",
-        "| # |"
-        + (" Sheet |" if sheets else "")
-        + " Goal | Kind | Suggested key result | Initiative | Hypothesis | Proxy | Team controls | Error |",
-        "|---|" + ("---|" if sheets else "") + "---|---|---|---|---|---|---|---|",
+        "| " + ("Sheet | " if sheets else "") + " | ".join(c.title or "" for c in SHOWN_COLUMNS) + " |",
+        "|" + ("---|" if sheets else "") + "---|" * len(SHOWN_COLUMNS),
     ]
-    for n, r in enumerate(rows, 1):
-        kind = {"output": "OUTPUT", "outcome": "outcome"}.get(r.kind or "", "")
-        sheet = f" {_md(r.sheet)} |" if sheets else ""
-        lines.append(
-            f"| {n} |{sheet} {_md(r.goal)} | {kind} | {_md(r.rewrite)} | {_md(r.initiative)} | {_md(_hypothesis(r))} | "
-            f"{_md(r.proxy_rewrite or r.proxy)} | "
-            f"{_md(r.team_controls)} | {_md(r.error)} |"
-        )
+    for r, cells in zip(rows, shown_rows(list(rows)), strict=True):
+        sheet = f"{_md(r.sheet)} | " if sheets else ""
+        lines.append("| " + sheet + " | ".join(_md(v) for v in cells) + " |")
     return "\n".join(lines) + "\n"
 
 

@@ -34,13 +34,26 @@ def row_text(row: ReviewRow) -> str:
     return "\n".join(lines)
 
 
-def review_markdown(r: Review, guidance: dict[str, str] | None = None, with_sources: bool = True) -> str:
+CONTROLS_BOILERPLATE = "The team can move this through its own work."
+
+
+def review_markdown(
+    r: Review,
+    guidance: dict[str, str] | None = None,
+    with_sources: bool = True,
+    label: str | None = None,
+    in_set: bool = False,
+    skip_notes: frozenset[str] | set[str] = frozenset(),
+) -> str:
     """The review as Markdown: verdict first, rewrites as a list, sources in a collapsible block.
 
-    The chat passes ``with_sources=False`` and shows sources as its own collapsible message.
+    The chat passes ``with_sources=False`` and shows sources as its own collapsible message. Inside a set
+    (``in_set``) what every review would repeat - "the team can move this", notes shared by several reviews -
+    is left to :func:`set_summary`, which says it once.
     """
     badge = "🟠 **OUTPUT**" if r.kind == "output" else "🟢 **OUTCOME**"
-    parts = [f"{badge} - {r.goal}", "", f"**Why:** {r.rationale}", ""]
+    head = f"**{label}** · {badge}" if label else badge
+    parts = [f"{head} - {r.goal}", "", f"**Why:** {r.rationale}", ""]
     if r.rewrites:
         parts.append("**Suggested key results:**")
         parts += [f"{n}. {rw.text}" for n, rw in enumerate(r.rewrites, 1)]
@@ -57,12 +70,53 @@ def review_markdown(r: Review, guidance: dict[str, str] | None = None, with_sour
         f"**Measurable now:** metric *{_v(r.metric)}*, baseline {_v(r.baseline)}, target {_v(r.target)}, "
         f"deadline {_v(r.deadline)}"
     )
-    if r.needs_proxy:
+    if r.needs_proxy or r.proxy_rewrite:
         parts.append(f"**Proxy (readable within a quarter):** {r.proxy_rewrite or _v(r.proxy)}")
-    parts.append(f"**Team controls it:** {'yes' if r.team_controls else 'no'} - {r.control_reason}")
+    if r.team_controls and (in_set or r.control_reason == CONTROLS_BOILERPLATE):
+        parts.append("**Team controls it:** yes" + ("" if in_set else f" - {CONTROLS_BOILERPLATE}"))
+    else:
+        parts.append(f"**Team controls it:** {'yes' if r.team_controls else 'no'} - {r.control_reason}")
     for note in r.notes:
-        parts.append(f"> {note}")
+        if note not in skip_notes:
+            parts.append(f"> {note}")
     if r.sources and with_sources:
-        body = "\n".join(f"- **{s}**: {guidance.get(s, '')}" if guidance else f"- {s}" for s in r.sources)
-        parts += ["", f"<details><summary>Sources ({len(r.sources)})</summary>\n\n{body}\n\n</details>"]
+        parts += [
+            "",
+            f"<details><summary>Sources ({len(r.sources)})</summary>\n\n{sources_markdown(r.sources, guidance)}"
+            "\n\n</details>",
+        ]
+    return "\n".join(parts)
+
+
+def sources_markdown(sources: list[str], titles: dict[str, str] | None = None) -> str:
+    """One line per source: its title first (what people read), its id in brackets (to find it in knowledge/)."""
+    titles = titles or {}
+    return "\n".join(f"- {titles[s]} ({s})" if titles.get(s) else f"- {s}" for s in sources)
+
+
+def shared_notes(reviews: list[Review]) -> list[str]:
+    """Notes that more than one review of a set carries: said once for the set, not on every item."""
+    seen: dict[str, int] = {}
+    for r in reviews:
+        for note in dict.fromkeys(r.notes):
+            seen[note] = seen.get(note, 0) + 1
+    return [n for n, count in seen.items() if count > 1]
+
+
+def set_summary(reviews: list[Review], labels: list[str]) -> str:
+    """What a whole set has in common, said once: who controls what, and the notes every item shares."""
+    mine = [lab for r, lab in zip(reviews, labels, strict=False) if r.team_controls]
+    outside = [lab for r, lab in zip(reviews, labels, strict=False) if not r.team_controls]
+    if not outside:
+        every = "both" if len(reviews) == 2 else f"all {len(reviews)}"
+        control = f"The team can move {every} key results through its own work."
+    elif not mine:
+        control = "None of these key results is fully in the team's hands; each one is reframed to the part it moves."
+    else:
+        control = (
+            f"The team can move {', '.join(mine)} through its own work; {', '.join(outside)} "
+            f"{'depends' if len(outside) == 1 else 'depend'} on forces outside the team (see the reframe)."
+        )
+    parts = [f"**In this set:** {control}"]
+    parts += [f"> {n}" for n in shared_notes(reviews)]
     return "\n".join(parts)

@@ -180,6 +180,7 @@ class Measurability(BaseModel):
     baseline: str | None = None
     target: str | None = None
     deadline: str | None = None
+    notes: list[str] = Field(default_factory=list, description="numbers that could not be read (flagged, not guessed)")
 
     @property
     def measurable(self) -> bool:

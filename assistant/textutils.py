@@ -413,26 +413,111 @@ def find_deadline(text: str) -> str | None:
     return best
 
 
+# A time window that is part of a metric's name ("12-month retention", "30-day active", "7 day churn"): a
+# definition, never a baseline or target. Singular unit only: "within 30 days" / "in 12 months" are deadlines.
+_WINDOW_UNIT = r"(?:day|week|month|quarter|year|hour|minute|second)"
+_WINDOW_NOUN = (
+    r"(?:active|retention|retained|churn|readmissions?|returns?|repeat|rolling|moving|average|conversion|survival|"
+    r"usage|revenue|value|window|cohort|streak|payback|renewal|engagement|trailing|uptime|availability)"
+)
+WINDOW_RE = re.compile(rf"\b\d+\s?-\s?{_WINDOW_UNIT}\b(?!s\b)|\b\d+\s+{_WINDOW_UNIT}\s+(?={_WINDOW_NOUN}\b)", re.I)
+
+
+def mask_windows(text: str) -> str:
+    """Blank out metric time windows, keeping every other character where it was."""
+    return WINDOW_RE.sub(lambda m: re.sub(r"\d", "#", m.group(0)), text)
+
+
+# Common non-English ways to say from / to / by. Read when they match; otherwise flagged, never guessed.
+_FOREIGN_MONTHS = (
+    "januar|februar|märz|maerz|april|mai|juni|juli|august|september|oktober|november|dezember|"
+    "janvier|février|fevrier|mars|avril|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|"
+    "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|"
+    "gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|"
+    "januari|februari|maart|mei|augustus|oktober|"
+    "janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro"
+)
+_FOREIGN_WHEN = (
+    r"(?P<edge>(?:ende|anfang|mitte|fin|début|finales|final|fine|eind|einde|begin)\s+"
+    r"(?:(?:de|del|des|du|di|van|do|da)\s+)?)?"
+    r"(?:(?:des|du|de|del|dem|der|le|la|el|il|lo|o|a|het)\s+)?"
+    rf"(?P<core>[QTH][1-4](?:\s*(?:/\s*)?\d{{2,4}})?|(?:19|20)\d{{2}}|(?:{_FOREIGN_MONTHS})(?:\s+(?:19|20)\d{{2}})?)"
+)
+_FOREIGN_DEADLINE = re.compile(
+    rf"(?<!\w)(?P<lead>bis(?:\s+(?:zum|zur))?|d['’]ici(?:\s+(?:à|a))?|avant|para|antes\s+de(?:l)?|entro|"
+    rf"voor|tegen|até|hasta|jusqu['’]à|fin|ende|finales)\s+(?P<when>{_FOREIGN_WHEN})(?!\w)",
+    re.I,
+)
+_FOREIGN_FROM_TO = re.compile(
+    rf"(?<!\w)(?:von|de|del|dal|da|van|desde)\s+(?:(?:ca\.|env\.|circa|environ)\s+)?(?P<base>{_NUM})\s+"
+    rf"(?:auf|à|a|al|naar|para|hasta|zu|bis\s+auf|tot)\s+(?P<target>{_NUM})",
+    re.I,
+)
+_FOREIGN_CONNECTOR = re.compile(
+    r"(?<!\w)(?:von|auf|um|bis|de|à|d['’]ici|del|al|dal|entro|van|naar|tegen|para|até|hasta|desde|sur|zu)\s+"
+    r"(?:[$€£]\s?)?\d",
+    re.I,
+)
+NOTE_NUMBERS_UNREAD = (
+    "Some numbers in this goal could not be read as baseline, target or deadline (it is not in English); "
+    'they were left out. Check the numbers and give them in a follow-up (e.g. "baseline ..., target ... by ...").'
+)
+
+
+# Shared with ``slots`` (reading follow-ups): one pattern per idea.
+FROM_TO_RE = _FROM_TO
+FOREIGN_FROM_TO_RE = _FOREIGN_FROM_TO
+DEADLINE_CORE = _DEADLINE_CORE
+MONTHS = _MONTHS
+UNIT = _UNIT
+
+
+def find_foreign_deadline(text: str) -> str | None:
+    """'bis Ende Q4' -> 'Ende Q4', "d'ici fin T4" -> 'fin T4', 'entro il Q3' -> 'Q3' (the user's own words)."""
+    m = _FOREIGN_DEADLINE.search(text)
+    if not m:
+        return None
+    if m.group("lead").lower() in {"fin", "ende", "finales"}:  # the lead word is itself 'end of'
+        return f"{m.group('lead')} {m.group('when')}".strip()
+    return m.group("when").strip() if m.group("edge") else m.group("core").strip()
+
+
+def _looks_foreign(text: str) -> bool:
+    return bool(_FOREIGN_CONNECTOR.search(text)) or not looks_english(text)
+
+
 def parse_measurability(text: str) -> Measurability:
-    """Pull baseline, target and deadline out of the goal's own words (never guessed)."""
-    deadline = find_deadline(text)
+    """Pull baseline, target and deadline out of the goal's own words (never guessed).
+
+    Time windows inside a metric name are not numbers here; non-English from/to/by is read when it
+    matches a known pattern and otherwise flagged in ``notes``, never misread.
+    """
+    scan = mask_windows(text)
+    deadline = find_deadline(scan)
     baseline = target = None
-    m = _FROM_TO.search(text)
+    notes: list[str] = []
+    foreign = _looks_foreign(scan)
+    m = _FROM_TO.search(scan) or (_FOREIGN_FROM_TO.search(scan) if foreign else None)
+    if foreign and not deadline:
+        deadline = find_foreign_deadline(scan)
     if m:
         baseline, target = m.group("base").strip(), m.group("target").strip()
     else:
-        t = _TARGET_ONLY.search(text)
-        if t and not _is_deadline_number(text, t.start("target")):
+        t = _TARGET_ONLY.search(scan)
+        if t and not _is_deadline_number(scan, t.start("target")):
             target = t.group("target").strip()
         else:
-            d = _BY_CHANGE.search(text)
-            if d and not _is_deadline_number(text, d.start("delta")):
+            d = _BY_CHANGE.search(scan)
+            if d and not _is_deadline_number(scan, d.start("delta")):
                 verb = d.group(0).split()[0].lower()
                 sign = "-" if re.match(r"(reduc|decreas|cut|lower|drop|shrink|declin)", verb) else "+"
                 target = f"{sign}{d.group('delta').strip()}"
+            elif foreign:
+                if numbers_in(scan.replace(deadline, " ") if deadline else scan):
+                    notes.append(NOTE_NUMBERS_UNREAD)
             else:
-                target = _bare_count(text, deadline)
-    return Measurability(baseline=baseline, target=target, deadline=deadline)
+                target = _bare_count(scan, deadline)
+    return Measurability(baseline=baseline, target=target, deadline=deadline, notes=notes)
 
 
 def _bare_count(text: str, deadline: str | None) -> str | None:

@@ -1,4 +1,4 @@
-"""``okr eval`` / ``python -m evals``: run the suite, or compare two runs."""
+"""``okr eval`` / ``python -m evals``: run the suite, compare two runs, or replay the scripted conversations."""
 
 from __future__ import annotations
 
@@ -27,6 +27,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         sys.stdout.write(compare(a.run_a, a.run_b))
         return 0
+    if argv[:1] == ["conversations"]:
+        from .conversations import main as conversations_main
+
+        return conversations_main(argv[1:])
     if argv[:1] == ["run"]:
         argv = argv[1:]
     p = argparse.ArgumentParser(prog="okr eval", description="Grade the chain against its baselines.")

@@ -60,6 +60,7 @@ class FakeToolModel(BaseChatModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     rule: Callable[[str, list[str]], dict[str, Any]] = keyword_rule
+    intent: Callable[[str], str] = lambda message: "unclear"  # the coach's follow-up recognition (FollowUpIntent)
     queue: list[Any] = Field(default_factory=list)
     history: list[list[BaseMessage]] = Field(default_factory=list)
     tool_name: str = "Judgement"
@@ -81,6 +82,11 @@ class FakeToolModel(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         self.history.append(list(messages))
+        if self.tool_name == "FollowUpIntent":
+            found = re.findall(r'^Message: "(.*)"$', str(messages[-1].content), re.M)
+            return ChatResult(
+                generations=[ChatGeneration(message=self._call({"operation": self.intent(found[-1] if found else "")}))]
+            )
         if self.queue:
             item = self.queue.pop(0)
             msg = item if isinstance(item, AIMessage) else self._call(item)

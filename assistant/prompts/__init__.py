@@ -51,6 +51,7 @@ class PromptFile(BaseModel):
     candidate_line: str = "- {name}"
     example_metric: bool = True  # retrieved example turns show their metric (the enum keeps it from being copied)
     demos: list[Demo] = []  # fixed choice demonstrations, right after the system prompt (cached prefix)
+    examples: list[tuple[str, str]] = []  # (user message, answer) pairs shown as prior turns (few-shot)
 
     @model_validator(mode="after")
     def _has_variables(self) -> PromptFile:
