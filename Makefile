@@ -11,11 +11,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export RAGAS_DO_NOT_TRACK := true
 export HF_HUB_OFFLINE := 1
 
-# MCP is opt-in: gradio[mcp] pins pydantic<=2.12.5, which conflicts with chromadb's newest kubernetes.
-mcp: setup
-	$(PIP) install -q "gradio[mcp]==6.31.0"
-
-.PHONY: mcp setup system-deps ui test test-fast lint fix eval eval-smoke bench index clean
+.PHONY: setup system-deps ui test test-fast lint fix eval eval-smoke bench index clean
 
 setup: $(VENV)/.installed
 
