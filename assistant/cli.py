@@ -8,11 +8,16 @@ import runpy
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .errors import ConfigurationError, KnowledgeError, OutcomeLensError
 from .settings import REPO_ROOT, Settings, disable_telemetry
 from .storage import atomic_write_text
+
+if TYPE_CHECKING:
+    from .bulk import Runner
+    from .chain import ReviewChain
+    from .schemas import GoalItem
 
 disable_telemetry()
 
@@ -60,12 +65,17 @@ def cmd_review(args: argparse.Namespace) -> int:
                 sources = list(_read_goal_lines(stream))
         else:
             sources = list(_read_goal_lines(sys.stdin))
-    status = 0
+    items = []
     for n, goal, objective in sources:
         if not goal.strip():
             print(f"note: line {n} is empty; skipped", file=sys.stderr)
             continue
-        row = chain.review_row(GoalItem(text=goal, objective=objective or args.objective, line=n))
+        items.append(GoalItem(text=goal, objective=objective or args.objective, line=n))
+    runner = _runner(chain, settings, args)
+    if args.resume:
+        return _review_resumable(runner, items, args)
+    status = 0
+    for row in runner.stream(items):
         if args.format == "jsonl":
             print(to_jsonl_line(row), flush=True)
         elif args.format == "json":
@@ -74,6 +84,34 @@ def cmd_review(args: argparse.Namespace) -> int:
             print(row_text(row) + "\n", flush=True)
         status = status or (1 if row.error and args.format == "text" else 0)
     return status
+
+
+def _runner(chain: ReviewChain, settings: Settings, args: argparse.Namespace) -> Runner:
+    """The shared bulk runner with this command's --concurrency / --no-cache (else OKR_CONCURRENCY / OKR_CACHE)."""
+    from .bulk import Runner
+
+    runner = Runner.for_settings(chain, settings, args.concurrency, False if args.no_cache else None)
+    _print_notes(runner.notes)
+    return runner
+
+
+def _review_resumable(runner: Runner, items: list[GoalItem], args: argparse.Namespace) -> int:
+    """``okr review --format jsonl --resume OUT``: keep OUT's rows, append the reviews of the remaining goals."""
+    from .bulk import Journal
+
+    if args.format != "jsonl":
+        print("error: --resume needs --format jsonl (rows are appended to OUT one per line)", file=sys.stderr)
+        return 2
+    journal = Journal(Path(args.resume), items, resume=True)
+    if journal.kept:
+        print(f"note: {len(journal.kept)} of {len(items)} rows already in {args.resume}; kept", file=sys.stderr)
+    try:
+        for row in runner.stream(items[len(journal.kept) :]):
+            journal.append(row)
+    finally:
+        journal.close()
+    print(f"wrote {len(items)} rows to {args.resume}", file=sys.stderr)
+    return 0
 
 
 def cmd_roadmap(args: argparse.Namespace) -> int:
@@ -90,21 +128,35 @@ def cmd_roadmap(args: argparse.Namespace) -> int:
     if not parsed.items:
         print("error: no goals found in the roadmap", file=sys.stderr)
         return 1
-    fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "md")
+    out = args.resume or args.out
+    fmt = args.format or (Path(out).suffix.lstrip(".").lower() if out else "md")
     if fmt not in WRITERS:
         print(f"error: unknown format '{fmt}'; use csv, json or md", file=sys.stderr)
         return 2
     chain = get_chain(settings.model, settings)
     _print_notes(chain.index.notes)
-    rows = []
-    with tqdm(total=len(parsed.items), desc="Reviewing", unit="goal", file=sys.stderr) as bar:
-        for item in parsed.items:
-            rows.append(chain.review_row(item))
+    runner = _runner(chain, settings, args)
+    journal = None
+    if out:  # finished rows go to OUT.partial.jsonl as they come, so an interrupted run can be resumed
+        from .bulk import Journal, journal_path, written_rows
+
+        seed = written_rows(Path(out)) if args.resume else None
+        journal = Journal(journal_path(Path(out)), parsed.items, resume=bool(args.resume), seed=seed)
+        if journal.kept:
+            print(f"note: {len(journal.kept)} of {len(parsed.items)} rows kept from an earlier run", file=sys.stderr)
+    rows = list(journal.kept) if journal else []
+    with tqdm(total=len(parsed.items), initial=len(rows), desc="Reviewing", unit="goal", file=sys.stderr) as bar:
+        for row in runner.stream(parsed.items[len(rows) :]):
+            rows.append(row)
+            if journal:
+                journal.append(row)
             bar.update(1)
     text = WRITERS[fmt](rows)
-    if args.out:
-        atomic_write_text(Path(args.out), text, hint="choose an --out path in a writable folder")
-        print(f"wrote {len(rows)} rows to {args.out}", file=sys.stderr)
+    if out:
+        atomic_write_text(Path(out), text, hint="choose an --out path in a writable folder")
+        if journal:
+            journal.discard()
+        print(f"wrote {len(rows)} rows to {out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
@@ -150,6 +202,18 @@ def cmd_ui(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bulk_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        metavar="N",
+        help="goals sent to a served model at once (env OKR_CONCURRENCY, default 1; the embedded model keeps 1)",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="review every goal again instead of answering from the result cache"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="okr", description="Outcome Lens: rewrite outputs into outcomes.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -161,6 +225,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--input", help="read goals from this file instead of stdin")
     r.add_argument("--objective", help="objective the goals belong to (context)")
     r.add_argument("--model", help=model_help)
+    r.add_argument(
+        "--resume",
+        metavar="OUT",
+        help="append the JSON Lines rows to OUT, keeping the rows an interrupted run already wrote there",
+    )
+    _bulk_flags(r)
     r.set_defaults(func=cmd_review)
 
     m = sub.add_parser("roadmap", help="review every item of a roadmap or OKR set (text, Markdown, CSV, XLSX)")
@@ -168,6 +238,12 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--out", help="output file (.csv, .json, .md); default Markdown on stdout")
     m.add_argument("--format", choices=["csv", "json", "md"])
     m.add_argument("--model", help=model_help)
+    m.add_argument(
+        "--resume",
+        metavar="OUT",
+        help="write to OUT (like --out), keeping the rows an interrupted run already finished (OUT.partial.jsonl)",
+    )
+    _bulk_flags(m)
     m.set_defaults(func=cmd_roadmap)
 
     i = sub.add_parser("index", help="build or check the knowledge index")

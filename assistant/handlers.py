@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 from langchain_core.messages import HumanMessage, SystemMessage
 
+from .bulk import review_rows
 from .chain import ReviewChain
 from .errors import OutcomeLensError
 from .export import summary, to_csv, to_json, to_markdown
@@ -323,7 +324,7 @@ def run_roadmap(
     """Review every item; returns rows, notes, and a folder holding CSV/JSON/Markdown downloads."""
     parsed = parse_input(text, upload)
     notes = [f"Line {line} skipped: {reason}" for line, reason in parsed.skipped]
-    rows = service.chain.review_rows(parsed.items, progress=progress) if parsed.items else []
+    rows = review_rows(service.chain, parsed.items, service.settings, progress=progress) if parsed.items else []
     out = Path(tempfile.mkdtemp(prefix="okr-roadmap-"))
     (out / "roadmap_review.csv").write_text(to_csv(rows), encoding="utf-8")
     (out / "roadmap_review.json").write_text(to_json(rows), encoding="utf-8")
@@ -333,7 +334,8 @@ def run_roadmap(
 
 def review_json(service: AppService, goal: str, objective: str | None = None) -> dict[str, Any]:
     """One goal -> the JSON Lines contract row (for API and MCP clients)."""
-    return service.chain.review_row(GoalItem(text=goal or "", objective=objective or None)).model_dump()
+    item = GoalItem(text=goal or "", objective=objective or None)
+    return review_rows(service.chain, [item], service.settings)[0].model_dump()
 
 
 # ------------------------------------------------------------------------------------------ knowledge
