@@ -202,6 +202,57 @@ def cmd_ui(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Start the team's model server and Chroma server, print how to point the app at them, stop both on Ctrl-C."""
+    import signal
+    import time
+
+    from . import serving
+    from .exposure import is_loopback
+    from .models import ensure_local_gguf
+
+    settings = _settings(args)
+    if missing := serving.server_extra_missing():
+        print(f"error: llama-cpp-python's server is not installed ({missing})", file=sys.stderr)
+        return 2
+    gguf = Path(args.gguf) if args.gguf else ensure_local_gguf(settings.cache_dir)
+    check = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    chroma_path = Path(args.chroma_path) if args.chroma_path else settings.cache_dir / "chroma-server"
+    logs = settings.cache_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    if not is_loopback(args.host):
+        print(
+            f"warning: {args.host} exposes both servers without a login; keep them on a private network",
+            file=sys.stderr,
+        )
+    procs = []
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops both servers like Ctrl-C does
+    try:
+        command = serving.model_server_command(gguf, args.host, args.model_port, settings.n_threads, settings.n_ctx)
+        procs.append(serving.start(command, f"http://{check}:{args.model_port}/v1/models", logs / "model-server.log"))
+        command = serving.chroma_server_command(chroma_path, args.host, args.chroma_port)
+        procs.append(serving.start(command, f"http://{check}:{args.chroma_port}/api/v2/heartbeat", logs / "chroma.log"))
+        print(
+            f"model server  http://{args.host}:{args.model_port}/v1  ({gguf.name}, llama.cpp)\n"
+            f"chroma server http://{args.host}:{args.chroma_port}  (data: {chroma_path})\n"
+            f"logs          {logs}\n\n"
+            "Point the app and the CLI at them (on this machine or another one):\n"
+            f"  export OKR_MODEL=openai:{serving.MODEL_ALIAS} OPENAI_BASE_URL=http://{check}:{args.model_port}/v1\n"
+            f"  export OKR_CHROMA_HOST={check} OKR_CHROMA_PORT={args.chroma_port}\n"
+            "  make ui\n\nCtrl-C stops both.",
+            flush=True,
+        )
+        while all(p.poll() is None for p in procs):
+            time.sleep(1)
+        print("error: a server stopped; see the logs above", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for proc in procs:
+            serving.stop(proc)
+
+
 def _bulk_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--concurrency",
@@ -255,6 +306,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     i.add_argument("--model", help=argparse.SUPPRESS)
     i.set_defaults(func=cmd_index)
+
+    v = sub.add_parser("serve", help="start the team's model server and Chroma server (make serve-team)")
+    v.add_argument("--host", default="127.0.0.1", help="address both servers bind (default 127.0.0.1)")
+    v.add_argument("--model-port", type=int, default=8080, help="OpenAI-compatible model server port (8080)")
+    v.add_argument("--chroma-port", type=int, default=8000, help="Chroma server port (8000)")
+    v.add_argument("--gguf", help="serve this GGUF instead of the embedded model")
+    v.add_argument("--chroma-path", help="Chroma server data folder (default <cache>/chroma-server)")
+    v.set_defaults(func=cmd_serve)
 
     u = sub.add_parser("ui", help="open the Gradio app")
     u.add_argument("--model", help=model_help)

@@ -15,6 +15,7 @@ import json
 import os
 import threading
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -237,7 +238,7 @@ def _rejects_json_schema(exc: Exception) -> bool:
     return status in (400, 404, 415, 422, 500, 501) and ("json_schema" in text or "response_format" in text)
 
 
-def build_openai_compatible(model: str, settings: Settings) -> BaseChatModel:
+def build_openai_compatible(model: str, settings: Settings, **extra: Any) -> BaseChatModel:
     """``openai:<model>`` as a chat model whose ``with_structured_output`` works on every OpenAI-compatible server.
 
     The answer schema carries a per-goal enum (the candidate metrics), so the server must constrain the JSON, not
@@ -254,6 +255,24 @@ def build_openai_compatible(model: str, settings: Settings) -> BaseChatModel:
     ``auto`` (default) asks with ``json_schema`` and, when the server rejects that request, switches to
     ``json_object_schema`` for the rest of the process.
     """
+    api_key = os.environ.get("OPENAI_API_KEY")
+    if not api_key and os.environ.get("OPENAI_BASE_URL"):
+        api_key = "not-needed"  # local servers (llama.cpp, vLLM, Ollama) accept any key
+    params: dict[str, Any] = {
+        "model": model,
+        "temperature": settings.temperature,
+        "timeout": settings.request_timeout,
+        "api_key": api_key,
+        "structured_output": settings.structured_output,
+    }
+    if os.environ.get("OPENAI_BASE_URL"):  # explicit, so the result cache can tell two servers apart
+        params["base_url"] = os.environ["OPENAI_BASE_URL"]
+    return openai_compatible_class()(**{**params, **extra})
+
+
+@cache
+def openai_compatible_class() -> type[BaseChatModel]:
+    """``ChatOpenAI`` with the structured-output choice above (built on first use: langchain-openai loads lazily)."""
     base = _openai_chat_class()
 
     class OpenAICompatibleChatModel(base):  # type: ignore[misc, valid-type]
@@ -294,16 +313,7 @@ def build_openai_compatible(model: str, settings: Settings) -> BaseChatModel:
             bound = self.bind(response_format={"type": "json_object", "schema": schema.model_json_schema()})
             return bound | RunnableLambda(_json_parser(schema, include_raw))
 
-    api_key = os.environ.get("OPENAI_API_KEY")
-    if not api_key and os.environ.get("OPENAI_BASE_URL"):
-        api_key = "not-needed"  # local servers (llama.cpp, vLLM, Ollama) accept any key
-    return OpenAICompatibleChatModel(
-        model=model,
-        temperature=settings.temperature,
-        timeout=settings.request_timeout,
-        api_key=api_key,
-        structured_output=settings.structured_output,
-    )
+    return OpenAICompatibleChatModel
 
 
 def _json_parser(schema: type[BaseModel], include_raw: bool) -> Any:
