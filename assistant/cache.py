@@ -2,7 +2,8 @@
 
 A row is stored under a key made of everything that decides it: the normalised goal and objective, the model
 (and the server it runs on), the prompt version (a hash of the prompt file), the knowledge fingerprint, the
-code that turns the model's answer into a review, and the settings that shape retrieval and the answer. Change
+package's code (so an upgrade never serves a row composed by older code), and the settings that shape retrieval
+and the answer. Change
 any of them and the old rows are simply never looked up again.
 
 Storage is ``diskcache`` (SQLite underneath): safe for many threads and many processes at once, and a write
@@ -23,7 +24,6 @@ from .schemas import GoalItem, ReviewRow
 
 CACHE_FORMAT = 1  # bump when ReviewRow changes shape
 SIZE_LIMIT = 1 << 30  # 1 GiB; a row is ~2 KB, so about half a million goals before the oldest are evicted
-_LOGIC_MODULES = ("chain", "candidates", "compose", "decide", "explain", "policy", "textutils", "schemas")
 
 
 def normalise(text: str | None) -> str:
@@ -37,11 +37,12 @@ def normalise(text: str | None) -> str:
 
 @cache
 def logic_version() -> str:
-    """A hash of the modules that turn the model's answer into a review: new code, new keys."""
+    """A hash of the package's code and prompt files: after any upgrade, rows are reviewed again, never stale."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in _LOGIC_MODULES:
-        digest.update((here / f"{name}.py").read_bytes())
+    for path in sorted([*here.rglob("*.py"), *here.rglob("*.yaml")]):
+        digest.update(path.relative_to(here).as_posix().encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -73,6 +73,13 @@ class SlowModel(FakeToolModel):
 _LOCK = threading.Lock()
 
 
+def settle() -> None:
+    """Wait for worker threads an interrupted run left behind (in a real CLI the process exits with them)."""
+    for thread in threading.enumerate():
+        if thread.name.startswith("okr-review"):
+            thread.join(timeout=10)
+
+
 @pytest.fixture
 def slow_chain(index: object, settings: Settings) -> ReviewChain:
     return ReviewChain(SlowModel(), index, settings, model_label="slow fake")  # type: ignore[arg-type]
@@ -259,6 +266,7 @@ def test_roadmap_resume_after_an_interruption(
     model.set(interrupt_after=5)
     with pytest.raises(KeyboardInterrupt):
         cli.main(["roadmap", str(roadmap), "--out", str(out), "--concurrency", "2", "--no-cache"])
+    settle()
     partial = journal_path(out)
     assert not out.exists() and 1 <= len(read_rows(partial)) <= 4
     done = len(read_rows(partial))
