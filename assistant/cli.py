@@ -141,6 +141,12 @@ def cmd_roadmap(args: argparse.Namespace) -> int:
         from .bulk import Journal, journal_path, written_rows
 
         seed = written_rows(Path(out)) if args.resume else None
+        if not args.resume and journal_path(Path(out)).exists():
+            print(
+                f"note: starting over; the rows of an interrupted run in {journal_path(Path(out))} are replaced "
+                f"(--resume {out} keeps them)",
+                file=sys.stderr,
+            )
         journal = Journal(journal_path(Path(out)), parsed.items, resume=bool(args.resume), seed=seed)
         if journal.kept:
             print(f"note: {len(journal.kept)} of {len(parsed.items)} rows kept from an earlier run", file=sys.stderr)
