@@ -77,7 +77,8 @@ class ResultCache:
             import diskcache
 
             folder.mkdir(parents=True, exist_ok=True)
-            self._cache = diskcache.Cache(str(folder), size_limit=SIZE_LIMIT, eviction_policy="least-recently-used")
+            # least-recently-stored (diskcache's default): a read never writes, so readers never wait on writers
+            self._cache = diskcache.Cache(str(folder), size_limit=SIZE_LIMIT)
         except Exception as exc:  # read-only folder, damaged database, missing package
             self.notes.append(f"the result cache at {folder} is off ({type(exc).__name__}: {exc})")
 
