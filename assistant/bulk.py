@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -45,6 +46,7 @@ class Runner:
     cache: ResultCache | None = None
     notes: list[str] = field(default_factory=list)
     hits: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def for_settings(
@@ -72,7 +74,8 @@ class Runner:
         if key is not None:
             hit = self.cache.get(key)  # type: ignore[union-attr]
             if hit is not None:
-                self.hits += 1
+                with self._lock:
+                    self.hits += 1
                 return hit.model_copy(update={"goal": normalise(item.text) or hit.goal})
         row = self.chain.review_row(item)
         if key is not None:
