@@ -48,7 +48,7 @@ def main() -> None:
         os.environ.pop("OPENAI_API_KEY", None)
         settings = Settings(
             model=f"openai:{serving.MODEL_ALIAS}",
-            chroma_dir=tmp / "chroma",
+            chroma_dir=Path(os.environ.get("OKR_CHROMA_DIR") or tmp / "chroma"),  # reuse a built index if given
             team_examples_file=tmp / "team.yaml",
             result_cache_dir=tmp / "results",
             cache=False,
