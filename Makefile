@@ -11,11 +11,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export RAGAS_DO_NOT_TRACK := true
 export HF_HUB_OFFLINE := 1
 
-# MCP is opt-in: gradio[mcp] pins pydantic<=2.12.5, which conflicts with chromadb's newest kubernetes.
-mcp: setup
-	$(PIP) install -q "gradio[mcp]==6.31.0"
-
-.PHONY: mcp setup system-deps ui test test-fast lint fix eval eval-smoke bench index clean
+.PHONY: setup system-deps ui serve-team test test-fast lint fix eval eval-smoke bench bench-scale index clean
 
 setup: $(VENV)/.installed
 
@@ -38,6 +34,10 @@ system-deps:
 
 ui: setup
 	$(PY) ui.py
+
+# The team's model server (llama.cpp, OpenAI-compatible, :8080) and Chroma server (:8000); see the README.
+serve-team: setup
+	$(VENV)/bin/okr serve $(SERVE_ARGS)
 
 test: setup system-deps
 	$(PY) -m pytest
@@ -64,6 +64,10 @@ eval-smoke: setup
 
 bench: setup
 	$(PY) benchmarks/bench_chain.py
+
+bench-scale: setup
+	$(PY) benchmarks/bench_cache.py
+	$(PY) benchmarks/bench_server.py
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache .ruff_cache

@@ -92,6 +92,9 @@ def launch(service: H.AppService, policy: ExposurePolicy | None = None, **kwargs
         print(f"warning: {policy.warning}", file=sys.stderr)
     demo = build_app(service)
     demo.queue(default_concurrency_limit=s.ui_concurrency)
+    from assistant.rest import api_routes  # the JSON API at /api/v1, same login (assistant/rest.py)
+
+    kwargs.setdefault("app_kwargs", {"routes": api_routes(service, policy.auth)})
     demo.launch(
         server_name=s.ui_host,
         server_port=s.ui_port,

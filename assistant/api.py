@@ -62,10 +62,22 @@ def review(goal: str, objective: str | None = None, *, model: str | None = None)
 
 
 def review_many(
-    goals: Iterable[str | GoalItem], *, model: str | None = None, progress: ProgressFn | None = None
+    goals: Iterable[str | GoalItem],
+    *,
+    model: str | None = None,
+    progress: ProgressFn | None = None,
+    concurrency: int | None = None,
+    cache: bool | None = None,
 ) -> list[ReviewRow]:
-    """Review many goals: one ``ReviewRow`` per input, in order, failures carried in ``error``."""
-    return get_chain(model).review_rows(list(goals), progress=progress)
+    """Review many goals: one ``ReviewRow`` per input, in order, failures carried in ``error``.
+
+    ``concurrency`` goals go to a served model at once (default ``OKR_CONCURRENCY``; the embedded model takes
+    one at a time); ``cache=False`` skips the result cache (default ``OKR_CACHE``).
+    """
+    from .runner import review_rows
+
+    chain = get_chain(model)
+    return review_rows(chain, goals, chain.settings, concurrency=concurrency, cache=cache, progress=progress)
 
 
 def review_runnable(model: str | None = None) -> Any:

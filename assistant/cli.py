@@ -6,12 +6,19 @@ import argparse
 import json
 import runpy
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .bulk import InputLine, decode_bytes, goal_lines, read_bytes, read_stream, review_item
+from .bulk import InputLine, decode_bytes, goal_lines, read_bytes, read_stream
 from .errors import ConfigurationError, KnowledgeError, OutcomeLensError
 from .settings import REPO_ROOT, Settings, disable_telemetry
+from .storage import atomic_write_text
+
+if TYPE_CHECKING:
+    from .chain import ReviewChain
+    from .runner import Journal, Runner
+    from .schemas import GoalItem, ReviewRow
 
 disable_telemetry()
 
@@ -45,19 +52,18 @@ def cmd_review(args: argparse.Namespace) -> int:
     from .api import get_chain
     from .export import to_jsonl_line
     from .render import row_text
-    from .schemas import GoalItem, ReviewRow
 
     settings = _settings(args)
     lines = _review_lines(args, settings)
     chain = get_chain(settings.model, settings)
     _print_notes(getattr(getattr(chain, "index", None), "notes", []))
+    items = [_line_item(entry, args.objective) for entry in lines]
+    errors = {n: entry.error for n, entry in enumerate(lines) if entry.error}
+    runner = _runner(chain, settings, args)
+    if args.resume:
+        return _review_resumable(runner, items, errors, args)
     status = 0
-    for entry in lines:
-        objective = entry.objective or args.objective
-        if entry.error:
-            row = ReviewRow.failed(entry.text, entry.error, objective if isinstance(objective, str) else None)
-        else:
-            row = review_item(chain, GoalItem(text=entry.text, objective=objective, line=entry.line))
+    for row in _rows(runner, items, errors):
         if args.format == "jsonl":
             print(to_jsonl_line(row), flush=True)
         elif args.format == "json":
@@ -68,6 +74,54 @@ def cmd_review(args: argparse.Namespace) -> int:
     return status
 
 
+def _line_item(entry: InputLine, objective: str | None) -> GoalItem:
+    """An input line as a goal; a line refused on reading is not validated (it becomes a failed row, not a review)."""
+    from .schemas import GoalItem
+
+    if entry.error:
+        return GoalItem.model_construct(text=entry.text, objective=entry.objective or objective, line=entry.line)
+    return GoalItem(text=entry.text, objective=entry.objective or objective, line=entry.line)
+
+
+def _rows(runner: Runner, items: Sequence[GoalItem], errors: dict[int, str]) -> Iterator[ReviewRow]:
+    """One row per item in order: refused lines as failed rows, the rest from the runner (cache, concurrency)."""
+    from .schemas import ReviewRow
+
+    good = runner.stream([i for n, i in enumerate(items) if n not in errors])
+    for n, item in enumerate(items):
+        yield ReviewRow.failed(item.text, errors[n], item.objective) if n in errors else next(good)
+
+
+def _runner(chain: ReviewChain, settings: Settings, args: argparse.Namespace) -> Runner:
+    """The shared bulk runner with this command's --concurrency / --no-cache (else OKR_CONCURRENCY / OKR_CACHE)."""
+    from .runner import Runner
+
+    runner = Runner.for_settings(chain, settings, args.concurrency, False if args.no_cache else None)
+    _print_notes(runner.notes)
+    return runner
+
+
+def _review_resumable(runner: Runner, items: list[GoalItem], errors: dict[int, str], args: argparse.Namespace) -> int:
+    """``okr review --format jsonl --resume OUT``: keep OUT's rows, append the reviews of the remaining goals."""
+    from .runner import Journal
+
+    if args.format != "jsonl":
+        print("error: --resume needs --format jsonl (rows are appended to OUT one per line)", file=sys.stderr)
+        return 2
+    journal = Journal(Path(args.resume), items, resume=True)
+    if journal.kept:
+        print(f"note: {len(journal.kept)} of {len(items)} rows already in {args.resume}; kept", file=sys.stderr)
+    try:
+        done = len(journal.kept)
+        rest = {n - done: e for n, e in errors.items() if n >= done}
+        for row in _rows(runner, items[done:], rest):
+            journal.append(row)
+    finally:
+        journal.close()
+    print(f"wrote {len(items)} rows to {args.resume}", file=sys.stderr)
+    return 0
+
+
 def cmd_roadmap(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
@@ -76,7 +130,8 @@ def cmd_roadmap(args: argparse.Namespace) -> int:
     from .roadmap import parse_file, parse_roadmap
 
     settings = _settings(args)
-    fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "md")
+    out = args.resume or args.out
+    fmt = args.format or (Path(out).suffix.lstrip(".").lower() if out else "md")
     if fmt not in WRITERS:
         print(f"error: unknown format '{fmt}'; use csv, jsonl, json or md", file=sys.stderr)
         return 2
@@ -92,22 +147,50 @@ def cmd_roadmap(args: argparse.Namespace) -> int:
     if not parsed.items:
         print("error: no goals found in the roadmap; put one goal per line or use a 'goal' column", file=sys.stderr)
         return 1
-    out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout  # noqa: SIM115
-    try:  # the output file is opened first, so a bad --out path fails before the model loads
-        chain = get_chain(settings.model, settings)
-        _print_notes(getattr(getattr(chain, "index", None), "notes", []))
-        stream = RowStream(out, fmt)
-        with tqdm(total=len(parsed.items), desc="Reviewing", unit="goal", file=sys.stderr) as bar:
-            for item in parsed.items:
-                stream.write(review_item(chain, item))
-                bar.update(1)
-        stream.close()
-    finally:
-        if args.out:
-            out.close()
-    if args.out:
-        print(f"wrote {len(stream.rows)} rows to {args.out}", file=sys.stderr)
+    journal = _roadmap_journal(Path(out), parsed.items, bool(args.resume)) if out else None  # fails before the model
+    chain = get_chain(settings.model, settings)
+    _print_notes(getattr(getattr(chain, "index", None), "notes", []))
+    runner = _runner(chain, settings, args)
+    rows = list(journal.kept) if journal else []
+    stdout = None if out else RowStream(sys.stdout, fmt)  # on stdout CSV and JSON Lines stream row by row
+    with tqdm(total=len(parsed.items), initial=len(rows), desc="Reviewing", unit="goal", file=sys.stderr) as bar:
+        for row in runner.stream(parsed.items[len(rows) :]):
+            rows.append(row)
+            if journal:
+                journal.append(row)
+            if stdout:
+                stdout.write(row)
+            bar.update(1)
+    if stdout:
+        stdout.close()
+        return 0
+    atomic_write_text(Path(out), WRITERS[fmt](rows), hint="choose an --out path in a writable folder")
+    if journal:
+        journal.discard()
+    print(f"wrote {len(rows)} rows to {out}", file=sys.stderr)
     return 0
+
+
+def _roadmap_journal(out: Path, items: Sequence[GoalItem], resume: bool) -> Journal:
+    """Finished rows go to OUT.partial.jsonl as they come, so an interrupted run can be resumed (--resume OUT)."""
+    from .runner import Journal, journal_path, written_rows
+
+    seed = written_rows(out) if resume else None
+    if not resume and journal_path(out).exists():
+        print(
+            f"note: starting over; the rows of an interrupted run in {journal_path(out)} are replaced "
+            f"(--resume {out} keeps them)",
+            file=sys.stderr,
+        )
+    try:
+        journal = Journal(journal_path(out), items, resume=resume, seed=seed)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"cannot write next to {out} ({exc.strerror}); choose an --out path in a writable folder"
+        ) from exc
+    if journal.kept:
+        print(f"note: {len(journal.kept)} of {len(items)} rows kept from an earlier run", file=sys.stderr)
+    return journal
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -150,6 +233,69 @@ def cmd_ui(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Start the team's model server and Chroma server, print how to point the app at them, stop both on Ctrl-C."""
+    import signal
+    import time
+
+    from . import serving
+    from .exposure import is_loopback
+    from .models import ensure_local_gguf
+
+    settings = _settings(args)
+    if missing := serving.server_extra_missing():
+        print(f"error: llama-cpp-python's server is not installed ({missing})", file=sys.stderr)
+        return 2
+    gguf = Path(args.gguf) if args.gguf else ensure_local_gguf(settings.cache_dir)
+    check = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    chroma_path = Path(args.chroma_path) if args.chroma_path else settings.cache_dir / "chroma-server"
+    logs = settings.cache_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    if not is_loopback(args.host):
+        print(
+            f"warning: {args.host} exposes both servers without a login; keep them on a private network",
+            file=sys.stderr,
+        )
+    procs = []
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops both servers like Ctrl-C does
+    try:
+        command = serving.model_server_command(gguf, args.host, args.model_port, settings.n_threads, settings.n_ctx)
+        procs.append(serving.start(command, f"http://{check}:{args.model_port}/v1/models", logs / "model-server.log"))
+        command = serving.chroma_server_command(chroma_path, args.host, args.chroma_port)
+        procs.append(serving.start(command, f"http://{check}:{args.chroma_port}/api/v2/heartbeat", logs / "chroma.log"))
+        print(
+            f"model server  http://{args.host}:{args.model_port}/v1  ({gguf.name}, llama.cpp)\n"
+            f"chroma server http://{args.host}:{args.chroma_port}  (data: {chroma_path})\n"
+            f"logs          {logs}\n\n"
+            "Point the app and the CLI at them (on this machine or another one):\n"
+            f"  export OKR_MODEL=openai:{serving.MODEL_ALIAS} OPENAI_BASE_URL=http://{check}:{args.model_port}/v1\n"
+            f"  export OKR_CHROMA_HOST={check} OKR_CHROMA_PORT={args.chroma_port}\n"
+            "  make ui\n\nCtrl-C stops both.",
+            flush=True,
+        )
+        while all(p.poll() is None for p in procs):
+            time.sleep(1)
+        print("error: a server stopped; see the logs above", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for proc in procs:
+            serving.stop(proc)
+
+
+def _bulk_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        metavar="N",
+        help="goals sent to a served model at once (env OKR_CONCURRENCY, default 1; the embedded model keeps 1)",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="review every goal again instead of answering from the result cache"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="okr", description="Outcome Lens: rewrite outputs into outcomes.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -161,6 +307,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--input", help="read goals from this file instead of stdin")
     r.add_argument("--objective", help="objective the goals belong to (context)")
     r.add_argument("--model", help=model_help)
+    r.add_argument(
+        "--resume",
+        metavar="OUT",
+        help="append the JSON Lines rows to OUT, keeping the rows an interrupted run already wrote there",
+    )
+    _bulk_flags(r)
     r.set_defaults(func=cmd_review)
 
     m = sub.add_parser("roadmap", help="review every item of a roadmap or OKR set (text, Markdown, CSV, XLSX)")
@@ -168,6 +320,12 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--out", help="output file (.csv, .jsonl, .json, .md); CSV and JSON Lines are written row by row")
     m.add_argument("--format", choices=["csv", "jsonl", "json", "md"])
     m.add_argument("--model", help=model_help)
+    m.add_argument(
+        "--resume",
+        metavar="OUT",
+        help="write to OUT (like --out), keeping the rows an interrupted run already finished (OUT.partial.jsonl)",
+    )
+    _bulk_flags(m)
     m.set_defaults(func=cmd_roadmap)
 
     i = sub.add_parser("index", help="build or check the knowledge index")
@@ -179,6 +337,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     i.add_argument("--model", help=argparse.SUPPRESS)
     i.set_defaults(func=cmd_index)
+
+    v = sub.add_parser("serve", help="start the team's model server and Chroma server (make serve-team)")
+    v.add_argument("--host", default="127.0.0.1", help="address both servers bind (default 127.0.0.1)")
+    v.add_argument("--model-port", type=int, default=8080, help="OpenAI-compatible model server port (8080)")
+    v.add_argument("--chroma-port", type=int, default=8000, help="Chroma server port (8000)")
+    v.add_argument("--gguf", help="serve this GGUF instead of the embedded model")
+    v.add_argument("--chroma-path", help="Chroma server data folder (default <cache>/chroma-server)")
+    v.set_defaults(func=cmd_serve)
 
     u = sub.add_parser("ui", help="open the Gradio app")
     u.add_argument("--model", help=model_help)

@@ -3,6 +3,8 @@
 ``local``            the embedded Qwen2.5-Coder-1.5B-Instruct GGUF, assembled from PyPI packages
 ``/path/model.gguf`` any GGUF file, run by llama-cpp-python
 ``provider:model``   anything ``init_chat_model`` knows (``openai:gpt-4o-mini``, ``ollama:qwen2.5``)
+``openai:<model>``   with ``OPENAI_BASE_URL``: any OpenAI-compatible server (vLLM, llama.cpp's server, Ollama's
+                     ``/v1``, hosted APIs); see ``OpenAICompatibleChatModel`` for how the answer's JSON is asked for
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ from __future__ import annotations
 import hashlib
 import importlib.resources
 import json
+import os
 import threading
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -214,6 +218,127 @@ class LlamaCppChatModel(BaseChatModel):
         return bound | RunnableLambda(parse)
 
 
+# --------------------------------------------------------------------------- served models (OpenAI-compatible)
+
+STRUCTURED_METHODS = ("auto", "json_schema", "json_object_schema", "function_calling", "json_mode")
+
+
+def _openai_chat_class() -> type[BaseChatModel]:
+    try:
+        from langchain_openai import ChatOpenAI
+    except ImportError as exc:
+        raise MissingPackageError("openai", "langchain-openai") from exc
+    return ChatOpenAI
+
+
+def _rejects_json_schema(exc: Exception) -> bool:
+    """A server that does not know ``response_format: json_schema`` (llama-cpp-python's server says 500/422)."""
+    status = getattr(exc, "status_code", None)
+    text = str(exc)
+    return status in (400, 404, 415, 422, 500, 501) and ("json_schema" in text or "response_format" in text)
+
+
+def build_openai_compatible(model: str, settings: Settings, **extra: Any) -> BaseChatModel:
+    """``openai:<model>`` as a chat model whose ``with_structured_output`` works on every OpenAI-compatible server.
+
+    The answer schema carries a per-goal enum (the candidate metrics), so the server must constrain the JSON, not
+    only ask for it. Methods (``OKR_STRUCTURED_OUTPUT``), measured against llama-cpp-python's server:
+
+    - ``json_schema`` (OpenAI, vLLM, Ollama, llama.cpp's C++ ``llama-server``): constrained; llama-cpp-python's
+      server rejects it (HTTP 500, ``response_format.type`` must be ``text`` or ``json_object``).
+    - ``json_object_schema``: ``{"type": "json_object", "schema": ...}``, llama.cpp's extension: constrained by a
+      grammar, and the schema stays out of the prompt (52 prompt tokens on the probe goal).
+    - ``function_calling``: constrained too (a forced tool call), but the tool definition goes into the prompt
+      (390 prompt tokens on the same probe) and, changing per goal, defeats the server's prompt cache.
+    - ``json_mode``: plain JSON, not constrained: the probe answered with keys of its own. Never chosen by ``auto``.
+
+    ``auto`` (default) asks with ``json_schema`` and, when the server rejects that request, switches to
+    ``json_object_schema`` for the rest of the process.
+    """
+    api_key = os.environ.get("OPENAI_API_KEY")
+    if not api_key and os.environ.get("OPENAI_BASE_URL"):
+        api_key = "not-needed"  # local servers (llama.cpp, vLLM, Ollama) accept any key
+    params: dict[str, Any] = {
+        "model": model,
+        "temperature": settings.temperature,
+        "timeout": settings.request_timeout,
+        "api_key": api_key,
+        "structured_output": settings.structured_output,
+    }
+    if os.environ.get("OPENAI_BASE_URL"):  # explicit, so the result cache can tell two servers apart
+        params["base_url"] = os.environ["OPENAI_BASE_URL"]
+    return openai_compatible_class()(**{**params, **extra})
+
+
+@cache
+def openai_compatible_class() -> type[BaseChatModel]:
+    """``ChatOpenAI`` with the structured-output choice above (built on first use: langchain-openai loads lazily)."""
+    base = _openai_chat_class()
+
+    class OpenAICompatibleChatModel(base):  # type: ignore[misc, valid-type]
+        structured_output: str = "auto"
+        _detected: str | None = PrivateAttr(default=None)
+
+        def with_structured_output(  # type: ignore[override]
+            self, schema: Any = None, *, method: str | None = None, include_raw: bool = False, **kwargs: Any
+        ) -> Runnable:
+            chosen = method or self.structured_output
+            if chosen not in STRUCTURED_METHODS:
+                raise ConfigurationError(
+                    f"OKR_STRUCTURED_OUTPUT={chosen} is not one of {', '.join(STRUCTURED_METHODS)}"
+                )
+            if chosen == "json_object_schema":
+                return self._json_object_schema(schema, include_raw)
+            if chosen != "auto":
+                return super().with_structured_output(schema, method=chosen, include_raw=include_raw, **kwargs)
+            primary = super().with_structured_output(schema, method="json_schema", include_raw=include_raw, **kwargs)
+            fallback = self._json_object_schema(schema, include_raw)
+
+            def run(messages: Any, config: Any = None) -> Any:
+                if self._detected == "json_object_schema":
+                    return fallback.invoke(messages, config)
+                try:
+                    out = primary.invoke(messages, config)
+                except Exception as exc:
+                    if self._detected is None and _rejects_json_schema(exc):
+                        self._detected = "json_object_schema"
+                        return fallback.invoke(messages, config)
+                    raise
+                self._detected = "json_schema"
+                return out
+
+            return RunnableLambda(run, name="structured_output_auto")
+
+        def _json_object_schema(self, schema: Any, include_raw: bool) -> Runnable:
+            bound = self.bind(response_format={"type": "json_object", "schema": schema.model_json_schema()})
+            return bound | RunnableLambda(_json_parser(schema, include_raw))
+
+    return OpenAICompatibleChatModel
+
+
+def _json_parser(schema: type[BaseModel], include_raw: bool) -> Any:
+    """Parse a JSON message into ``schema``; ``include_raw`` mirrors LangChain's contract."""
+
+    def parse(message: AIMessage) -> Any:
+        try:
+            parsed = schema.model_validate(json.loads(message.content))
+            error = None
+        except (json.JSONDecodeError, ValidationError, TypeError) as exc:
+            if not include_raw:
+                raise ModelOutputError(
+                    f"model answer did not match {schema.__name__}: {exc}", 1, str(message.content)
+                ) from exc
+            parsed, error = None, exc
+        return {"raw": message, "parsed": parsed, "parsing_error": error} if include_raw else parsed
+
+    return parse
+
+
+def is_embedded(model: BaseChatModel) -> bool:
+    """True for a model run in this process by llama.cpp: one goal at a time, whatever the concurrency setting."""
+    return isinstance(model, LlamaCppChatModel)
+
+
 # --------------------------------------------------------------------------- factory
 
 
@@ -223,6 +348,8 @@ def describe_model(spec: str) -> str:
         return "local: Qwen2.5-Coder-1.5B-Instruct Q4_K_M (llama.cpp, embedded)"
     if spec.endswith(".gguf"):
         return f"local GGUF: {Path(spec).name}"
+    if spec.startswith("openai:") and os.environ.get("OPENAI_BASE_URL"):
+        return f"{spec} at {os.environ['OPENAI_BASE_URL']}"
     return spec
 
 
@@ -253,7 +380,9 @@ def get_chat_model(spec: str | None = None, settings: Settings | None = None) ->
             f"Unknown model '{spec}'. Use 'local', a path to a .gguf file, or 'provider:model' "
             "such as 'openai:gpt-4o-mini' or 'ollama:qwen2.5'."
         )
-    provider = spec.split(":", 1)[0]
+    provider, name = spec.split(":", 1)
+    if provider == "openai":
+        return build_openai_compatible(name, settings)
     try:
         from langchain.chat_models import init_chat_model
     except ImportError as exc:  # pragma: no cover - core dependency

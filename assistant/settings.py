@@ -75,6 +75,20 @@ class Settings(BaseSettings):
     n_threads: int = Field(default_factory=lambda: os.cpu_count() or 2)
     temperature: float = 0.0
     max_tokens: int = 160
+    concurrency: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="Goals sent to the model at once in bulk runs (a served model); the embedded model keeps one",
+    )
+    cache: bool = Field(True, description="Answer a goal reviewed before from the result cache (OKR_CACHE=0: off)")
+    result_cache_dir: Path | None = Field(None, description="Result cache folder; default cache_dir/results")
+    structured_output: str = Field(
+        "auto",
+        description="How an OpenAI-compatible server is asked for the answer's JSON: auto, json_schema, "
+        "json_object_schema (llama.cpp), function_calling or json_mode",
+    )
+    request_timeout: float = Field(120.0, description="Seconds to wait for a served model's answer")
     ui_host: str = "127.0.0.1"
     ui_port: int = 7860
     ui_username: str | None = None
@@ -87,6 +101,10 @@ class Settings(BaseSettings):
     @property
     def chroma_path(self) -> Path:
         return self.chroma_dir or self.cache_dir / "chroma"
+
+    @property
+    def result_cache_path(self) -> Path:
+        return self.result_cache_dir or self.cache_dir / "results"
 
     @property
     def team_metrics_path(self) -> Path:

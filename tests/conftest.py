@@ -32,6 +32,12 @@ def settings(tmp_path: Path) -> Settings:
     )
 
 
+@pytest.fixture(autouse=True)
+def _private_result_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own result cache: nothing is read from or written to the user's ~/.cache."""
+    monkeypatch.setenv("OKR_RESULT_CACHE_DIR", str(tmp_path_factory.mktemp("results")))
+
+
 @pytest.fixture
 def fake_embeddings() -> DeterministicFakeEmbedding:
     return DeterministicFakeEmbedding(size=64)

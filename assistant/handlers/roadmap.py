@@ -9,11 +9,12 @@ from typing import Any
 
 import pandas as pd
 
-from ..bulk import review_item, too_big
+from ..bulk import too_big
 from ..columns import TABLE_TITLES, shown_rows
 from ..errors import InputError
 from ..export import summary, to_csv, to_json, to_markdown
 from ..roadmap import ParsedRoadmap, parse_file, parse_roadmap
+from ..runner import review_rows
 from ..schemas import GoalItem, ReviewRow
 from .service import AppService
 
@@ -77,11 +78,7 @@ def run_roadmap(
     except InputError as exc:
         return [], [str(exc)], Path(tempfile.mkdtemp(prefix="okr-roadmap-"))
     notes = [f"Line {line} skipped: {reason}" for line, reason in parsed.skipped] + parsed.notes
-    rows: list[ReviewRow] = []
-    for n, item in enumerate(parsed.items, 1):
-        rows.append(review_item(service.chain, item))
-        if progress:
-            progress(n, len(parsed.items))
+    rows = review_rows(service.chain, parsed.items, s, progress=progress) if parsed.items else []
     out = Path(tempfile.mkdtemp(prefix="okr-roadmap-"))
     (out / "roadmap_review.csv").write_text(to_csv(rows), encoding="utf-8")
     (out / "roadmap_review.json").write_text(to_json(rows), encoding="utf-8")
@@ -91,4 +88,5 @@ def run_roadmap(
 
 def review_json(service: AppService, goal: str, objective: str | None = None) -> dict[str, Any]:
     """One goal -> the JSON Lines contract row (for API and MCP clients)."""
-    return review_item(service.chain, GoalItem(text=goal or "", objective=objective or None)).model_dump()
+    item = GoalItem(text=goal or "", objective=objective or None)
+    return review_rows(service.chain, [item], service.settings)[0].model_dump()
