@@ -152,19 +152,29 @@ def cmd_roadmap(args: argparse.Namespace) -> int:
     _print_notes(getattr(getattr(chain, "index", None), "notes", []))
     runner = _runner(chain, settings, args)
     rows = list(journal.kept) if journal else []
-    stdout = None if out else RowStream(sys.stdout, fmt)  # on stdout CSV and JSON Lines stream row by row
-    with tqdm(total=len(parsed.items), initial=len(rows), desc="Reviewing", unit="goal", file=sys.stderr) as bar:
-        for row in runner.stream(parsed.items[len(rows) :]):
-            rows.append(row)
-            if journal:
-                journal.append(row)
-            if stdout:
-                stdout.write(row)
-            bar.update(1)
-    if stdout:
-        stdout.close()
+    streamed = not out or fmt in RowStream.STREAMING  # CSV and JSON Lines go out row by row, as rows finish
+    handle = open(out, "w", encoding="utf-8", newline="") if out and streamed else sys.stdout  # noqa: SIM115
+    sink = RowStream(handle, fmt) if streamed else None
+    try:
+        for row in rows if sink else []:
+            sink.write(row)  # type: ignore[union-attr]
+        with tqdm(total=len(parsed.items), initial=len(rows), desc="Reviewing", unit="goal", file=sys.stderr) as bar:
+            for row in runner.stream(parsed.items[len(rows) :]):
+                rows.append(row)
+                if journal:
+                    journal.append(row)
+                if sink:
+                    sink.write(row)
+                bar.update(1)
+        if sink:
+            sink.close()
+    finally:
+        if handle is not sys.stdout:
+            handle.close()
+    if not out:
         return 0
-    atomic_write_text(Path(out), WRITERS[fmt](rows), hint="choose an --out path in a writable folder")
+    if not sink:  # JSON and Markdown need every row: written once, atomically
+        atomic_write_text(Path(out), WRITERS[fmt](rows), hint="choose an --out path in a writable folder")
     if journal:
         journal.discard()
     print(f"wrote {len(rows)} rows to {out}", file=sys.stderr)

@@ -192,7 +192,7 @@ def test_knowledge_tab_keeps_team_examples_after_a_reload(browser: Any, app: tup
         page.locator("#ex-save").click()
         page.wait_for_function(
             "b => { const t = document.querySelector('#ex-saved').innerText.trim();"
-            " return t !== b && (t.includes('✅') || t.includes('❌')); }",
+            " return t !== b && (t.startsWith('✅') || t.startsWith('❌')); }",  # not the '0.1s' timer
             arg=before.strip(),
             timeout=30_000,
         )

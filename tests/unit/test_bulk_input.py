@@ -36,6 +36,7 @@ class EchoChain:
 
     def __init__(self) -> None:
         self.seen: list[GoalItem] = []
+        self.model = None  # not the embedded model: the runner may send several at once
 
     def review_row(self, item: GoalItem) -> ReviewRow:
         self.seen.append(item)
@@ -48,6 +49,7 @@ def echo(monkeypatch: pytest.MonkeyPatch) -> EchoChain:
 
     chain = EchoChain()
     monkeypatch.setattr(api, "get_chain", lambda *a, **k: chain)
+    monkeypatch.setenv("OKR_CACHE", "0")  # every run reviews again: these tests count what the chain saw
     return chain
 
 
@@ -409,7 +411,7 @@ def test_killed_roadmap_run_keeps_finished_rows(tmp_path: Path, ext: str) -> Non
     out = tmp_path / f"out.{ext}"
     script = tmp_path / "slow.py"
     script.write_text(SLOW_RUN)
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "OKR_CACHE": "0"}
     proc = subprocess.Popen(
         [sys.executable, str(script), "roadmap", str(src), "--out", str(out)],
         env=env,
