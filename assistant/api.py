@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
@@ -12,8 +12,8 @@ from langchain_core.language_models import BaseChatModel
 from .chain import ProgressFn, ReviewChain
 from .knowledge import load_knowledge
 from .models import describe_model, get_chat_model
-from .retrieval import KnowledgeIndex, build_index
-from .schemas import GoalItem, Review, ReviewRow
+from .retrieval import KnowledgeIndex, build_index, get_embeddings
+from .schemas import GoalItem, Review, ReviewRow, SetReview
 from .settings import Settings, disable_telemetry
 
 disable_telemetry()
@@ -83,3 +83,38 @@ def review_many(
 def review_runnable(model: str | None = None) -> Any:
     """The chain as a LangChain Runnable (``.invoke`` / ``.batch`` / ``.stream``)."""
     return get_chain(model).as_runnable()
+
+
+def set_review_of(chain: ReviewChain, rows: Sequence[ReviewRow]) -> SetReview:
+    """The set review of rows a chain produced, with the chain's catalogue and the index's embedding model."""
+    from .setreview import review_set_rows
+
+    return review_set_rows(rows, chain.knowledge.catalogue, chain.index.embeddings)
+
+
+def review_set(
+    okr_set: str | Sequence[str | GoalItem | ReviewRow],
+    *,
+    model: str | None = None,
+    concurrency: int | None = None,
+    cache: bool | None = None,
+) -> SetReview:
+    """Review a whole OKR set: findings, a 0-100 score per key result, objective and set, and the rewritten set.
+
+    ``okr_set`` is the pasted text (objectives with key results, bullets, a table), goals, or rows already
+    reviewed (then no model is called).
+
+    >>> s = review_set("Objective: Grow\\n- KR1: Launch referrals\\n- KR2: Raise activation")  # doctest: +SKIP
+    >>> s.score, [f.kind for f in s.findings]                                           # doctest: +SKIP
+    """
+    from .roadmap import parse_roadmap
+    from .setreview import review_set_rows
+
+    if not isinstance(okr_set, str) and okr_set and all(isinstance(g, ReviewRow) for g in okr_set):
+        settings = Settings()  # rows already reviewed: the catalogue and the embedding model, no chat model
+        knowledge = load_knowledge(settings.knowledge_dir, settings.team_examples_path, settings.team_metrics_path)
+        return review_set_rows(list(okr_set), knowledge.catalogue, get_embeddings(settings))  # type: ignore[arg-type]
+    chain = get_chain(model)
+    goals = parse_roadmap(okr_set, chain.settings.max_items_cli).items if isinstance(okr_set, str) else okr_set
+    rows = review_many(goals, model=model, concurrency=concurrency, cache=cache)  # type: ignore[arg-type]
+    return set_review_of(chain, rows)

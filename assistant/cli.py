@@ -171,6 +171,8 @@ def cmd_roadmap(args: argparse.Namespace) -> int:
     finally:
         if handle is not sys.stdout:
             handle.close()
+    if args.set_out:
+        _write_set(chain, rows, Path(args.set_out))
     if not out:
         return 0
     if not sink:  # JSON and Markdown need every row: written once, atomically
@@ -179,6 +181,29 @@ def cmd_roadmap(args: argparse.Namespace) -> int:
         journal.discard()
     print(f"wrote {len(rows)} rows to {out}", file=sys.stderr)
     return 0
+
+
+def set_format(path: Path) -> str:
+    """The rewritten set's format from the file name: .md (default), .csv or .json."""
+    ext = path.suffix.lstrip(".").lower()
+    return ext if ext in ("csv", "json") else "md"
+
+
+def _write_set(chain: ReviewChain, rows: Sequence[ReviewRow], path: Path) -> None:
+    """``--set-out``: the set review's rewritten set, and its score and top findings on stderr."""
+    from .api import set_review_of
+    from .okrset import SET_WRITERS
+
+    review = set_review_of(chain, rows)
+    atomic_write_text(path, SET_WRITERS[set_format(path)](review), hint="choose a --set-out path in a writable folder")
+    print(
+        f"set score {review.score}/100 (as written {review.score_before}/100); wrote the set to {path}", file=sys.stderr
+    )
+    for f in review.findings:
+        if f.severity != "info":
+            print(f"{f.severity}: {f.message}", file=sys.stderr)
+    for c in review.top_changes:
+        print(f"to raise it: {c.message}", file=sys.stderr)
 
 
 def _roadmap_journal(out: Path, items: Sequence[GoalItem], resume: bool) -> Journal:
@@ -334,6 +359,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--resume",
         metavar="OUT",
         help="write to OUT (like --out), keeping the rows an interrupted run already finished (OUT.partial.jsonl)",
+    )
+    m.add_argument(
+        "--set-out",
+        metavar="SET",
+        help="also write the rewritten OKR set with its score and findings (.md, .csv or .json)",
     )
     _bulk_flags(m)
     m.set_defaults(func=cmd_roadmap)

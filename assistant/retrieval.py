@@ -256,6 +256,11 @@ class KnowledgeIndex:
         self._n_docs += sum(len(_metric_texts(m)) for m in self.knowledge.metrics)
         self._open()
 
+    @property
+    def embeddings(self) -> Embeddings:
+        """The embedding model the index was built with (the set review compares meanings with it)."""
+        return self._embeddings
+
     @contextlib.contextmanager
     def _exclusive(self) -> Iterator[None]:
         """One builder at a time: threads of this process, and other processes through the lock file."""

@@ -305,3 +305,177 @@ class GoalItem(BaseModel):
     @classmethod
     def _no_surrounding_space(cls, v: str) -> str:
         return v.strip()
+
+
+# --------------------------------------------------------------------------- set review (issue 11)
+
+CheckId = Literal["outcome", "metric", "baseline", "target", "deadline", "controls", "readable", "source"]
+CHECK_IDS: tuple[str, ...] = CheckId.__args__  # type: ignore[attr-defined]
+
+
+class ScoreCheck(_Strict):
+    """One item of the key-result checklist (``knowledge/score.yaml``): what it checks and what it is worth."""
+
+    id: CheckId
+    label: str = Field(min_length=3, max_length=60, description="What people read beside the tick or cross")
+    weight: int = Field(ge=0, le=100, description="Points out of 100")
+    fix: str = Field(min_length=5, max_length=120, description="What to do when it fails, as an instruction")
+
+
+class ScoreConfig(_Strict):
+    """The whole checklist; the weights add up to 100 so a score reads as 'out of 100'."""
+
+    checks: list[ScoreCheck] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _complete(self) -> ScoreConfig:
+        ids = [c.id for c in self.checks]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"each check may appear once; repeated: {sorted({i for i in ids if ids.count(i) > 1})}")
+        if missing := [i for i in CHECK_IDS if i not in ids]:
+            raise ValueError(f"checks missing: {missing} (give them weight 0 to switch them off)")
+        total = sum(c.weight for c in self.checks)
+        if total != 100:
+            raise ValueError(f"the weights add up to {total}; make them add up to 100")
+        return self
+
+
+class Tension(_Strict):
+    """Pushing ``push`` tends to hurt ``hurts``: the guardrail to suggest, and a conflict when both are key results."""
+
+    push: str = Field(pattern=METRIC_ID)
+    hurts: str = Field(pattern=METRIC_ID)
+    why: str = Field(min_length=10, max_length=160)
+
+    @model_validator(mode="after")
+    def _different(self) -> Tension:
+        if self.push == self.hurts:
+            raise ValueError("a metric cannot be its own guardrail")
+        return self
+
+
+class KrCount(_Strict):
+    min: int = Field(ge=1)
+    max: int = Field(ge=1)
+
+
+class SetRules(_Strict):
+    """``knowledge/set_review.yaml``: the numbers behind the set-level checks, kept out of the code."""
+
+    kr_count: KrCount
+    duplicate_similarity: float = Field(gt=0, le=1, description="Tuned by evals/tune_duplicates.py")
+    alignment_similarity: float = Field(gt=-1, le=1)
+    tensions: list[Tension] = Field(default_factory=list)
+    function_guardrails: dict[Function, str] = Field(default_factory=dict)  # type: ignore[valid-type]
+
+
+class CheckResult(BaseModel):
+    id: CheckId
+    label: str
+    passed: bool
+    weight: int
+    fix: str = ""
+
+    @property
+    def earned(self) -> int:
+        return self.weight if self.passed else 0
+
+
+class KRScore(BaseModel):
+    """A 0-100 score with every check shown, so a reader can recompute it."""
+
+    score: int = Field(ge=0, le=100)
+    checks: list[CheckResult]
+
+
+Severity = Literal["info", "warning", "problem"]
+FindingKind = Literal[
+    "kr_count",
+    "no_outcome",
+    "outputs",
+    "initiative",
+    "duplicate",
+    "overlap",
+    "conflict",
+    "guardrail_conflict",
+    "misaligned",
+    "balance",
+    "guardrail",
+    "error",
+]
+
+
+class Finding(BaseModel):
+    """One thing the set review noticed, with the rows it is about (1-based input positions)."""
+
+    kind: FindingKind
+    severity: Severity
+    message: str
+    objective: str | None = None
+    rows: list[int] = Field(default_factory=list)
+
+
+class SetKR(BaseModel):
+    """A key result of the rewritten set: the chosen text, its slots, what sits under it, its score."""
+
+    id: str = Field(description="Stable handle for edits: 'O1.KR2'")
+    text: str
+    original: str = Field(description="What the team wrote (or the first of the lines merged into this one)")
+    rows: list[int] = Field(default_factory=list, description="Input rows (1-based) that became this key result")
+    alternatives: list[str] = Field(default_factory=list)
+    kind_before: Kind | None = None
+    metric: str | None = None
+    metric_id: str | None = None
+    direction: Literal["up", "down", "within"] | None = None
+    baseline: str | None = None
+    target: str | None = None
+    deadline: str | None = None
+    initiatives: list[str] = Field(default_factory=list)
+    proxy: str | None = None
+    team_controls: bool = True
+    measured_in: str | None = None
+    horizon: Horizon | None = None
+    keep: bool = True
+    dropped_reason: str | None = None
+    reviewed: bool = True
+    aligned: bool | None = None
+    alignment: str = ""
+    score: KRScore | None = None
+    score_before: KRScore | None = None
+
+
+class SetObjective(BaseModel):
+    id: str
+    title: str
+    krs: list[SetKR] = Field(default_factory=list)
+    guardrails: list[str] = Field(default_factory=list)
+    score: int = 0
+    score_before: int = 0
+
+
+class ScoreChange(BaseModel):
+    """One of the changes that would raise the set's score most."""
+
+    kr: str
+    check: CheckId
+    gain: float = Field(description="Points the set score would gain")
+    message: str
+
+
+class SetReview(BaseModel):
+    """The typed result of :func:`assistant.review_set`: findings, scores and the rewritten, editable set."""
+
+    objectives: list[SetObjective]
+    findings: list[Finding] = Field(default_factory=list)
+    score: int = 0
+    score_before: int = 0
+    top_changes: list[ScoreChange] = Field(default_factory=list)
+    placeholders: list[str] = Field(default_factory=list, description="'O1.KR1: [target]' for every slot to fill")
+    notes: list[str] = Field(default_factory=list)
+
+    def kr(self, kr_id: str) -> SetKR:
+        for obj in self.objectives:
+            for kr in obj.krs:
+                if kr.id == kr_id:
+                    return kr
+        raise KeyError(kr_id)

@@ -31,6 +31,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .conversations import main as conversations_main
 
         return conversations_main(argv[1:])
+    if argv[:1] == ["sets"]:
+        from .sets import main as sets_main
+
+        return sets_main(argv[1:])
     if argv[:1] == ["run"]:
         argv = argv[1:]
     p = argparse.ArgumentParser(prog="okr eval", description="Grade the chain against its baselines.")

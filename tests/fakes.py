@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
@@ -107,3 +108,59 @@ class FakeToolModel(BaseChatModel):
             tool_calls=[{"name": self.tool_name, "args": args, "id": f"call_{next(_ids)}"}],
             usage_metadata={"input_tokens": 100, "output_tokens": 20, "total_tokens": 120},
         )
+
+
+class WordEmbedding(Embeddings):
+    """Bag of words hashed into a fixed vector: texts sharing words are similar, so meaning checks can be tested.
+
+    Deterministic (md5 of each word), unlike the random fakes, and cheap enough for the whole catalogue.
+    """
+
+    STOP = frozenset(
+        [
+            "a",
+            "an",
+            "the",
+            "of",
+            "to",
+            "in",
+            "on",
+            "for",
+            "by",
+            "and",
+            "or",
+            "our",
+            "we",
+            "from",
+            "with",
+            "at",
+            "is",
+            "are",
+            "be",
+            "as",
+            "its",
+            "it",
+            "this",
+            "that",
+            "new",
+        ]
+    )
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+
+    def _one(self, text: str) -> list[float]:
+        import hashlib
+
+        v = [0.0] * self.size
+        for word in re.findall(r"[a-z]+", text.lower()):
+            if word in self.STOP or len(word) < 3:
+                continue
+            v[int(hashlib.md5(word[:6].encode()).hexdigest(), 16) % self.size] += 1.0
+        return v
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._one(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._one(text)
