@@ -18,7 +18,7 @@ disable_telemetry()
 import gradio as gr  # noqa: E402
 
 from assistant import handlers as H  # noqa: E402
-from assistant.app import chat_tab, knowledge_tab, roadmap_tab  # noqa: E402
+from assistant.app import chat_tab, knowledge_tab, roadmap_tab, set_tab  # noqa: E402
 from assistant.app.chat_tab import EXAMPLE_GOALS  # noqa: E402, F401  (re-exported for scripts)
 from assistant.app.roadmap_tab import EXAMPLE_ROADMAP  # noqa: E402, F401
 from assistant.app.style import CSS  # noqa: E402
@@ -28,7 +28,7 @@ from assistant.models import describe_model  # noqa: E402
 
 
 def build_app(service: H.AppService) -> gr.Blocks:
-    """The three tabs, each wired in its own module under ``assistant.app``, plus the named API endpoints."""
+    """The tabs, each wired in its own module under ``assistant.app``, plus the named API endpoints."""
 
     def review_goal(goal: str, objective: str = "") -> dict[str, Any]:
         """Review one OKR goal: output or outcome, outcome rewrite, initiative, proxy, controllability.
@@ -66,6 +66,8 @@ def build_app(service: H.AppService) -> gr.Blocks:
             chat_tab.build(service)
         with gr.Tab("Roadmap", id="roadmap"):
             roadmap_tab.build(service)
+        with gr.Tab("OKR set", id="set"):
+            set_tab.build(service)
         with gr.Tab("Knowledge", id="knowledge"):
             refresh_knowledge, knowledge_views = knowledge_tab.build(service)
         demo.load(refresh_knowledge, None, knowledge_views, api_visibility="private", queue=False)

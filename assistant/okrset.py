@@ -43,7 +43,11 @@ def metric_in_text(text: str, catalogue: dict[str, MetricEntry]) -> MetricEntry 
 
 
 def _retarget(kr: SetKR, catalogue: dict[str, MetricEntry]) -> None:
-    """After the text changed: its metric (when named), slots from its own words, direction."""
+    """After the text changed: its metric (when named), slots from its own words, direction.
+
+    The alignment verdict was about the old wording, so it is cleared rather than left stale.
+    """
+    kr.aligned, kr.alignment = None, ""
     entry = metric_in_text(kr.text, catalogue)
     if entry is not None:
         kr.metric, kr.metric_id, kr.horizon = entry.name, entry.id, entry.horizon

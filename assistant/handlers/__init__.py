@@ -29,6 +29,11 @@ from .knowledge import (
     no_paths,
     team_count,
 )
+from .okrset import ACTIONS as SET_ACTIONS
+from .okrset import SET_TABLE_COLUMNS, checklist_markdown, findings_markdown, run_set, set_files, set_table
+from .okrset import apply_edit as apply_set_edit
+from .okrset import kr_ids as set_kr_ids
+from .okrset import score_markdown as set_score_markdown
 from .roadmap import (
     CHART_LABELS,
     KIND_COLOURS,
@@ -44,11 +49,29 @@ from .roadmap import (
 from .service import AppService, ChainFactory
 
 
+def okrset_markdown(review: object) -> str:
+    """The rewritten set as the Markdown people paste back (the download's content, shown in the tab)."""
+    from ..okrset import to_set_markdown
+
+    return to_set_markdown(review)  # type: ignore[arg-type]
+
+
 def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 __all__ = [
+    "SET_ACTIONS",
+    "SET_TABLE_COLUMNS",
+    "apply_set_edit",
+    "checklist_markdown",
+    "findings_markdown",
+    "okrset_markdown",
+    "run_set",
+    "set_files",
+    "set_kr_ids",
+    "set_score_markdown",
+    "set_table",
     "CHART_LABELS",
     "FOLLOW_UP_HINT",
     "FORM_LABELS",

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from assistant import okrset
+from assistant.chain import ReviewChain
 from assistant.errors import KnowledgeError
 from assistant.knowledge import Knowledge
 from assistant.schemas import CHECK_IDS, ReviewRow, SetReview
@@ -423,3 +424,27 @@ def test_review_set_from_text_with_a_fake_chain(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(api, "get_chain", lambda *a, **k: chain)
     review = assistant.review_set(f"Objective: {O1}\n- KR1: Launch the onboarding flow\n- KR2: Improve retention")
     assert [o.title for o in review.objectives] == [O1] and review.findings
+
+
+# ------------------------------------------------------------------------------------------- app handlers
+
+
+def test_set_handlers_review_edit_and_export(chain: ReviewChain, settings: object) -> None:
+    from assistant import handlers as H
+
+    service = H.AppService(settings=settings, factory=lambda s: chain, model_label="fake")  # type: ignore[arg-type]
+    review, problem = H.run_set(service, f"Objective: {O1}\n- KR1: Launch the onboarding flow\n- KR2: Ship SSO")
+    assert review is not None and problem == ""
+    assert "Set score" in H.set_score_markdown(review) and "initiative" in H.findings_markdown(review)
+    table = H.set_table(review)
+    assert list(table.columns) == H.SET_TABLE_COLUMNS and table.iloc[0, 2] == f"Objective: {O1}"
+    kr_id = H.set_kr_ids(review)[0]
+    assert "Has a target" in H.checklist_markdown(review, kr_id)
+    same, note = H.apply_set_edit(service, review, "Fill a slot", kr_id, "deadline", "40%")
+    assert same is review and "Not changed" in note
+    filled, note = H.apply_set_edit(service, review, "Fill a slot", kr_id, "deadline", "Q3")
+    assert filled.kr(kr_id).deadline == "Q3" and "deadline set" in note
+    files = H.set_files(filled)
+    assert [Path(f).suffix for f in files] == [".md", ".csv", ".json"] and "by Q3" in Path(files[0]).read_text()
+    assert H.run_set(service, "   ")[0] is None
+    assert H.apply_set_edit(service, None, "Drop", kr_id, None, None)[1] == "Review a set first."
