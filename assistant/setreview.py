@@ -488,10 +488,23 @@ class Meaning:
         return {f for m, _ in near for f in m.functions}
 
 
+_NOT_MEANING = re.compile(
+    r"\[[a-z]+\]|[$€£]?\d[\d,.]*\s*%?|(?<![\w-])(?:from|to|by|within|through|before|end\s+of|q[1-4]|h[12]|fy\d*|"
+    r"(?:19|20)\d{2})(?![\w-])",
+    re.I,
+)
+
+
+def gist(text: str) -> str:
+    """What a key result is about, without its numbers, dates and slot words: shared 'from 12% to 16% by Q3'
+    would otherwise make unrelated key results look alike."""
+    return re.sub(r"\s+", " ", _NOT_MEANING.sub(" ", text)).strip() or text
+
+
 def overlap_findings(objectives: list[SetObjective], meaning: Meaning, threshold: float) -> list[Finding]:
     """Two kept key results on different metrics whose original wording says the same thing."""
     krs = [k for o in objectives for k in o.krs if k.keep and k.reviewed]
-    vectors = meaning.vectors([k.original for k in krs])
+    vectors = meaning.vectors([gist(k.original) for k in krs])
     out: list[Finding] = []
     for (a, va), (b, vb) in combinations(zip(krs, vectors, strict=True), 2):
         if a.metric_id and a.metric_id == b.metric_id:
