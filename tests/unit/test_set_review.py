@@ -448,3 +448,42 @@ def test_set_handlers_review_edit_and_export(chain: ReviewChain, settings: objec
     assert [Path(f).suffix for f in files] == [".md", ".csv", ".json"] and "by Q3" in Path(files[0]).read_text()
     assert H.run_set(service, "   ")[0] is None
     assert H.apply_set_edit(service, None, "Drop", kr_id, None, None)[1] == "Review a set first."
+
+
+# ------------------------------------------------------------------------------------------- portfolio
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("growth-2025Q1.jsonl", ("growth", "2025-Q1")),
+        ("q2_2025_support.csv", ("support", "2025-Q2")),
+        ("x.json", ("x", "?")),
+    ],
+)
+def test_portfolio_labels_from_file_names(name: str, label: tuple[str, str]) -> None:
+    from assistant.portfolio import label_from_name
+
+    assert label_from_name(Path(name)) == label
+
+
+def test_portfolio_trend_between_quarters(catalogue: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant import cli
+    from assistant.export import to_csv, to_jsonl
+
+    out = {"goal": "Launch A", "kind": "output", "metric_id": "activation-rate"}
+    good = {"goal": "Raise activation to 60% by Q3", "kind": "outcome", "metric_id": "activation-rate", "target": "60%",
+            "deadline": "Q3"}  # fmt: skip
+    q1 = rows(
+        catalogue, [(O1, out), (O1, dict(out, goal="Ship B")), (O1, dict(out, goal="Host C")), (O1, good), (O1, good)]
+    )
+    q2 = rows(catalogue, [(O1, out), (O1, good), (O1, good), (O1, good)])
+    (tmp_path / "growth-2025Q1.jsonl").write_text(to_jsonl(q1))
+    (tmp_path / "growth-2025Q2.csv").write_text(to_csv(q2))
+    assert cli.main(["portfolio", str(tmp_path / "growth-2025Q1.jsonl"), str(tmp_path / "growth-2025Q2.csv")]) == 0
+    text = capsys.readouterr().out
+    assert "| growth | 2025-Q1 | 5 | 3 (60%) |" in text and "| growth | 2025-Q2 | 4 | 1 (25%) |" in text
+    assert "growth: outputs fell from 60% to 25%" in text and "average score rose" in text
+    (tmp_path / "bad.jsonl").write_text("not json\n")
+    assert cli.main(["portfolio", str(tmp_path / "bad.jsonl")]) == 1
+    assert "okr roadmap first" in capsys.readouterr().err
