@@ -83,4 +83,10 @@ def build(service: H.AppService) -> None:
 
     run.click(review_set, [text], [state, message, *outputs], api_name="review_set")
     apply.click(edit, [state, action, kr, slot, value], [state, message, *outputs], api_visibility="private")
-    kr.change(lambda r, k: H.checklist_markdown(r, k) if r else "", [state, kr], [checklist], queue=False)
+    kr.change(
+        lambda r, k: H.checklist_markdown(r, k) if r else "",
+        [state, kr],
+        [checklist],
+        queue=False,
+        api_visibility="private",
+    )
