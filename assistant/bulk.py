@@ -161,10 +161,14 @@ def _goal_line(n: int, raw: str) -> InputLine:
     return InputLine(n, goal, objective or None)
 
 
+def as_input(row: ReviewRow, item: GoalItem) -> ReviewRow:
+    """The row with the user's own text and where it came from (sheet, team, quarter), whatever the model saw."""
+    return row.model_copy(update={"goal": item.text, "sheet": item.sheet, "team": item.team, "quarter": item.quarter})
+
+
 def review_item(chain: Any, item: GoalItem) -> ReviewRow:
-    """Review one item; the row keeps the user's own text and sheet whatever the chain did to it for the model."""
-    row = chain.review_row(item)
-    return row.model_copy(update={"goal": item.text, "sheet": item.sheet})
+    """Review one item; the row keeps the user's own text and origin whatever the chain did to it for the model."""
+    return as_input(chain.review_row(item), item)
 
 
 def stdin_text(max_bytes: int) -> str:

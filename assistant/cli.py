@@ -231,19 +231,19 @@ def _roadmap_journal(out: Path, items: Sequence[GoalItem], resume: bool) -> Jour
 def cmd_portfolio(args: argparse.Namespace) -> int:
     """Figures per team and quarter from reviewed sets, and the trend between a team's quarters."""
     from .knowledge import load_knowledge
-    from .portfolio import figures, label_from_name, portfolio_markdown, read_rows
+    from .portfolio import label_from_name, portfolio, portfolio_markdown, read_rows
 
     settings = _settings(args)
     if args.label and len(args.label) != len(args.files):
         print("error: give one --label team/quarter per file, or none (labels from file names)", file=sys.stderr)
         return 2
     catalogue = load_knowledge(settings.knowledge_dir).catalogue
-    table = []
+    sets = []
     for n, name in enumerate(args.files):
         path = Path(name)
         team, quarter = args.label[n].split("/", 1) if args.label and "/" in args.label[n] else label_from_name(path)
-        table.append(figures(read_rows(path), team, quarter, catalogue))
-    print(portfolio_markdown(table), end="")
+        sets.append((read_rows(path), team, quarter))
+    print(portfolio_markdown(portfolio(sets, catalogue)), end="")
     return 0
 
 
@@ -388,7 +388,11 @@ def build_parser() -> argparse.ArgumentParser:
     m.set_defaults(func=cmd_roadmap)
 
     f = sub.add_parser("portfolio", help="figures per team and quarter from reviewed sets (okr roadmap --out files)")
-    f.add_argument("files", nargs="+", help="review files (.jsonl, .json, .csv), one per set, e.g. growth-2025Q1.jsonl")
+    f.add_argument(
+        "files",
+        nargs="+",
+        help="review files (.jsonl, .json, .csv): one per set (growth-2025Q1.jsonl), or one with team/quarter columns",
+    )
     f.add_argument("--label", action="append", metavar="TEAM/QUARTER", help="label per file, in order")
     f.set_defaults(func=cmd_portfolio)
 

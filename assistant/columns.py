@@ -40,6 +40,11 @@ def _hypothesis(row: ReviewRow) -> str:
     return f"{row.hypothesis} (measured in: {row.measured_in})" if row.measured_in else row.hypothesis
 
 
+def score_badge(row: ReviewRow) -> str:
+    """'57/100' beside each row; a failed row has no score (nothing to count is not zero)."""
+    return "" if row.score is None else f"{row.score}/100"
+
+
 def _controls(row: ReviewRow) -> str:
     return "" if row.error else cell(row.team_controls)
 
@@ -61,6 +66,7 @@ class Column:
 COLUMNS: list[Column] = [
     Column(None, "#", lambda n, r: str(n), "44px"),
     Column("kind", "Kind", lambda n, r: badge(r), "96px"),
+    Column("score", "Score", lambda n, r: score_badge(r), "72px"),
     Column("goal", "Goal", None, "180px"),
     Column("rewrite", "Suggested key result", lambda n, r: _rewrite(r), "240px"),
     Column("initiative", "Initiative", None, "140px"),
@@ -70,6 +76,8 @@ COLUMNS: list[Column] = [
     Column("reframe", "Reframe", None, "130px"),
     Column("objective", "Objective", None, "130px"),
     Column("sheet", None),
+    Column("team", None),
+    Column("quarter", None),
     Column("error", "Error", None, "180px"),
     Column("metric", None),
     Column("metric_id", None),

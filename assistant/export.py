@@ -17,6 +17,7 @@ from typing import TextIO
 
 from .columns import FILE_COLUMNS, SHOWN_COLUMNS, cell, shown_rows
 from .schemas import ReviewRow
+from .scoring import objective_scores
 
 COLUMNS = [c.key for c in FILE_COLUMNS]  # the CSV header (kept for callers that list the columns)
 
@@ -70,6 +71,12 @@ def summary(rows: Sequence[ReviewRow]) -> dict[str, int]:
     }
 
 
+def objective_badges(rows: Sequence[ReviewRow]) -> str:
+    """'Score as written: Grow 54/100 · Retain 80/100' (a failed row counts 0); empty without rows."""
+    scores = objective_scores(rows)
+    return "Score as written: " + " · ".join(f"{t} {s}/100" for t, s in scores) if scores else ""
+
+
 def to_markdown(rows: Sequence[ReviewRow], title: str = "Roadmap review") -> str:
     s = summary(rows)
     sheets = any(r.sheet for r in rows)
@@ -80,6 +87,7 @@ def to_markdown(rows: Sequence[ReviewRow], title: str = "Roadmap review") -> str
         f"{s['not_controllable']} not controllable, {s['missing_target']} without a target, "
         f"{s['need_proxy']} needing a proxy, {s['errors']} errors.",
         "",
+        *([_md(objective_badges(rows)), ""] if rows else []),
         "| " + ("Sheet | " if sheets else "") + " | ".join(c.title or "" for c in SHOWN_COLUMNS) + " |",
         "|" + ("---|" if sheets else "") + "---|" * len(SHOWN_COLUMNS),
     ]

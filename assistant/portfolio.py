@@ -10,19 +10,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import InputError
+from .roadmap import find_quarter, normalise_quarter
 from .schemas import MetricEntry, ReviewRow
 from .scoring import facts_from_row, mean, score
 
-_QUARTER = re.compile(
-    r"(?P<year>(?:19|20)\d{2})[-_ ]?(?P<q>q[1-4])|(?P<q2>q[1-4])[-_ ]?(?P<year2>(?:19|20)\d{2})", re.I
-)
+UNKNOWN_QUARTER = "?"
 
 
 class PortfolioRow(BaseModel):
@@ -40,13 +38,16 @@ class PortfolioRow(BaseModel):
 
 def label_from_name(path: Path) -> tuple[str, str]:
     """'growth-2025Q1.jsonl' -> ('growth', '2025-Q1'); a name without a quarter keeps the whole stem as team."""
-    stem = path.stem
-    m = _QUARTER.search(stem)
+    return label_from_text(path.stem)
+
+
+def label_from_text(text: str) -> tuple[str, str]:
+    """'growth 2025 Q1' -> ('growth', '2025-Q1'): the team is what is left once the quarter is taken out."""
+    m = find_quarter(text)
     if not m:
-        return stem, "?"
-    year, q = (m.group("year"), m.group("q")) if m.group("year") else (m.group("year2"), m.group("q2"))
-    team = (stem[: m.start()] + stem[m.end() :]).strip("-_ ") or "team"
-    return team, f"{year}-{q.upper()}"
+        return text.strip() or "team", UNKNOWN_QUARTER
+    team = (text[: m.start()] + text[m.end() :]).strip("-_ /·:") or "team"
+    return team, normalise_quarter(m.group(0))
 
 
 def read_rows(path: Path) -> list[ReviewRow]:
@@ -94,6 +95,29 @@ def figures(rows: Sequence[ReviewRow], team: str, quarter: str, catalogue: dict[
         not_controllable=sum(r.team_controls is False for r in ok),
         unmeasurable=sum(not r.target for r in ok),
     )
+
+
+def split(rows: Sequence[ReviewRow], team: str, quarter: str) -> list[tuple[str, str, list[ReviewRow]]]:
+    """One reviewed set per team and quarter: a row's own team/quarter column wins over the set's label.
+
+    So one file holding several teams or quarters gives one portfolio line for each, in order of appearance.
+    """
+    groups: dict[tuple[str, str], list[ReviewRow]] = {}
+    for r in rows:
+        key = (r.team or team, normalise_quarter(r.quarter) if r.quarter else quarter)
+        groups.setdefault(key, []).append(r)
+    return [(t, q, rs) for (t, q), rs in groups.items()]
+
+
+def portfolio(
+    sets: Sequence[tuple[Sequence[ReviewRow], str, str]], catalogue: dict[str, MetricEntry]
+) -> list[PortfolioRow]:
+    """The portfolio table of several labelled sets; the same team and quarter from two sources add up."""
+    merged: dict[tuple[str, str], list[ReviewRow]] = {}
+    for rows, team, quarter in sets:
+        for t, q, rs in split(rows, team, quarter):
+            merged.setdefault((t, q), []).extend(rs)
+    return [figures(rs, t, q, catalogue) for (t, q), rs in merged.items()]
 
 
 def trends(table: Sequence[PortfolioRow]) -> list[str]:

@@ -18,6 +18,7 @@ def row_text(row: ReviewRow) -> str:
         f"Goal:        {row.goal}",
         *([f"Objective:   {row.objective}"] if row.objective else []),
         f"Kind:        {(row.kind or '').upper()}",
+        f"Score:       {row.score}/100 (as written; checklist in knowledge/sets/score.yaml)",
         f"Why:         {row.rationale}",
         "Suggested key results:" if rewrites else "Suggested key results: none needed - already a measurable outcome.",
         *[f"  {n}. {t}" for n, t in enumerate(rewrites, 1)],

@@ -34,6 +34,26 @@ GOAL_COLUMNS = [
     "text",
 ]
 OBJECTIVE_COLUMNS = ["objective", "objectives", "okr objective", "theme", "epic"]
+TEAM_COLUMNS = ["team", "squad", "tribe", "department", "group"]
+QUARTER_COLUMNS = ["quarter", "period", "cycle", "okr period"]
+_QUARTER = re.compile(
+    r"(?P<year>(?:19|20)\d{2})\s*[-_/ ]?\s*(?P<q>q[1-4])\b|\b(?P<q2>q[1-4])\s*[-_/ ]?\s*(?P<year2>(?:19|20)\d{2})", re.I
+)
+
+
+def find_quarter(text: str) -> re.Match[str] | None:
+    """Where a quarter is written in a text: '2025Q1', '2025-Q1', 'Q1 2025', 'q1_2025'."""
+    return _QUARTER.search(text)
+
+
+def normalise_quarter(text: str) -> str:
+    """'Q1 2025', '2025q1', '2025-Q1' -> '2025-Q1', so they sort and compare; anything else stays as written."""
+    m = find_quarter(text)
+    if not m:
+        return text.strip()
+    year, q = (m.group("year"), m.group("q")) if m.group("year") else (m.group("year2"), m.group("q2"))
+    return f"{year}-{q.upper()}"
+
 
 _OBJECTIVE = re.compile(
     r"^(?:#+\s*)?(?:[-*+•]\s*)?(?:\*\*)?(?:objective|obj|o)\s*\d*(?:\.\d+)?\s*(?:\*\*)?\s*[:.)\-–—]\s*(?:\*\*)?\s*(?P<text>.+)$",
@@ -132,18 +152,29 @@ def _cell_text(cell: object) -> str:
 
 
 def _goal_column(header: Sequence[str]) -> int | None:
+    return _column(header, GOAL_COLUMNS)
+
+
+def _column(header: Sequence[str], names: Sequence[str]) -> int | None:
+    """The first header cell named like one of ``names`` (in their order of preference)."""
     low = [c.lower().strip() for c in header]
-    return next((low.index(c) for c in GOAL_COLUMNS if c in low), None)
+    return next((low.index(c) for c in names if c in low), None)
+
+
+def _at(row: list[str], col: int | None) -> str | None:
+    return row[col] if col is not None and col < len(row) and row[col] else None
 
 
 def _table_items(rows: Iterable[Sequence[object]], sheet: str | None = None) -> Iterator[GoalItem | tuple[int, str]]:
-    """Stream a table with a header (CSV, XLSX, Markdown): the goal column and an optional objective column.
+    """Stream a table with a header (CSV, XLSX, Markdown): the goal column; optional objective, team, quarter.
 
     Yields items, and (row number, reason) for rows skipped; row numbers are the table's own (1 = first row).
     Nothing is held in memory but the current row, so a sheet of a million rows costs time, not memory.
     """
     goal_col: int | None = None
     obj_col: int | None = None
+    team_col: int | None = None
+    quarter_col: int | None = None
     header_seen = False
     for n, raw in enumerate(rows, 1):
         row = [_cell_text(c) for c in list(raw)[:MAX_COLUMNS]]
@@ -151,19 +182,26 @@ def _table_items(rows: Iterable[Sequence[object]], sheet: str | None = None) -> 
             continue
         if not header_seen:
             header_seen = True
-            low = [c.lower() for c in row]
             goal_col = _goal_column(row)
-            obj_col = next((low.index(c) for c in OBJECTIVE_COLUMNS if c in low), None)
+            obj_col = _column(row, OBJECTIVE_COLUMNS)
+            team_col, quarter_col = _column(row, TEAM_COLUMNS), _column(row, QUARTER_COLUMNS)
             if goal_col is not None:
                 continue  # a header row
             goal_col = 0  # no recognised header: first column holds goals, first row included
         assert goal_col is not None
         cell = row[goal_col] if goal_col < len(row) else ""
-        objective = row[obj_col] if obj_col is not None and obj_col < len(row) and row[obj_col] else None
         if not cell.strip():
             yield (n, "empty goal cell")
             continue
-        yield GoalItem(text=_clean_text(cell), objective=objective, line=n, sheet=sheet)
+        quarter = _at(row, quarter_col)
+        yield GoalItem(
+            text=_clean_text(cell),
+            objective=_at(row, obj_col),
+            line=n,
+            sheet=sheet,
+            team=_at(row, team_col),
+            quarter=normalise_quarter(quarter) if quarter else None,
+        )
 
 
 def _collect(

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .bulk import review_item
+from .bulk import as_input, review_item
 from .cache import ResultCache, chain_identity, normalise, open_cache
 from .errors import ConfigurationError
 from .models import is_embedded
@@ -79,7 +79,7 @@ class Runner:
             if hit is not None:
                 with self._lock:
                     self.hits += 1
-                return hit.model_copy(update={"goal": item.text, "sheet": item.sheet})
+                return as_input(hit, item)
         row = review_item(self.chain, item)
         if key is not None:
             self.cache.put(key, row)  # type: ignore[union-attr]

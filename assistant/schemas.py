@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, create_model, field_validator, model_validator
 
 from .policy import NUMBER_RE, is_activity_count
 
@@ -261,6 +261,18 @@ class ReviewRow(BaseModel):
     measured_in: str | None = None
     proxy_rewrite: str | None = None
     sheet: str | None = None
+    team: str | None = Field(None, description="The team column of the input file, for the portfolio view")
+    quarter: str | None = Field(None, description="The quarter column of the input file, e.g. 2025-Q1")
+
+    @computed_field(description="0-100 from the checklist in knowledge/sets/score.yaml; None for a failed row")  # type: ignore[prop-decorator]
+    @property
+    def score(self) -> int | None:
+        """The key result's score as written; computed from the row, so files and tables can never disagree."""
+        if self.error or self.kind is None:
+            return None
+        from .scoring import facts_from_row, score
+
+        return score(facts_from_row(self)).score
 
     @classmethod
     def from_review(cls, review: Review) -> ReviewRow:
@@ -300,6 +312,8 @@ class GoalItem(BaseModel):
     objective: str | None = None
     line: int | None = None
     sheet: str | None = Field(None, description="The XLSX sheet the goal came from")
+    team: str | None = Field(None, description="From a team column: one file can hold several teams' sets")
+    quarter: str | None = Field(None, description="From a quarter column, normalised to 2025-Q1 where it reads so")
 
     @field_validator("text")
     @classmethod

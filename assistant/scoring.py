@@ -7,6 +7,7 @@ anyone can recompute it from what is shown.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -75,8 +76,13 @@ def filled(value: str | None) -> bool:
     return bool(value and value.strip() and not any(p in value for p in PLACEHOLDERS))
 
 
-def facts_from_row(row: ReviewRow, catalogue: dict[str, MetricEntry]) -> KRFacts:
-    """The key result as the team wrote it: an output names no metric and cannot be read as one."""
+def facts_from_row(row: ReviewRow, catalogue: dict[str, MetricEntry] | None = None) -> KRFacts:
+    """The key result as the team wrote it: an output names no metric and cannot be read as one.
+
+    The chain sets ``measured_in`` from the catalogue, so a row scores the same with or without the catalogue;
+    the catalogue only helps rows written by hand without it.
+    """
+    catalogue = catalogue or {}
     if row.error or row.kind is None:
         return KRFacts(*(False,) * 8)
     outcome = row.kind == "outcome"
@@ -121,6 +127,20 @@ def score(facts: KRFacts, config: ScoreConfig | None = None) -> KRScore:
 def mean(values: list[int]) -> int:
     """Rounded average; an empty list scores 0 (nothing to count is nothing achieved)."""
     return round(sum(values) / len(values)) if values else 0
+
+
+def row_score(row: ReviewRow) -> int:
+    """A row as written; a failed row counts 0 in averages, as in the set review's 'as written' score."""
+    return row.score or 0
+
+
+def objective_scores(rows: Sequence[ReviewRow], none: str = "(no objective)") -> list[tuple[str, int]]:
+    """Each objective's score as written (the mean of its rows), in order of first appearance: the badge per
+    objective in the roadmap tab and report, equal to the set review's ``score_before`` of that objective."""
+    groups: dict[str, list[int]] = {}
+    for r in rows:
+        groups.setdefault(r.objective or none, []).append(row_score(r))
+    return [(title, mean(scores)) for title, scores in groups.items()]
 
 
 def objective_score(obj: SetObjective) -> int:

@@ -12,7 +12,7 @@ import pandas as pd
 from ..bulk import too_big
 from ..columns import TABLE_TITLES, shown_rows
 from ..errors import InputError
-from ..export import summary, to_csv, to_json, to_markdown
+from ..export import objective_badges, summary, to_csv, to_json, to_markdown
 from ..roadmap import ParsedRoadmap, parse_file, parse_roadmap
 from ..runner import review_rows
 from ..schemas import GoalItem, ReviewRow
@@ -36,12 +36,15 @@ def styled_table(rows: list[ReviewRow]) -> Any:
 
 
 def summary_markdown(rows: list[ReviewRow]) -> str:
+    """The counts, then a score badge per objective (each row has its own in the table)."""
     s = summary(rows)
-    return (
+    counts = (
         f"**{s['items']} items** · **{s['outputs']}** outputs · **{s['outcomes']}** outcomes · "
         f"**{s['not_controllable']}** not controllable · **{s['missing_target']}** missing a target · "
         f"**{s['need_proxy']}** need a proxy · **{s['errors']}** errors"
     )
+    badges = objective_badges(rows)
+    return f"{counts}\n\n{badges}" if badges else counts
 
 
 def summary_chart(rows: list[ReviewRow]) -> pd.DataFrame:
