@@ -1,4 +1,4 @@
-"""Outcome Lens - the Gradio app: coach chat, bulk roadmap rewrite, knowledge browser.
+"""Outcome Lens - the Gradio app: coach chat, bulk roadmap rewrite, OKR set, portfolio, knowledge browser.
 
 Run:  .venv/bin/python ui.py      (binds 127.0.0.1:7860; settings via OKR_* environment variables)
 This file puts the tabs together: each tab's wiring is a small module in ``assistant.app``, its functions live in
@@ -18,7 +18,7 @@ disable_telemetry()
 import gradio as gr  # noqa: E402
 
 from assistant import handlers as H  # noqa: E402
-from assistant.app import chat_tab, knowledge_tab, roadmap_tab, set_tab  # noqa: E402
+from assistant.app import chat_tab, knowledge_tab, portfolio_tab, roadmap_tab, set_tab  # noqa: E402
 from assistant.app.chat_tab import EXAMPLE_GOALS  # noqa: E402, F401  (re-exported for scripts)
 from assistant.app.roadmap_tab import EXAMPLE_ROADMAP  # noqa: E402, F401
 from assistant.app.style import CSS  # noqa: E402
@@ -68,6 +68,8 @@ def build_app(service: H.AppService) -> gr.Blocks:
             roadmap_tab.build(service)
         with gr.Tab("OKR set", id="set"):
             set_tab.build(service)
+        with gr.Tab("Portfolio", id="portfolio"):
+            portfolio_tab.build(service)
         with gr.Tab("Knowledge", id="knowledge"):
             refresh_knowledge, knowledge_views = knowledge_tab.build(service)
         demo.load(refresh_knowledge, None, knowledge_views, api_visibility="private", queue=False)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["review", "review_many", "review_set", "review_runnable", "build_chain", "get_chain"]
+__all__ = ["review", "review_many", "review_set", "review_portfolio", "review_runnable", "build_chain", "get_chain"]
 
 
 def __getattr__(name: str) -> Any:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
@@ -14,6 +14,9 @@ from .knowledge import load_knowledge
 from .models import describe_model, get_chat_model
 from .retrieval import KnowledgeIndex, build_index, get_embeddings
 from .schemas import GoalItem, Review, ReviewRow, SetReview
+
+if TYPE_CHECKING:
+    from .portfolio import PortfolioRow
 from .settings import Settings, disable_telemetry
 
 disable_telemetry()
@@ -118,3 +121,29 @@ def review_set(
     goals = parse_roadmap(okr_set, chain.settings.max_items_cli).items if isinstance(okr_set, str) else okr_set
     rows = review_many(goals, model=model, concurrency=concurrency, cache=cache)  # type: ignore[arg-type]
     return set_review_of(chain, rows)
+
+
+def review_portfolio(sets: Mapping[str, str | Sequence[ReviewRow]], *, model: str | None = None) -> list[PortfolioRow]:
+    """Per team and quarter: the share of outputs, average score, not controllable and no target counts.
+
+    ``sets`` maps a label ('growth 2025-Q1') to a pasted set or its reviewed rows; rows with their own team and
+    quarter (from a file's columns) are counted under those. Text is reviewed first; rows need no model.
+
+    >>> table = review_portfolio({"growth 2025-Q1": q1_rows, "growth 2025-Q2": q2_rows})   # doctest: +SKIP
+    >>> from assistant.portfolio import trends; trends(table)                               # doctest: +SKIP
+    ['growth: outputs fell from 60% to 25%, average score rose from 40 to 71 (2025-Q1 -> 2025-Q2)']
+    """
+    from .portfolio import label_from_text, portfolio
+    from .roadmap import parse_roadmap
+
+    labelled: list[tuple[Sequence[ReviewRow], str, str]] = []
+    for label, value in sets.items():
+        team, quarter = label_from_text(label)
+        if isinstance(value, str):
+            value = review_many(parse_roadmap(value, Settings().max_items_cli).items, model=model)
+        labelled.append((value, team, quarter))
+    settings = Settings()
+    catalogue = load_knowledge(
+        settings.knowledge_dir, settings.team_examples_path, settings.team_metrics_path
+    ).catalogue
+    return portfolio(labelled, catalogue)

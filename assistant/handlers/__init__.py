@@ -34,6 +34,9 @@ from .okrset import SET_TABLE_COLUMNS, checklist_markdown, findings_markdown, ru
 from .okrset import apply_edit as apply_set_edit
 from .okrset import kr_ids as set_kr_ids
 from .okrset import score_markdown as set_score_markdown
+from .portfolio import NO_SETS as NO_PORTFOLIO
+from .portfolio import PORTFOLIO_COLUMNS, portfolio_chart, portfolio_frame, run_portfolio
+from .portfolio import trend_markdown as portfolio_trend
 from .roadmap import (
     CHART_LABELS,
     KIND_COLOURS,
@@ -61,6 +64,12 @@ def dumps(data: Any) -> str:
 
 
 __all__ = [
+    "NO_PORTFOLIO",
+    "PORTFOLIO_COLUMNS",
+    "portfolio_chart",
+    "portfolio_frame",
+    "portfolio_trend",
+    "run_portfolio",
     "SET_ACTIONS",
     "SET_TABLE_COLUMNS",
     "apply_set_edit",

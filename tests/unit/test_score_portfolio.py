@@ -209,3 +209,113 @@ def test_the_same_team_and_quarter_from_two_files_add_up(catalogue: dict) -> Non
     a, b = [row(catalogue, OUTPUT)], [row(catalogue, OUTCOME)]
     table = portfolio([(a, "growth", "2025-Q1"), (b, "growth", "2025-Q1")], catalogue)
     assert [(r.key_results, r.outputs, r.output_share) for r in table] == [(2, 1, 50)]
+
+
+# ------------------------------------------------------------------------------------------- portfolio tab
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Set: growth 2025-Q1\n- Ship A\nSet: growth Q2 2025\n- Ship B",
+            [("growth", "2025-Q1"), ("growth", "2025-Q2")],
+        ),
+        ("- Ship A\n- Ship B", [("pasted", "?")]),
+        ("## Set - platform 2026q1\nShip A", [("platform", "2026-Q1")]),
+        ("Set: empty 2025-Q1\n\nSet: kept 2025-Q2\nShip C", [("kept", "2025-Q2")]),
+        ("", []),
+    ],
+)
+def test_pasted_sets_are_split_on_set_lines(text: str, expected: list[tuple[str, str]]) -> None:
+    from assistant.handlers.portfolio import split_pasted
+
+    assert [(t, q) for t, q, _ in split_pasted(text)] == expected
+
+
+@pytest.fixture
+def service(chain: ReviewChain, settings: object) -> object:
+    from assistant import handlers as H
+
+    return H.AppService(settings=settings, factory=lambda s: chain, model_label="fake")  # type: ignore[arg-type]
+
+
+def test_portfolio_from_pasted_sets(service: object) -> None:
+    from assistant import handlers as H
+
+    text = (
+        "Set: growth 2025-Q1\nObjective: Grow\n- KR1: Launch referrals\n- KR2: Publish 10 help videos\n"
+        "Set: growth 2025-Q2\nObjective: Grow\n- KR1: Raise activation from 45% to 60% by Q3\n- KR2: Launch referrals\n"
+    )
+    seen: list[tuple[int, int]] = []
+    table, notes = H.run_portfolio(service, text, None, lambda n, t: seen.append((n, t)))  # type: ignore[arg-type]
+    assert [(r.team, r.quarter, r.key_results) for r in table] == [("growth", "2025-Q1", 2), ("growth", "2025-Q2", 2)]
+    assert notes == [] and seen[-1] == (4, 4)
+    frame = H.portfolio_frame(table)
+    assert list(frame.columns) == H.PORTFOLIO_COLUMNS and list(frame["Quarter"]) == ["2025-Q1", "2025-Q2"]
+    chart = H.portfolio_chart(table)
+    assert list(chart["set"]) == ["growth Q1 '25", "growth Q2 '25"]
+    assert list(chart["outputs %"]) == [r.output_share for r in table]
+    assert H.portfolio_trend(table).startswith("### Trend\n- growth: outputs ")
+
+
+def test_portfolio_from_uploads_one_with_columns_one_reviewed_one_broken(
+    service: object, catalogue: dict, tmp_path: Path
+) -> None:
+    from assistant import handlers as H
+
+    teams = tmp_path / "okrs.csv"
+    teams.write_text(CSV_WITH_TEAMS)
+    reviewed = tmp_path / "support-2025Q1.jsonl"  # okr roadmap --out: no model needed
+    reviewed.write_text(to_jsonl([row(catalogue, OUTCOME), row(catalogue, OUTPUT)]))
+    broken = tmp_path / "broken-2025Q1.jsonl"
+    broken.write_text("{not json\n")
+    table, notes = H.run_portfolio(service, "", [str(teams), str(reviewed), str(broken)])  # type: ignore[arg-type]
+    labels = [(r.team, r.quarter, r.key_results) for r in table]
+    assert labels == [
+        ("support", "2025-Q1", 2),
+        ("growth", "2025-Q1", 1),
+        ("growth", "2025-Q2", 1),
+        ("platform", "?", 1),
+    ]
+    assert len(notes) == 1 and "broken-2025Q1.jsonl not read" in notes[0] and "okr roadmap first" in notes[0]
+
+
+@pytest.mark.parametrize("text", ["", "Set: growth 2025-Q1\n\n", "  \n"])
+def test_portfolio_without_sets_says_what_to_paste(service: object, text: str) -> None:
+    from assistant import handlers as H
+
+    assert H.run_portfolio(service, text, None) == ([], [])  # type: ignore[arg-type]
+    assert "Set: growth 2025-Q1" in H.NO_PORTFOLIO and H.portfolio_trend([]) == ""
+
+
+def test_portfolio_over_the_limit_is_refused_before_any_review(
+    service: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant import handlers as H
+
+    service.settings.max_items_ui = 3  # type: ignore[attr-defined]
+    monkeypatch.setattr("assistant.handlers.portfolio.review_rows", lambda *a, **k: pytest.fail("no review"))
+    text = "Set: a 2025-Q1\n- A\n- B\nSet: a 2025-Q2\n- C\n- D"
+    table, notes = H.run_portfolio(service, text, None)  # type: ignore[arg-type]
+    assert table == [] and "4 goals in all" in notes[0] and "up to 3" in notes[0]
+
+
+def test_the_app_has_a_portfolio_tab(service: object) -> None:
+    import ui
+
+    demo = ui.build_app(service)  # type: ignore[arg-type]
+    ids = {getattr(b, "elem_id", None) for b in demo.blocks.values()}
+    assert {"portfolio-input", "portfolio-run", "portfolio-outputs", "portfolio-score", "portfolio-table"} <= ids
+
+
+def test_review_portfolio_api_on_rows_needs_no_model(monkeypatch: pytest.MonkeyPatch, catalogue: dict) -> None:
+    import assistant
+    import assistant.api as api
+
+    monkeypatch.setattr(api, "get_chain", lambda *a, **k: pytest.fail("no chain for reviewed rows"))
+    q1 = [row(catalogue, OUTPUT), row(catalogue, OUTPUT), row(catalogue, OUTCOME)]
+    q2 = [row(catalogue, OUTPUT), row(catalogue, OUTCOME), row(catalogue, OUTCOME), row(catalogue, OUTCOME)]
+    table = assistant.review_portfolio({"growth 2025-Q1": q1, "growth Q2 2025": q2})
+    assert [(r.quarter, r.output_share) for r in table] == [("2025-Q1", 67), ("2025-Q2", 25)]
+    assert trends(table)[0].startswith("growth: outputs fell from 67% to 25%")
