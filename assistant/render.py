@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .schemas import Review, ReviewRow
+from .schemas import KRScore, Review, ReviewRow
 
 
 def _v(value: object) -> str:
@@ -120,4 +120,19 @@ def set_summary(reviews: list[Review], labels: list[str]) -> str:
         )
     parts = [f"**In this set:** {control}"]
     parts += [f"> {n}" for n in shared_notes(reviews)]
+    return "\n".join(parts)
+
+
+def checklist_table(score: KRScore) -> list[str]:
+    """The visible checklist as a Markdown table: each check, passed or not, and the points it earned."""
+    rows = [f"| {'✅' if c.passed else '❌'} | {c.label} | {c.earned}/{c.weight} |" for c in score.checks]
+    return ["| | check | points |", "|---|---|---|", *rows]
+
+
+def kr_score_markdown(score: KRScore) -> str:
+    """A single goal's score as written with its checklist and the fixes worth most (chat)."""
+    fixes = sorted((c for c in score.checks if not c.passed and c.weight), key=lambda c: -c.weight)[:3]
+    parts = [f"**Score as written: {score.score}/100**", "", *checklist_table(score)]
+    if fixes:
+        parts += ["", "**To raise it most:** " + "; ".join(f"{c.fix} (+{c.weight})" for c in fixes)]
     return "\n".join(parts)

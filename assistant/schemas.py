@@ -270,9 +270,9 @@ class ReviewRow(BaseModel):
         """The key result's score as written; computed from the row, so files and tables can never disagree."""
         if self.error or self.kind is None:
             return None
-        from .scoring import facts_from_row, score
+        from .scoring import row_checklist
 
-        return score(facts_from_row(self)).score
+        return row_checklist(self).score
 
     @classmethod
     def from_review(cls, review: Review) -> ReviewRow:

@@ -129,6 +129,11 @@ def mean(values: list[int]) -> int:
     return round(sum(values) / len(values)) if values else 0
 
 
+def row_checklist(row: ReviewRow) -> KRScore:
+    """A row as written, every check shown (the chat's checklist; ``ReviewRow.score`` is its total)."""
+    return score(facts_from_row(row))
+
+
 def row_score(row: ReviewRow) -> int:
     """A row as written; a failed row counts 0 in averages, as in the set review's 'as written' score."""
     return row.score or 0

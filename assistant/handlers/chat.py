@@ -13,9 +13,10 @@ from typing import Any
 
 from .. import coach
 from ..errors import OutcomeLensError
-from ..render import review_markdown, set_summary, shared_notes, sources_markdown
+from ..render import kr_score_markdown, review_markdown, set_summary, shared_notes, sources_markdown
 from ..roadmap import ParsedRoadmap, parse_roadmap
-from ..schemas import GoalItem, Review
+from ..schemas import GoalItem, Review, ReviewRow
+from ..scoring import row_checklist
 from .service import AppService
 
 Message = dict[str, Any]
@@ -75,10 +76,25 @@ def _review_goals(
         return
     conv = coach.start([r for r, _ in done], [lab for _, lab in done])
     if len(done) > 1:
-        history.append(_msg("assistant", set_summary(conv.reviews, conv.labels) + "\n\n" + SET_HINT))
+        scored = set_score_markdown(service, [r for r, _ in done])
+        history.append(_msg("assistant", "\n\n".join([set_summary(conv.reviews, conv.labels), scored, SET_HINT])))
     else:
-        history.append(_msg("assistant", FOLLOW_UP_HINT))
+        row = ReviewRow.from_review(done[0][0])
+        score = kr_score_markdown(row_checklist(row)) if row.score is not None else ""
+        history.append(_msg("assistant", f"{score}\n\n{FOLLOW_UP_HINT}" if score else FOLLOW_UP_HINT))
     yield history, conv
+
+
+def set_score_markdown(service: AppService, reviews: list[Review]) -> str:
+    """A pasted set's score and set-level findings, said once under the set (the OKR set tab has the editor)."""
+    from ..api import set_review_of
+    from .okrset import findings_markdown, score_markdown
+
+    review = set_review_of(service.chain, [ReviewRow.from_review(r) for r in reviews])
+    return (
+        f"{score_markdown(review)}\n\n{findings_markdown(review)}\n\n*Rows are the key results in the order pasted; "
+        "edit the rewritten set in the OKR set tab.*"
+    )
 
 
 def chat_respond(

@@ -10,6 +10,7 @@ import pandas as pd
 
 from .. import okrset
 from ..errors import InputError
+from ..render import checklist_table
 from ..runner import review_rows
 from ..schemas import SetReview
 from .roadmap import parse_input
@@ -66,10 +67,9 @@ def checklist_markdown(review: SetReview, kr_id: str | None) -> str:
         return ""
     if kr.score is None:
         return ""
-    rows = [f"| {'✅' if c.passed else '❌'} | {c.label} | {c.earned}/{c.weight} |" for c in kr.score.checks]
     alts = [f"{n}. {a}" for n, a in enumerate(kr.alternatives, 1)]
     return "\n".join(
-        [f"**{kr.id}: {kr.score.score}/100** - {kr.text}", "", "| | check | points |", "|---|---|---|", *rows]
+        [f"**{kr.id}: {kr.score.score}/100** - {kr.text}", "", *checklist_table(kr.score)]
         + (["", "Alternatives:", *alts] if alts else [])
         + (["", f"Alignment: {kr.alignment}"] if kr.alignment else [])
     )

@@ -319,3 +319,50 @@ def test_review_portfolio_api_on_rows_needs_no_model(monkeypatch: pytest.MonkeyP
     table = assistant.review_portfolio({"growth 2025-Q1": q1, "growth Q2 2025": q2})
     assert [(r.quarter, r.output_share) for r in table] == [("2025-Q1", 67), ("2025-Q2", 25)]
     assert trends(table)[0].startswith("growth: outputs fell from 67% to 25%")
+
+
+# ------------------------------------------------------------------------------------------- the score in the chat
+
+
+def _last(gen):  # type: ignore[no-untyped-def]
+    return list(gen)[-1]
+
+
+@pytest.mark.parametrize(
+    ("message", "once", "never"),
+    [
+        (
+            "Launch the new onboarding flow",
+            ["Score as written: ", "| ✅ |", "| ❌ |", "To raise it most"],
+            ["Set score"],
+        ),
+        (
+            "Objective: Grow\n- KR1: Launch referrals\n- KR2: Publish 10 help videos\n- KR3: Improve retention",
+            ["## Set score: ", "### Findings", "is an initiative, not a key result", "OKR set tab"],
+            ["Score as written: "],
+        ),
+    ],
+)
+def test_chat_shows_the_score_once(service: object, message: str, once: list[str], never: list[str]) -> None:
+    from assistant import handlers as H
+
+    history, _ = _last(H.chat_respond(service, message, [], None))  # type: ignore[arg-type]
+    text = "\n".join(m["content"] for m in history if m["role"] == "assistant")
+    for piece in once:
+        assert piece in history[-1]["content"], piece
+    assert text.count(once[0]) == 1
+    assert not any(piece in text for piece in never)
+
+
+def test_kr_score_markdown_lists_every_check_and_the_biggest_fixes(catalogue: dict) -> None:
+    from assistant.render import kr_score_markdown
+    from assistant.scoring import row_checklist
+
+    checklist = row_checklist(row(catalogue, OUTPUT))
+    md = kr_score_markdown(checklist)
+    assert md.startswith(f"**Score as written: {checklist.score}/100**")
+    assert md.count("\n| ") == len(checklist.checks) + 1  # header + one line per check
+    worst = max((c for c in checklist.checks if not c.passed), key=lambda c: c.weight)
+    assert f"{worst.fix} (+{worst.weight})" in md
+    full = row_checklist(row(catalogue, dict(OUTCOME, goal="Raise activation from 45% to 60% by Q3")))
+    assert ("To raise it most" in kr_score_markdown(full)) == any(not c.passed and c.weight for c in full.checks)
