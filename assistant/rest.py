@@ -2,6 +2,7 @@
 
 ``POST /api/v1/review``  one goal (and an optional objective) -> one row of the JSON Lines contract
 ``POST /api/v1/roadmap`` a pasted roadmap or OKR set -> one row per item, in order, plus notes and a summary
+``POST /api/v1/set``     a pasted OKR set -> the typed ``SetReview``: findings, scores, the rewritten set
 ``GET  /api/v1/docs``    OpenAPI docs (Swagger UI served from the ``swagger-ui-bundle`` package: works offline)
 
 It is a FastAPI router wrapped in a small FastAPI app that ``ui.launch`` mounts on Gradio's server, so it runs
@@ -29,7 +30,7 @@ from .errors import InputError
 from .export import summary
 from .handlers.roadmap import parse_input
 from .runner import review_rows
-from .schemas import GoalItem, ReviewRow
+from .schemas import GoalItem, ReviewRow, SetReview
 
 if TYPE_CHECKING:
     from .handlers import AppService
@@ -79,7 +80,7 @@ def _login(auth: tuple[str, str] | None) -> Any:
 
 
 def build_router(service: AppService) -> APIRouter:
-    """The two review routes over the app's shared chain."""
+    """The review routes over the app's shared chain."""
     router = APIRouter()
 
     @router.post("/review", response_model=ReviewRow, summary="Review one goal")
@@ -103,6 +104,29 @@ def build_router(service: AppService) -> APIRouter:
         rows = review_rows(service.chain, parsed.items, s) if parsed.items else []
         notes = [f"Line {line} skipped: {reason}" for line, reason in parsed.skipped] + parsed.notes
         return RoadmapResponse(rows=rows, notes=notes, summary=summary(rows))
+
+    @router.post("/set", response_model=SetReview, summary="Review a whole OKR set")
+    def okr_set(request: RoadmapRequest) -> SetReview:
+        """Review every key result, then the set: findings, a 0-100 score per key result, objective and set (with
+        its checklist), the three changes worth most, and the rewritten set (the OKR set tab's result).
+
+        Text with no key result gets HTTP 422 with what to paste; over the app's limits, HTTP 413.
+        """
+        from .api import set_review_of
+
+        s = service.settings
+        try:
+            parsed = parse_input(request.text, None, s.max_items_ui, s.max_file_bytes)
+        except InputError as exc:
+            raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, detail=str(exc)) from exc
+        if not parsed.items:
+            raise HTTPException(
+                422,  # unprocessable content
+                detail="No key results found: send objectives with their key results (Objective: ... then - KR1: ...)",
+            )
+        review = set_review_of(service.chain, review_rows(service.chain, parsed.items, s))
+        review.notes += [f"Line {line} skipped: {reason}" for line, reason in parsed.skipped] + parsed.notes
+        return review
 
     return router
 

@@ -100,11 +100,40 @@ def test_roadmap_rows_in_order(app_url: str) -> None:
         }
 
 
+@pytest.mark.parametrize(
+    ("text", "code", "detail"),
+    [
+        ("\n\n", 422, "No key results found"),
+        ("Objective: Grow\n" + "- KR: Launch A\n" * 501, 413, "500"),
+    ],
+)
+def test_set_refuses_bad_input_with_the_fix(app_url: str, text: str, code: int, detail: str) -> None:
+    with httpx.Client(base_url=app_url, timeout=60) as http:
+        r = http.post("/api/v1/set", json={"text": text})
+    assert r.status_code == code and detail in r.json()["detail"]
+
+
+def test_set_returns_the_typed_set_review(app_url: str) -> None:
+    from assistant.schemas import SetReview
+
+    text = "Objective: Make new users successful\n- KR1: Launch the onboarding flow\n- KR2: Improve retention\n"
+    with httpx.Client(base_url=app_url, timeout=60) as http:
+        r = http.post("/api/v1/set", json={"text": text})
+        rows = http.post("/api/v1/roadmap", json={"text": text}).json()["rows"]
+    assert r.status_code == 200, r.text
+    review = SetReview.model_validate(r.json())
+    assert [o.title for o in review.objectives] == ["Make new users successful"]
+    assert "initiative" in {f.kind for f in review.findings} and 0 <= review.score <= 100
+    kr = review.objectives[0].krs[0]
+    assert kr.score is not None and kr.score.score == sum(c.earned for c in kr.score.checks)
+    assert review.objectives[0].score_before == round(sum(r["score"] for r in rows) / len(rows))
+
+
 def test_openapi_docs_work_offline(app_url: str) -> None:
     with httpx.Client(base_url=app_url, timeout=60) as http:
         spec = http.get("/api/v1/openapi.json").json()
-        assert {"/review", "/roadmap"} <= set(spec["paths"])
-        assert "ReviewRow" in spec["components"]["schemas"]
+        assert {"/review", "/roadmap", "/set"} <= set(spec["paths"])
+        assert {"ReviewRow", "SetReview"} <= set(spec["components"]["schemas"])
         page = http.get("/api/v1/docs").text
         assert "/api/v1/openapi.json" in page and "/api/v1/docs-assets/swagger-ui-bundle.js" in page
         assert "cdn" not in page.lower()
@@ -127,6 +156,7 @@ def test_api_asks_for_the_app_login(app_with_login: str) -> None:
         assert http.post("/api/v1/review", json=goal, auth=("bob", "pw")).status_code == 401
         assert http.get("/api/v1/docs").status_code == 401 and http.get("/api/v1/openapi.json").status_code == 401
         assert http.post("/api/v1/roadmap", json={"text": "Launch A"}).status_code == 401
+        assert http.post("/api/v1/set", json={"text": "Launch A"}).status_code == 401
         ok = http.post("/api/v1/review", json=goal, auth=("ana", "pw"))
         assert ok.status_code == 200 and ok.json()["kind"] == "output"
         assert http.get("/api/v1/docs", auth=("ana", "pw")).status_code == 200
