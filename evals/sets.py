@@ -118,26 +118,59 @@ def load_fixtures(folder: Path = DATA) -> list[SetFixture]:
     return out
 
 
-def arithmetic_ok(review: SetReview) -> bool:
-    """Every key result's score is the sum of its passed weights, and the weights add up to 100."""
-    if sum(c.weight for c in score_config().checks) != 100:
-        return False
-    return all(
-        kr.score is not None and kr.score.score == sum(c.weight for c in kr.score.checks if c.passed)
-        for o in review.objectives
-        for kr in o.krs
-    )
+def arithmetic_checks(review: SetReview, rows: Sequence[ReviewRow] = ()) -> list[tuple[str, bool]]:
+    """Every number the set review shows, recomputed from what it shows (named, so a failure says which).
+
+    The weights add up to 100; each key result's score is the sum of its passed weights; each objective's
+    score is the mean of its kept key results; the set's is the mean of its objectives; each row's score (in
+    every export) is its checklist's total; each objective's 'as written' score is the mean of its rows; each
+    top change is worth its weight / kept key results / scored objectives.
+    """
+    from assistant.scoring import mean, row_checklist
+
+    checks = [("weights add up to 100", sum(c.weight for c in score_config().checks) == 100)]
+    scored = [o for o in review.objectives if any(k.keep for k in o.krs)]
+    for o in review.objectives:
+        kept = [k for k in o.krs if k.keep]
+        for kr in o.krs:
+            ok = kr.score is not None and kr.score.score == sum(c.weight for c in kr.score.checks if c.passed)
+            checks.append((f"{kr.id} score = passed weights", ok))
+        checks.append((f"{o.id} score = mean of kept", o.score == mean([k.score.score for k in kept if k.score])))
+        if rows:
+            every = [n for k in o.krs for n in k.rows]
+            written = mean([rows[n - 1].score or 0 for n in every])
+            checks.append((f"{o.id} as written = mean of its rows", o.score_before == written))
+    checks.append(("set score = mean of objectives", review.score == mean([o.score for o in scored])))
+    for r in rows:
+        checks.append((f"row '{r.goal[:30]}' score = its checklist", r.score in (None, row_checklist(r).score)))
+    for c in review.top_changes:
+        o = next(o for o in review.objectives if any(k.id == c.kr for k in o.krs))
+        kr = review.kr(c.kr)
+        weight = next(x.weight for x in kr.score.checks if x.id == c.check) if kr.score else 0
+        gain = weight / sum(k.keep for k in o.krs) / len(scored)
+        checks.append((f"top change {c.kr} {c.check} gain", abs(c.gain - round(gain, 1)) < 1e-9))
+    return checks
 
 
-def grade(fx: SetFixture, review: SetReview) -> dict[str, Any]:
-    """Found and missed expected findings, unexpected ones among the forbidden kinds, and the score checks."""
+def arithmetic_ok(review: SetReview, rows: Sequence[ReviewRow] = ()) -> bool:
+    return all(ok for _, ok in arithmetic_checks(review, rows))
+
+
+def grade(fx: SetFixture, review: SetReview, rows: Sequence[ReviewRow] = ()) -> dict[str, Any]:
+    """Found and missed expected findings, unexpected ones among the forbidden kinds, and the score checks.
+
+    The rewrite must never lower the score; 'raised' counts the sets it strictly improves (a set already
+    sound as written may stay where it is).
+    """
     found, missed = [], []
     for e in fx.expect:
         hit = any(f.kind == e.kind and set(e.rows) <= set(f.rows) for f in review.findings)
         (found if hit else missed).append(f"{e.kind} {e.rows}")
     forbidden = [f"{f.kind} {f.rows}" for f in review.findings if f.kind in fx.absent]
     raised = review.score >= review.score_before
-    ok = not missed and not forbidden and arithmetic_ok(review) and raised
+    arithmetic = arithmetic_checks(review, rows)
+    wrong = [name for name, ok in arithmetic if not ok]
+    ok = not missed and not forbidden and not wrong and raised
     return {
         "id": fx.id,
         "about": fx.about,
@@ -145,10 +178,13 @@ def grade(fx: SetFixture, review: SetReview) -> dict[str, Any]:
         "found": found,
         "missed": missed,
         "forbidden": forbidden,
-        "arithmetic": arithmetic_ok(review),
+        "arithmetic": not wrong,
+        "arithmetic_checks": len(arithmetic),
+        "arithmetic_wrong": wrong,
         "score_before": review.score_before,
         "score_after": review.score,
         "rewrite_raises": raised,
+        "strictly_raised": review.score > review.score_before,
         "pass": ok,
     }
 
@@ -156,7 +192,10 @@ def grade(fx: SetFixture, review: SetReview) -> dict[str, Any]:
 def run(fixtures: Sequence[SetFixture], catalogue: dict[str, MetricEntry], embeddings: Embeddings | None) -> dict:
     from assistant.setreview import review_set_rows
 
-    results = [grade(fx, review_set_rows(fixture_rows(fx, catalogue), catalogue, embeddings)) for fx in fixtures]
+    results = []
+    for fx in fixtures:
+        rows = fixture_rows(fx, catalogue)
+        results.append(grade(fx, review_set_rows(rows, catalogue, embeddings), rows))
     by_kind: dict[str, list[int]] = {}
     for fx, r in zip(fixtures, results, strict=True):
         for e in fx.expect:
@@ -172,7 +211,10 @@ def run(fixtures: Sequence[SetFixture], catalogue: dict[str, MetricEntry], embed
         "forbidden_findings": sum(len(r["forbidden"]) for r in results),
         "by_kind": {k: {"found": v[0], "expected": v[1]} for k, v in sorted(by_kind.items())},
         "arithmetic_ok": all(r["arithmetic"] for r in results),
+        "arithmetic_checks": sum(r["arithmetic_checks"] for r in results),
+        "arithmetic_wrong": sum(len(r["arithmetic_wrong"]) for r in results),
         "rewrite_raises": sum(r["rewrite_raises"] for r in results),
+        "strictly_raised": sum(r["strictly_raised"] for r in results),
     }
     return {"summary": summary, "fixtures": results}
 
@@ -186,20 +228,26 @@ def report_markdown(result: dict, config: dict) -> str:
         "composed from each fixture's judgements by the chain's own composition code.",
         "",
         f"**{s['passed']}/{s['fixtures']} fixtures pass**; expected findings found: {s['found_findings']}/"
-        f"{s['expected_findings']}; forbidden findings raised: {s['forbidden_findings']}; score arithmetic: "
-        f"{'ok' if s['arithmetic_ok'] else 'WRONG'}; rewritten set scores at least the original in "
-        f"{s['rewrite_raises']}/{s['fixtures']}.",
+        f"{s['expected_findings']}; forbidden findings raised: {s['forbidden_findings']}.",
+        "",
+        f"**Score arithmetic:** {s['arithmetic_checks'] - s['arithmetic_wrong']}/{s['arithmetic_checks']} figures "
+        "recompute exactly (weights add to 100; key result = passed weights; objective = mean of kept key results; "
+        "set = mean of objectives; each row's exported score = its checklist; as written = mean of rows; each top "
+        "change's gain).",
+        f"**Rewrites raise the score:** the rewritten set scores at least the original in "
+        f"{s['rewrite_raises']}/{s['fixtures']} fixtures, strictly higher in {s['strictly_raised']}/{s['fixtures']}.",
         "",
         "| finding | found | expected |",
         "|---|---|---|",
         *[f"| {k} | {v['found']} | {v['expected']} |" for k, v in s["by_kind"].items()],
         "",
-        "| fixture | pass | score as written → rewritten | missed | forbidden |",
-        "|---|---|---|---|---|",
+        "| fixture | pass | score as written → rewritten | arithmetic | missed | forbidden |",
+        "|---|---|---|---|---|---|",
     ]
     for r in result["fixtures"]:
         lines.append(
             f"| {r['id']} | {'yes' if r['pass'] else 'NO'} | {r['score_before']} → {r['score_after']} | "
+            f"{r['arithmetic_checks'] - len(r['arithmetic_wrong'])}/{r['arithmetic_checks']} | "
             f"{'; '.join(r['missed']) or '-'} | {'; '.join(r['forbidden']) or '-'} |"
         )
     return "\n".join(lines) + "\n"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -366,3 +367,38 @@ def test_kr_score_markdown_lists_every_check_and_the_biggest_fixes(catalogue: di
     assert f"{worst.fix} (+{worst.weight})" in md
     full = row_checklist(row(catalogue, dict(OUTCOME, goal="Raise activation from 45% to 60% by Q3")))
     assert ("To raise it most" in kr_score_markdown(full)) == any(not c.passed and c.weight for c in full.checks)
+
+
+# ------------------------------------------------------------------------------------------- the eval's arithmetic
+
+
+@pytest.mark.parametrize(
+    ("tamper", "named"),
+    [
+        (lambda r: None, None),
+        (lambda r: setattr(r, "score", r.score + 1), "set score = mean of objectives"),
+        (lambda r: setattr(r.objectives[0], "score", 101), "O1 score = mean of kept"),
+        (lambda r: setattr(r.objectives[0], "score_before", 99), "O1 as written = mean of its rows"),
+        (lambda r: setattr(r.objectives[0].krs[0].score, "score", 1), "O1.KR1 score = passed weights"),
+        (lambda r: setattr(r.top_changes[0], "gain", 99.0), "gain"),
+    ],
+)
+def test_the_set_eval_recomputes_every_figure(catalogue: dict, tamper, named: str | None) -> None:  # type: ignore[no-untyped-def]
+    from evals.sets import arithmetic_checks
+
+    rows = [row(catalogue, OUTPUT), row(catalogue, OUTCOME, KEEP)]
+    review = review_set_rows(rows, catalogue)
+    tamper(review)
+    wrong = [name for name, ok in arithmetic_checks(review, rows) if not ok]
+    assert wrong == [] if named is None else any(named in w for w in wrong), wrong
+
+
+def test_okr_eval_sets_reports_arithmetic_and_raises(capsys: pytest.CaptureFixture[str]) -> None:
+    from evals import sets
+
+    assert sets.main(["--embeddings", "fake"]) in (0, 1)  # word overlap misses the meaning fixtures
+    out = capsys.readouterr().out
+    assert "**Score arithmetic:** " in out and "figures recompute exactly" in out
+    assert re.search(r"\*\*Rewrites raise the score:\*\* .* at least the original in (\d+)/\1 fixtures", out)
+    done, total = map(int, re.search(r"\*\*Score arithmetic:\*\* (\d+)/(\d+)", out).groups())  # type: ignore[union-attr]
+    assert done == total > 0
