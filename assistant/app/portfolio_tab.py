@@ -35,7 +35,7 @@ def build(service: H.AppService) -> None:
         with gr.Column(scale=2, min_width=280):
             uploads = gr.File(
                 label="...or upload one file per set (growth-2025Q1.csv), or one CSV/XLSX with team and quarter "
-                "columns; okr roadmap --out files need no model",
+                "columns (files okr roadmap --out wrote need no model)",
                 file_count="multiple",
                 file_types=[".csv", ".xlsx", ".md", ".txt", ".jsonl", ".json"],
                 type="filepath",
@@ -68,7 +68,13 @@ def build(service: H.AppService) -> None:
             elem_id="portfolio-score",
             min_width=280,
         )
-    table = gr.Dataframe(headers=H.PORTFOLIO_COLUMNS, wrap=True, interactive=False, elem_id="portfolio-table")
+    table = gr.Dataframe(
+        headers=H.PORTFOLIO_COLUMNS,
+        wrap=True,
+        interactive=False,
+        elem_id="portfolio-table",
+        column_widths=["110px", "90px", "80px", "100px", "90px", "100px", "80px"],  # a phone scrolls sideways
+    )
     notes = gr.Markdown(elem_id="portfolio-notes")
 
     def build_portfolio(text_: str, files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008

@@ -87,3 +87,29 @@ def test_set_review_edit_fill_and_export(browser: object, app_url: str, tmp_path
     assert "  - Initiative: Launch the redesigned onboarding flow" in md
     assert re.search(r"Score: \*\*\d+/100\*\*", md)
     page.close()
+
+
+def test_portfolio_view_on_a_phone(browser: object, app_url: str) -> None:
+    """Two quarters of one team pasted as sets: table, both charts and the trend sentence, legible at 390 px."""
+    from assistant.app.portfolio_tab import EXAMPLE_PORTFOLIO
+
+    page = browser.new_page(viewport={"width": 1200, "height": 900})  # type: ignore[attr-defined]
+    page.goto(app_url)
+    page.get_by_role("tab", name="Portfolio").click()  # on a phone it sits in Gradio's tab overflow menu
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.locator("#portfolio-input textarea").fill(EXAMPLE_PORTFOLIO)
+    page.locator("#portfolio-run").click()
+    trend = page.locator("#portfolio-trend")
+    trend.get_by_text("growth: outputs").wait_for(timeout=60_000)
+    assert re.search(r"growth: outputs fell from \d+% to \d+%", trend.inner_text())
+    cells = [t.strip() for t in page.locator("#portfolio-table [role=gridcell]").all_inner_texts()]
+    assert "2025-Q1" in cells and "2025-Q2" in cells and any(re.fullmatch(r"\d{1,3}/100", c) for c in cells)
+    for chart in ("#portfolio-outputs", "#portfolio-score"):
+        page.locator(f"{chart} canvas, {chart} svg").first.wait_for(timeout=30_000)
+        box = page.locator(chart).bounding_box()
+        assert box is not None and box["width"] <= 390 and box["height"] > 100
+    labels = page.locator("#portfolio-outputs").inner_text()
+    assert "growth Q1 '25" in labels or page.locator("#portfolio-outputs canvas").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400  # nothing pushes the page sideways
+    shot(page, "portfolio.png")
+    page.close()
