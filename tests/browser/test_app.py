@@ -56,8 +56,11 @@ def test_roadmap_table_and_csv_download(browser: object, app_url: str, tmp_path:
     width = len(H.TABLE_COLUMNS)
     rows = [texts[i : i + width] for i in range(0, len(texts), width)]
     assert len(rows) == 5  # one row per roadmap item
-    assert [r[2] for r in rows] == [line.split(": ", 1)[1] for line in ROADMAP.splitlines()[1:]]
-    assert [r[1] for r in rows] == ["OUTPUT", "outcome", "OUTPUT", "outcome", "outcome"]
+    col = {title: H.TABLE_COLUMNS.index(title) for title in ("Goal", "Kind", "Score")}
+    assert [r[col["Goal"]] for r in rows] == [line.split(": ", 1)[1] for line in ROADMAP.splitlines()[1:]]
+    assert [r[col["Kind"]] for r in rows] == ["OUTPUT", "outcome", "OUTPUT", "outcome", "outcome"]
+    assert all(re.fullmatch(r"\d{1,3}/100", r[col["Score"]]) for r in rows)  # a score badge per row
+    assert "Score as written: Make new users successful" in page.locator("#roadmap-summary").inner_text()
     assert rows[4][H.TABLE_COLUMNS.index("Error")] == ""  # instruction-like text is a goal with a note, never a refusal
     with page.expect_download() as info:
         page.locator("#roadmap-files tr", has_text=re.compile(r"roadmap_review\s*\.csv")).locator("a").first.click()
@@ -66,6 +69,7 @@ def test_roadmap_table_and_csv_download(browser: object, app_url: str, tmp_path:
     rows = list(csv.DictReader(io.StringIO(path.read_text())))
     assert [r["goal"] for r in rows] == [line.split(": ", 1)[1] for line in ROADMAP.splitlines()[1:]]
     assert "instructions" in rows[4]["notes"] and all(r["objective"] == "Make new users successful" for r in rows)
+    assert all(r["score"].isdigit() for r in rows)  # the score column in the export
     shot(page, "roadmap.png")
     page.close()
 
