@@ -75,6 +75,12 @@ class Settings(BaseSettings):
     n_threads: int = Field(default_factory=lambda: os.cpu_count() or 2)
     temperature: float = 0.0
     max_tokens: int = 160
+    draft_tokens: int = Field(
+        0,
+        ge=0,
+        le=32,
+        description="Embedded model: tokens guessed ahead from the prompt (prompt-lookup decoding); 0 = off",
+    )
     concurrency: int = Field(
         1,
         ge=1,

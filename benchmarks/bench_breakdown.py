@@ -6,7 +6,8 @@ the answer's tokens. Several prompt variants can be measured in one run (``--var
 in the same process, so their ratios are comparable.
 
 Run: .venv/bin/python benchmarks/bench_breakdown.py [--goals 30] [--variant review:4:8 --variant review:1:5]
-(a variant is PROMPT:EXAMPLES_K:CANDIDATES_K; PROMPT names a file under assistant/prompts)
+(a variant is PROMPT:EXAMPLES_K:CANDIDATES_K[:DRAFT_TOKENS]; PROMPT names a file under assistant/prompts;
+DRAFT_TOKENS > 0 turns on prompt-lookup decoding). Each variant's answers are compared with the first variant's.
 Writes benchmarks/results/breakdown.json and prints a table.
 """
 
@@ -23,6 +24,7 @@ from results_io import save  # benchmarks/results_io.py
 
 from assistant.api import build_chain
 from assistant.chain import ReviewChain
+from assistant.models import get_chat_model
 from assistant.prompts import load_prompt
 from assistant.schemas import GoalItem
 from assistant.settings import Settings
@@ -68,7 +70,7 @@ class TokenMeter:
         self.llama.create_chat_completion = self._inner
 
 
-def measure(chain: ReviewChain, goals: list[GoalItem], meter: TokenMeter) -> list[dict[str, float]]:
+def measure(chain: ReviewChain, goals: list[GoalItem], meter: TokenMeter) -> list[dict[str, Any]]:
     """Each goal through the chain's stages, timed one by one (the same calls ``ReviewChain.review`` makes)."""
     rows = []
     for item in goals:
@@ -80,6 +82,7 @@ def measure(chain: ReviewChain, goals: list[GoalItem], meter: TokenMeter) -> lis
         t2 = time.perf_counter()
         state = chain._judge(state)
         t3 = time.perf_counter()
+        answer = state["judgement"].model_dump_json()
         chain._finish(state)
         t4 = time.perf_counter()
         calls = meter.calls
@@ -91,6 +94,7 @@ def measure(chain: ReviewChain, goals: list[GoalItem], meter: TokenMeter) -> lis
                 "compose": t4 - t3,
                 "total": t4 - t0,
                 "calls": len(calls),
+                "answer": answer,
                 **{
                     k: sum(c[k] for c in calls)
                     for k in ("prompt_tokens", "cached_tokens", "new_tokens", "output_tokens")
@@ -100,7 +104,7 @@ def measure(chain: ReviewChain, goals: list[GoalItem], meter: TokenMeter) -> lis
     return rows
 
 
-def summarise(rows: list[dict[str, float]]) -> dict[str, float]:
+def summarise(rows: list[dict[str, Any]]) -> dict[str, float]:
     keys = ["total", "prepare", "retrieve", "model", "compose", "prompt_tokens", "cached_tokens", "new_tokens"]
     out = {f"median_{k}": round(statistics.median(r[k] for r in rows), 3) for k in [*keys, "output_tokens"]}
     model = sum(r["model"] for r in rows)
@@ -126,30 +130,38 @@ def main() -> None:
     sample = dev[:: max(1, len(dev) // a.goals)][: a.goals]
     goals = [GoalItem(text=str(r["goal"]), objective=r.get("objective") or None) for r in sample]
     chain = build_chain("local", base)
-    meter = TokenMeter(chain.model.llama)  # type: ignore[attr-defined]
-    chain.review(goals[0])  # load the model and warm the cache, outside the measurement
     report: dict[str, Any] = {
         "measured": datetime.now(UTC).isoformat(timespec="seconds"),
         "model": chain.model_label,
         "goals": len(goals),
         "variants": {},
     }
+    first: list[str] | None = None
     for variant in variants:
-        name, examples_k, candidates_k = variant.split(":")
+        name, examples_k, candidates_k, draft = ([*variant.split(":"), "0"])[:4]
+        settings = base.model_copy(
+            update={"examples_k": int(examples_k), "candidates_k": int(candidates_k), "draft_tokens": int(draft)}
+        )
         chain.prompt = load_prompt(name)
-        chain.settings = base.model_copy(update={"examples_k": int(examples_k), "candidates_k": int(candidates_k)})
-        chain.review(goals[-1])  # this variant's fixed prefix into the cache
+        chain.settings = settings
+        chain.model = get_chat_model("local", settings)
+        chain.review(goals[-1])  # load the model and put this variant's fixed prefix into the cache
+        meter = TokenMeter(chain.model.llama)  # type: ignore[attr-defined]
         rows = measure(chain, goals, meter)
-        report["variants"][variant] = {"summary": summarise(rows), "per_goal": rows}
-    meter.restore()
-    head = ["median s", "model s", "retrieve", "prompt", "cached", "new", "out"]
+        meter.restore()
+        answers = [r.pop("answer") for r in rows]
+        first = first or answers
+        summary = summarise(rows)
+        summary["same_answers_as_first_variant"] = sum(a == b for a, b in zip(first, answers, strict=True))
+        report["variants"][variant] = {"summary": summary, "per_goal": rows, "answers": answers}
+    head = ["median s", "model s", "retrieve", "prompt", "cached", "new", "out", "same"]
     print(f"{'variant':34} " + " ".join(f"{h:>8}" for h in head))
     for name, v in report["variants"].items():
         s = v["summary"]
         print(
             f"{name:34} {s['median_total']:8.2f} {s['median_model']:8.2f} {s['median_retrieve']:8.3f} "
             f"{s['median_prompt_tokens']:8.0f} {s['median_cached_tokens']:8.0f} {s['median_new_tokens']:8.0f} "
-            f"{s['median_output_tokens']:8.0f}"
+            f"{s['median_output_tokens']:8.0f} {s['same_answers_as_first_variant']:8d}"
         )
     print(f"wrote {save('breakdown', report)}")
 
