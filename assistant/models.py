@@ -27,6 +27,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 from .errors import ConfigurationError, MissingPackageError, ModelOutputError, UnknownModelError
+from .llama_state import PrefixState, state_key
 from .settings import Settings
 from .storage import atomic_write_text, atomic_writer, locked
 
@@ -101,25 +102,19 @@ _LLAMAS: dict[tuple[str, int, int], Any] = {}
 _LLAMA_LOCK = threading.Lock()
 
 
-def _load_llama(path: str, n_ctx: int, n_threads: int, draft_tokens: int = 0) -> Any:
-    """One llama.cpp instance per file per process: the UI's users share it, never load it twice.
+_STATES: dict[str, PrefixState] = {}
 
-    ``draft_tokens`` > 0 turns on prompt-lookup decoding: the answer copies JSON keys and a candidate's name
-    from the prompt, so tokens guessed from the prompt's own n-grams are checked in one batch instead of
-    generated one by one. The answer is the same token for token; only the speed changes.
-    """
+
+def _load_llama(path: str, n_ctx: int, n_threads: int) -> Any:
+    """One llama.cpp instance per file per process: the UI's users share it, never load it twice."""
     try:
         from llama_cpp import Llama
-        from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
     except ImportError as exc:
         raise MissingPackageError("local", "llama-cpp-python") from exc
-    key = (path, n_ctx, n_threads, draft_tokens)
+    key = (path, n_ctx, n_threads)
     with _LLAMA_LOCK:
         if key not in _LLAMAS:
-            draft = LlamaPromptLookupDecoding(num_pred_tokens=draft_tokens) if draft_tokens else None
-            _LLAMAS[key] = Llama(
-                model_path=path, n_ctx=n_ctx, n_threads=n_threads, verbose=False, seed=0, draft_model=draft
-            )
+            _LLAMAS[key] = Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, verbose=False, seed=0)
         return _LLAMAS[key]
 
 
@@ -141,7 +136,7 @@ class LlamaCppChatModel(BaseChatModel):
     n_threads: int = 2
     temperature: float = 0.0
     max_tokens: int = 256
-    draft_tokens: int = 0
+    state_dir: str | None = None  # where the evaluated prompt prefix is kept between processes; None = not kept
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
     @property
@@ -154,7 +149,7 @@ class LlamaCppChatModel(BaseChatModel):
 
     @property
     def llama(self) -> Any:
-        return _load_llama(self.model_path, self.n_ctx, self.n_threads, self.draft_tokens)
+        return _load_llama(self.model_path, self.n_ctx, self.n_threads)
 
     def _params(self, messages: list[BaseMessage], stop: list[str] | None, **kwargs: Any) -> dict[str, Any]:
         params: dict[str, Any] = {
@@ -168,6 +163,24 @@ class LlamaCppChatModel(BaseChatModel):
             params["response_format"] = kwargs["response_format"]
         return params
 
+    def _prefix_state(self) -> PrefixState | None:
+        if not self.state_dir:
+            return None
+        key = state_key(self.model_path, self.n_ctx)
+        return _STATES.setdefault(key, PrefixState(Path(self.state_dir), key))  # called under _LLAMA_LOCK
+
+    def _restore(self, llama: Any) -> PrefixState | None:
+        """Before the first prompt of a process: load the prefix an earlier process evaluated."""
+        state = self._prefix_state()
+        if state is not None:
+            state.restore(llama)
+        return state
+
+    def _keep(self, llama: Any, state: PrefixState | None, prompt_tokens: int) -> None:
+        """After an answer: save the context once per process when no useful one was on disk."""
+        if state is not None and state.worth_saving([int(t) for t in llama.input_ids[:prompt_tokens]]):
+            state.save(llama)
+
     def _generate(
         self,
         messages: list[BaseMessage],
@@ -177,7 +190,9 @@ class LlamaCppChatModel(BaseChatModel):
     ) -> ChatResult:
         llama = self.llama
         with _LLAMA_LOCK, self._lock:
+            state = self._restore(llama)
             out = llama.create_chat_completion(**self._params(messages, stop, **kwargs))
+            self._keep(llama, state, (out.get("usage") or {}).get("prompt_tokens", 0))
         usage = out.get("usage") or {}
         msg = AIMessage(
             content=out["choices"][0]["message"]["content"] or "",
@@ -199,6 +214,7 @@ class LlamaCppChatModel(BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         llama = self.llama
         with _LLAMA_LOCK, self._lock:
+            self._restore(llama)
             for part in llama.create_chat_completion(stream=True, **self._params(messages, stop, **kwargs)):
                 delta = part["choices"][0].get("delta", {}).get("content") or ""
                 if delta:
@@ -374,7 +390,7 @@ def get_chat_model(spec: str | None = None, settings: Settings | None = None) ->
             n_threads=settings.n_threads,
             temperature=settings.temperature,
             max_tokens=settings.max_tokens,
-            draft_tokens=settings.draft_tokens,
+            state_dir=str(settings.cache_dir / "llama-state") if settings.keep_prefix else None,
         )
     if spec.endswith(".gguf") or Path(spec).is_file():
         if not Path(spec).is_file():
@@ -385,7 +401,7 @@ def get_chat_model(spec: str | None = None, settings: Settings | None = None) ->
             n_threads=settings.n_threads,
             temperature=settings.temperature,
             max_tokens=settings.max_tokens,
-            draft_tokens=settings.draft_tokens,
+            state_dir=str(settings.cache_dir / "llama-state") if settings.keep_prefix else None,
         )
     if ":" not in spec:
         raise UnknownModelError(

@@ -75,11 +75,8 @@ class Settings(BaseSettings):
     n_threads: int = Field(default_factory=lambda: os.cpu_count() or 2)
     temperature: float = 0.0
     max_tokens: int = 160
-    draft_tokens: int = Field(
-        0,
-        ge=0,
-        le=32,
-        description="Embedded model: tokens guessed ahead from the prompt (prompt-lookup decoding); 0 = off",
+    keep_prefix: bool = Field(
+        True, description="Embedded model: keep the evaluated prompt prefix on disk for the next process"
     )
     concurrency: int = Field(
         1,

@@ -6,8 +6,8 @@ the answer's tokens. Several prompt variants can be measured in one run (``--var
 in the same process, so their ratios are comparable.
 
 Run: .venv/bin/python benchmarks/bench_breakdown.py [--goals 30] [--variant review:4:8 --variant review:1:5]
-(a variant is PROMPT:EXAMPLES_K:CANDIDATES_K[:DRAFT_TOKENS]; PROMPT names a file under assistant/prompts;
-DRAFT_TOKENS > 0 turns on prompt-lookup decoding). Each variant's answers are compared with the first variant's.
+(a variant is PROMPT:EXAMPLES_K:CANDIDATES_K; PROMPT names a file under assistant/prompts). Each variant's
+answers are compared with the first variant's. Run it with PYTHONPATH=. so this checkout's code is measured.
 Writes benchmarks/results/breakdown.json and prints a table.
 """
 
@@ -138,10 +138,8 @@ def main() -> None:
     }
     first: list[str] | None = None
     for variant in variants:
-        name, examples_k, candidates_k, draft = ([*variant.split(":"), "0"])[:4]
-        settings = base.model_copy(
-            update={"examples_k": int(examples_k), "candidates_k": int(candidates_k), "draft_tokens": int(draft)}
-        )
+        name, examples_k, candidates_k = variant.split(":")
+        settings = base.model_copy(update={"examples_k": int(examples_k), "candidates_k": int(candidates_k)})
         chain.prompt = load_prompt(name)
         chain.settings = settings
         chain.model = get_chat_model("local", settings)
