@@ -151,11 +151,10 @@ def main() -> None:
         first = first or answers
         summary = summarise(rows)
         summary["same_answers_as_first_variant"] = sum(a == b for a, b in zip(first, answers, strict=True))
-        report["variants"][variant] = {"summary": summary, "per_goal": rows, "answers": answers}
+        report["variants"][variant] = summary
     head = ["median s", "model s", "retrieve", "prompt", "cached", "new", "out", "same"]
     print(f"{'variant':34} " + " ".join(f"{h:>8}" for h in head))
-    for name, v in report["variants"].items():
-        s = v["summary"]
+    for name, s in report["variants"].items():
         print(
             f"{name:34} {s['median_total']:8.2f} {s['median_model']:8.2f} {s['median_retrieve']:8.3f} "
             f"{s['median_prompt_tokens']:8.0f} {s['median_cached_tokens']:8.0f} {s['median_new_tokens']:8.0f} "
