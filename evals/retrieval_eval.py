@@ -96,6 +96,7 @@ def chain_ranker(settings: Settings) -> RankFn:
     """Rank as the chain does: the cleaned goal, the index's retrieve, then gather (deeper, for the MRR)."""
     from assistant import candidates as C
     from assistant.api import build_index_for
+    from assistant.ranking import RankWeights
     from assistant.textutils import prepare_goal
 
     index = build_index_for(settings)
@@ -103,7 +104,7 @@ def chain_ranker(settings: Settings) -> RankFn:
 
     def rank(row: dict[str, Any]) -> list[str]:
         goal = prepare_goal(row["goal"], settings.max_goal_chars).for_model
-        r = index.retrieve(goal, 0, settings.examples_k, DEPTH)
+        r = index.retrieve(goal, 0, settings.examples_k, DEPTH, weights=RankWeights.from_settings(settings))
         return [c.metric.id for c in C.gather(r, catalogue, DEPTH)]
 
     return rank
