@@ -23,6 +23,7 @@ from .errors import InputError, ModelOutputError, OutcomeLensError
 from .explain import rationale
 from .knowledge import Knowledge
 from .prompts import PromptFile, load_prompt
+from .ranking import RankWeights
 from .retrieval import KnowledgeIndex
 from .schemas import GoalItem, Judgement, MetricEntry, Review, ReviewRow, Rewrite, WorkedExample, judgement_schema
 from .settings import Settings
@@ -96,7 +97,9 @@ class ReviewChain:
 
     def _retrieve(self, state: dict[str, Any]) -> dict[str, Any]:
         s = self.settings
-        r = self.index.retrieve(state["for_model"], s.guidance_k, s.examples_k, s.metrics_k)
+        r = self.index.retrieve(
+            state["for_model"], s.guidance_k, s.examples_k, s.metrics_k, weights=RankWeights.from_settings(s)
+        )
         state["retrieved"] = r
         state["candidates"] = C.gather(r, self.knowledge.catalogue, s.candidates_k)
         return state

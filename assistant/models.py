@@ -27,6 +27,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
 
 from .errors import ConfigurationError, MissingPackageError, ModelOutputError, UnknownModelError
+from .llama_state import PrefixState, state_key
 from .settings import Settings
 from .storage import atomic_write_text, atomic_writer, locked
 
@@ -101,6 +102,9 @@ _LLAMAS: dict[tuple[str, int, int], Any] = {}
 _LLAMA_LOCK = threading.Lock()
 
 
+_STATES: dict[str, PrefixState] = {}
+
+
 def _load_llama(path: str, n_ctx: int, n_threads: int) -> Any:
     """One llama.cpp instance per file per process: the UI's users share it, never load it twice."""
     try:
@@ -132,6 +136,7 @@ class LlamaCppChatModel(BaseChatModel):
     n_threads: int = 2
     temperature: float = 0.0
     max_tokens: int = 256
+    state_dir: str | None = None  # where the evaluated prompt prefix is kept between processes; None = not kept
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
     @property
@@ -158,6 +163,24 @@ class LlamaCppChatModel(BaseChatModel):
             params["response_format"] = kwargs["response_format"]
         return params
 
+    def _prefix_state(self) -> PrefixState | None:
+        if not self.state_dir:
+            return None
+        key = state_key(self.model_path, self.n_ctx)
+        return _STATES.setdefault(key, PrefixState(Path(self.state_dir), key))  # called under _LLAMA_LOCK
+
+    def _restore(self, llama: Any) -> PrefixState | None:
+        """Before the first prompt of a process: load the prefix an earlier process evaluated."""
+        state = self._prefix_state()
+        if state is not None:
+            state.restore(llama)
+        return state
+
+    def _keep(self, llama: Any, state: PrefixState | None, prompt_tokens: int) -> None:
+        """After an answer: save the context once per process when no useful one was on disk."""
+        if state is not None and state.worth_saving([int(t) for t in llama.input_ids[:prompt_tokens]]):
+            state.save(llama)
+
     def _generate(
         self,
         messages: list[BaseMessage],
@@ -167,7 +190,9 @@ class LlamaCppChatModel(BaseChatModel):
     ) -> ChatResult:
         llama = self.llama
         with _LLAMA_LOCK, self._lock:
+            state = self._restore(llama)
             out = llama.create_chat_completion(**self._params(messages, stop, **kwargs))
+            self._keep(llama, state, (out.get("usage") or {}).get("prompt_tokens", 0))
         usage = out.get("usage") or {}
         msg = AIMessage(
             content=out["choices"][0]["message"]["content"] or "",
@@ -189,6 +214,7 @@ class LlamaCppChatModel(BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         llama = self.llama
         with _LLAMA_LOCK, self._lock:
+            self._restore(llama)
             for part in llama.create_chat_completion(stream=True, **self._params(messages, stop, **kwargs)):
                 delta = part["choices"][0].get("delta", {}).get("content") or ""
                 if delta:
@@ -364,6 +390,7 @@ def get_chat_model(spec: str | None = None, settings: Settings | None = None) ->
             n_threads=settings.n_threads,
             temperature=settings.temperature,
             max_tokens=settings.max_tokens,
+            state_dir=str(settings.cache_dir / "llama-state") if settings.keep_prefix else None,
         )
     if spec.endswith(".gguf") or Path(spec).is_file():
         if not Path(spec).is_file():
@@ -374,6 +401,7 @@ def get_chat_model(spec: str | None = None, settings: Settings | None = None) ->
             n_threads=settings.n_threads,
             temperature=settings.temperature,
             max_tokens=settings.max_tokens,
+            state_dir=str(settings.cache_dir / "llama-state") if settings.keep_prefix else None,
         )
     if ":" not in spec:
         raise UnknownModelError(

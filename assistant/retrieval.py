@@ -22,6 +22,7 @@ from langchain_core.embeddings import Embeddings
 
 from .errors import ConfigurationError, StorageError
 from .knowledge import Knowledge
+from .ranking import DEFINITION, RankWeights, combine, fuse, metric_documents, result_query, top
 from .schemas import GuidanceCard, MetricEntry, WorkedExample
 from .settings import Settings, disable_telemetry
 from .storage import locked, set_aside
@@ -29,6 +30,9 @@ from .storage import locked, set_aside
 disable_telemetry()
 
 COLLECTION_PREFIX = "outcome-lens"
+# Bumped when what is indexed per item changes (not only the knowledge), so old and new code never share
+# a collection: d2 added each metric's name as its own document, with a ``part`` in the metadata.
+DOC_LAYOUT = "d2"
 
 
 class SentenceTransformerEmbeddings(Embeddings):
@@ -211,12 +215,8 @@ def _card_text(card: GuidanceCard) -> str:
 
 
 def _metric_texts(m: MetricEntry) -> list[str]:
-    """One document for what the metric is, one per kind of output that moves it.
-
-    Short documents match short goals best: "Hire a Head of Sales Development" finds the pipeline
-    metric through its "hiring sales development reps" line, not through its definition.
-    """
-    return [f"{m.name}: {m.definition}", *m.moved_by]
+    """The texts one metric is indexed as (see ``ranking.metric_documents``)."""
+    return [text for _, text in metric_documents(m)]
 
 
 @dataclass
@@ -246,7 +246,7 @@ class KnowledgeIndex:
     ) -> None:
         self.knowledge = knowledge
         self._items = knowledge.by_id()
-        name = f"{COLLECTION_PREFIX}-{embedding_id}-{knowledge.fingerprint}"[:63]
+        name = f"{COLLECTION_PREFIX}-{embedding_id}-{DOC_LAYOUT}-{knowledge.fingerprint}"[:63]
         self.collection_name = "".join(c if c.isalnum() or c in "-_" else "-" for c in name)
         self._client, self._embeddings, self._lock_target = client, embeddings, lock_target
         self._thread_lock = threading.RLock()
@@ -318,25 +318,37 @@ class KnowledgeIndex:
         ]
         for m in self.knowledge.metrics:
             docs += [
-                Document(page_content=text, metadata={"type": "metric", "id": m.id, "doc": f"{m.id}#{n}"})
-                for n, text in enumerate(_metric_texts(m))
+                Document(page_content=text, metadata={"type": "metric", "id": m.id, "part": part, "doc": f"{m.id}#{n}"})
+                for n, (part, text) in enumerate(metric_documents(m))
             ]
         return docs
 
     @_recover_missing_collection
-    def retrieve(self, query: str, k_guidance: int = 3, k_examples: int = 6, k_metrics: int = 8) -> Retrieved:
+    def retrieve(
+        self,
+        query: str,
+        k_guidance: int = 3,
+        k_examples: int = 6,
+        k_metrics: int = 8,
+        weights: RankWeights | None = None,
+    ) -> Retrieved:
         """The closest guidance cards, worked examples and catalogue metrics for one goal.
 
-        The goal is embedded once; each kind of document is a filtered query on the same vector.
+        The goal is embedded once for cards and examples; metrics are ranked as ``assistant.ranking`` says,
+        from the goal and, when it reads differently, from the goal read as its result.
         """
+        w = weights or RankWeights()
         vector = self.store.embeddings.embed_query(query)
         guidance = self._nearest(vector, "guidance", k_guidance)
         examples = self._nearest(vector, "example", k_examples)
-        # A metric has several documents: ask for more and keep each metric's best match.
-        best: dict[str, float] = {}
-        for item_id, score in self._nearest(vector, "metric", k_metrics * 4):
-            best[item_id] = max(score, best.get(item_id, -1.0))
-        ranked = sorted(best.items(), key=lambda kv: -kv[1])[:k_metrics]
+        ranked: list[tuple[str, float]] = []
+        if k_metrics > 0 and self.knowledge.metrics:
+            scores = self._metric_scores(vector, k_metrics, w)
+            result = result_query(query) if w.result_query > 0 else None
+            if result:
+                result_scores = self._metric_scores(self.store.embeddings.embed_query(result), k_metrics, w)
+                scores = combine(scores, result_scores, w.result_query)
+            ranked = top(scores, k_metrics)
         return Retrieved(
             guidance=[self._items[i] for i, _ in guidance],  # type: ignore[misc]
             examples=[self._items[i] for i, _ in examples],  # type: ignore[misc]
@@ -344,21 +356,37 @@ class KnowledgeIndex:
             metrics=[(self._items[i], score) for i, score in ranked],  # type: ignore[misc]
         )
 
+    def _metric_scores(self, vector: list[float], k_metrics: int, w: RankWeights) -> dict[str, float]:
+        """Every metric's fused score for one query vector: all definition documents, the nearest of the rest.
+
+        A metric has several documents; its definition similarity is read for every metric (one document
+        each, a few hundred), the other documents only near the top, enough for the best ``k_metrics``.
+        """
+        n_metrics = len(self.knowledge.metrics)
+        only_definitions = {"$and": [{"type": "metric"}, {"part": DEFINITION}]}
+        definition = {i: score for i, _, score in self._nearest_parts(vector, only_definitions, n_metrics, n_metrics)}
+        hits = self._nearest_parts(vector, {"type": "metric"}, k_metrics * 8, self._count("metric"))
+        return fuse(hits, definition, w.definition)
+
     def _nearest(self, vector: list[float], kind: str, k: int) -> list[tuple[str, float]]:
         """(item id, cosine similarity) of the k nearest documents of one kind."""
-        if k <= 0:
-            return []
-        available = self._count(kind)
-        if not available:
+        return [(i, score) for i, _, score in self._nearest_parts(vector, {"type": kind}, k, self._count(kind))]
+
+    def _nearest_parts(
+        self, vector: list[float], where: dict[str, Any], k: int, available: int
+    ) -> list[tuple[str, str, float]]:
+        """(item id, part, cosine similarity) of the k nearest of the ``available`` documents matching ``where``."""
+        if k <= 0 or available <= 0:
             return []
         found = self.store._collection.query(
             query_embeddings=[vector],
             n_results=min(k, available),
-            where={"type": kind},
+            where=where,
             include=["metadatas", "distances"],
         )
         return [
-            (meta["id"], 1.0 - dist) for meta, dist in zip(found["metadatas"][0], found["distances"][0], strict=True)
+            (meta["id"], meta.get("part", ""), 1.0 - dist)
+            for meta, dist in zip(found["metadatas"][0], found["distances"][0], strict=True)
         ]
 
     def _count(self, kind: str) -> int:

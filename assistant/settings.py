@@ -66,6 +66,13 @@ class Settings(BaseSettings):
     examples_k: int = 4
     metrics_k: int = 8
     candidates_k: int = 8
+    # Catalogue ranking (assistant/ranking.py), tuned on the dev set's tune half with evals/retrieval_eval.py.
+    rank_definition_weight: float = Field(
+        0.3, ge=0, description="Share of a metric's name:definition similarity added to its best document's"
+    )
+    rank_result_query_weight: float = Field(
+        1.0, ge=0, description="Weight of the goal read as its result (no numbers, result half) beside the goal"
+    )
     max_goal_chars: int = 1000
     max_items_cli: int = Field(2000, ge=1, description="Most goals one okr review/roadmap run accepts")
     max_items_ui: int = Field(500, ge=1, description="Most goals one roadmap in the app accepts")
@@ -75,6 +82,9 @@ class Settings(BaseSettings):
     n_threads: int = Field(default_factory=lambda: os.cpu_count() or 2)
     temperature: float = 0.0
     max_tokens: int = 160
+    keep_prefix: bool = Field(
+        True, description="Embedded model: keep the evaluated prompt prefix on disk for the next process"
+    )
     concurrency: int = Field(
         1,
         ge=1,

@@ -1,4 +1,5 @@
-"""``okr eval`` / ``python -m evals``: run the suite, compare two runs, or replay the scripted conversations."""
+"""``okr eval`` / ``python -m evals``: run the suite, compare two runs, replay the scripted conversations, or grade
+the catalogue ranking alone (``okr eval retrieval``, no model)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .sets import main as sets_main
 
         return sets_main(argv[1:])
+    if argv[:1] == ["retrieval"]:
+        from .retrieval_eval import main as retrieval_main
+
+        return retrieval_main(argv[1:])
     if argv[:1] == ["run"]:
         argv = argv[1:]
     p = argparse.ArgumentParser(prog="okr eval", description="Grade the chain against its baselines.")

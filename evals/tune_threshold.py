@@ -17,6 +17,7 @@ from typing import Any
 
 from assistant import candidates as C
 from assistant.api import build_index_for
+from assistant.ranking import RankWeights
 from assistant.settings import Settings
 
 from .quality import neighbourhood
@@ -33,7 +34,8 @@ def candidate_sets(settings: Settings) -> list[tuple[dict[str, Any], list[C.Cand
     for row in load_dev():
         if not row["acceptable"]:
             continue
-        r = index.retrieve(row["goal"], 0, settings.examples_k, settings.metrics_k)
+        weights = RankWeights.from_settings(settings)
+        r = index.retrieve(row["goal"], 0, settings.examples_k, settings.metrics_k, weights=weights)
         out.append((row, C.gather(r, cat, settings.candidates_k)))
     return out
 

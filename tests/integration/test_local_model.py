@@ -106,3 +106,33 @@ def test_cli_jsonl_on_the_real_model(real_settings: Settings) -> None:
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [r["goal"] for r in rows] == ["Launch the partner portal", "Reduce churn"]
     assert all(r["error"] is None and r["kind"] in ("output", "outcome") for r in rows)
+
+
+def test_a_new_process_reuses_the_saved_prompt_prefix(real_chain: ReviewChain, tmp_path: Path) -> None:
+    """The context saved after one process's first answer loads into the next, and answers stay the same."""
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    from assistant import models
+    from assistant.llama_state import PrefixState, state_key
+
+    path = real_chain.model.model_path  # type: ignore[attr-defined]
+    system = SystemMessage("You judge OKR goals and answer with one JSON object. " * 12)
+
+    def fresh(state_dir: Path | None) -> models.LlamaCppChatModel:
+        models._LLAMAS.clear()  # as a new process: a new llama.cpp context, nothing evaluated yet
+        models._STATES.clear()
+        return models.LlamaCppChatModel(model_path=path, state_dir=str(state_dir) if state_dir else None)
+
+    def ask(model: models.LlamaCppChatModel, goal: str) -> str:
+        return model.with_structured_output(Judgement).invoke([system, HumanMessage(f"Goal: {goal}")]).model_dump_json()
+
+    ask(fresh(tmp_path), "Launch a podcast")
+    saved = PrefixState(tmp_path, state_key(path, 4096))
+    assert saved.path.is_file()
+    expected = ask(fresh(None), "Publish 12 blog posts")
+    second = fresh(tmp_path)
+    loaded = saved.restore(second.llama)
+    assert loaded > 100  # the system prompt and more came from disk
+    assert ask(second, "Publish 12 blog posts") == expected
+    models._LLAMAS.clear()
+    models._STATES.clear()

@@ -67,8 +67,8 @@ def test_roadmap_through_the_server_with_concurrency_4(model_server: str, tmp_pa
     goals = [line.split(": ", 1)[1] for line in ROADMAP.splitlines()[1:]]
     assert [r["goal"] for r in rows] == goals  # one row per item, in input order
     assert all(r["objective"] == "Make new users successful fast" for r in rows)
-    assert "instructions" in rows[3]["error"] and rows[3]["kind"] is None
-    for r in rows[:3] + rows[4:]:
+    assert any("instructions" in n for n in rows[3]["notes"])  # instruction-like text is data: reviewed, noted
+    for r in rows:
         assert r["error"] is None and r["kind"] in ("output", "outcome") and r["metric"], r
         assert r["sources"] and any(s.startswith("G") for s in r["sources"])
     assert rows[0]["kind"] == "output" and "[baseline]" in rows[0]["rewrite"]  # a launch is an output

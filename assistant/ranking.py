@@ -1,0 +1,129 @@
+"""How catalogue metrics are ranked for a goal: which texts are embedded, and how their similarities combine.
+
+Plain, deterministic steps, each measured on the hashed tune half of the dev set and kept only when the
+held-out half improved on both slices (``python -m evals.retrieval_eval``; figures in evals/reports/retrieval):
+
+1. Each metric is indexed as several short documents (``metric_documents``): its name, its name with its
+   definition, and one per kind of output that moves it. The name alone matches goals that state the metric
+   ("Raise average deal size from $18k to $25k") without the definition's extra words diluting it.
+2. A metric's score is its best document plus a share of its definition document (``fuse``): the best
+   document alone lets one loosely worded ``moved_by`` phrase ("pricing page") lift an unrelated metric to
+   the top, while the definition says what the metric is.
+3. The goal is also read as a result (``result_query``): the result half of a compound goal ("Launch the
+   gallery and get 30% of new documents started from a template"), without numbers, deadlines or the
+   direction verb. Its scores are averaged with the whole goal's (``combine``); the metric is about the
+   result, the whole goal still carries the deliverable that the ``moved_by`` documents match.
+
+The weights live in :class:`assistant.settings.Settings` (``rank_*``); :class:`RankWeights` carries them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .schemas import MetricEntry
+from .settings import Settings
+from .textutils import BARE_DEADLINE_RE, DEADLINE_RE, FROM_TO_RE, NUMBER
+
+# The parts a metric is indexed as; the definition part is the one ``fuse`` adds a share of.
+DEFINITION, NAME, MOVED_BY = "definition", "name", "moved_by"
+
+
+@dataclass(frozen=True)
+class RankWeights:
+    """The tunable numbers of the ranking; defaults are the settings' defaults (one place for them)."""
+
+    definition: float = Settings.model_fields["rank_definition_weight"].default
+    result_query: float = Settings.model_fields["rank_result_query_weight"].default
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RankWeights:
+        return cls(definition=settings.rank_definition_weight, result_query=settings.rank_result_query_weight)
+
+
+def metric_documents(m: MetricEntry) -> list[tuple[str, str]]:
+    """(part, text) of every document one metric is indexed as: short texts match short goals best.
+
+    "Hire a Head of Sales Development" finds the pipeline metric through its "hiring sales development reps"
+    line, not through its definition; "Cut proposal-to-close time" finds the sales cycle through its name.
+    """
+    return [(DEFINITION, f"{m.name}: {m.definition}"), (NAME, m.name), *((MOVED_BY, t) for t in m.moved_by)]
+
+
+def fuse(hits: Iterable[tuple[str, str, float]], definition: dict[str, float], weight: float) -> dict[str, float]:
+    """Each metric's score from its documents' similarities: (best + weight * definition) / (1 + weight).
+
+    ``hits`` are (metric id, part, similarity) of the nearest documents of any part; ``definition`` has every
+    metric's definition similarity, so a metric none of whose other documents came near still gets a score.
+    Dividing by ``1 + weight`` keeps the score on the cosine scale the alternatives threshold reads.
+    """
+    best = dict(definition)
+    for metric_id, _part, score in hits:
+        best[metric_id] = max(score, best.get(metric_id, -1.0))
+    return {mid: (b + weight * definition.get(mid, b)) / (1.0 + weight) for mid, b in best.items()}
+
+
+def combine(goal_scores: dict[str, float], result_scores: dict[str, float] | None, weight: float) -> dict[str, float]:
+    """The whole goal's scores averaged with the result query's (weighted); either alone when the other is absent."""
+    if not result_scores or weight <= 0:
+        return goal_scores
+    ids = goal_scores.keys() | result_scores.keys()
+    floor = min([*goal_scores.values(), *result_scores.values()])
+    return {i: (goal_scores.get(i, floor) + weight * result_scores.get(i, floor)) / (1.0 + weight) for i in sorted(ids)}
+
+
+def top(scores: dict[str, float], k: int) -> list[tuple[str, float]]:
+    """The k best (id, score), best first; ties broken by id so the order never depends on dict order."""
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+
+
+# ---------------------------------------------------------------------- the result query
+
+# "... and get / and raise / so that ..." : what follows is the result the deliverable is for.
+_RESULT_JOINER = re.compile(
+    r"\s(?:and|to|so\s+that|so)\s+(?=(?:get|raise|increase|grow|improve|boost|lift|cut|reduce|lower|decrease|"
+    r"halve|double|more|fewer)\b)",
+    re.I,
+)
+_DIRECTION = re.compile(
+    r"^(?:raise|increase|grow|improve|boost|lift|move|double|triple|cut|reduce|lower|decrease|halve|shrink|"
+    r"drop|keep|hold|maintain|get)\s+",
+    re.I,
+)
+_MONEY_OR_NUMBER = rf"[$£€]?\s?{NUMBER}\s?(?:%|k\b|m\b|bn\b|x\b|pp\b|points?\b)?"
+
+
+def result_half(goal: str) -> str:
+    """The part of a compound goal after the deliverable: 'Launch X and get more Y' -> 'get more Y'."""
+    parts = _RESULT_JOINER.split(goal, maxsplit=1)
+    return parts[1] if len(parts) == 2 and parts[1].strip() else goal
+
+
+def without_numbers(text: str) -> str:
+    """The goal with baselines, targets, deadlines and 'X% of' framing removed: the metric has no numbers.
+
+    '$18k to $25k by Q4' pulled money metrics (free cash flow, bookings) above 'average deal size'.
+    """
+    t = FROM_TO_RE.sub(" ", text)
+    t = re.sub(rf"(?:{_MONEY_OR_NUMBER})\s*(?:->|→|to)\s*(?:{_MONEY_OR_NUMBER})", " ", t)
+    t = DEADLINE_RE.sub(" ", t)
+    t = BARE_DEADLINE_RE.sub(" ", t)
+    t = re.sub(rf"\b(?:to|by|under|over|below|above|at\s+least|at\s+most)\s+{_MONEY_OR_NUMBER}", " ", t, flags=re.I)
+    t = re.sub(rf"{_MONEY_OR_NUMBER}\s+of\s+", " ", t, flags=re.I)
+    t = re.sub(rf"(?<![\w-]){_MONEY_OR_NUMBER}(?![\w-])", " ", t)
+    return re.sub(r"\s+", " ", t).strip(" ,.:;-")
+
+
+def without_direction(text: str) -> str:
+    """'Raise email click-through rate' -> 'email click-through rate': the direction is not the metric."""
+    return _DIRECTION.sub("", text, count=1)
+
+
+def result_query(goal: str) -> str | None:
+    """The goal read as the result it is after, or None when that reads the same as the goal (nothing to add)."""
+    text = without_direction(without_numbers(result_half(goal)))
+    if not re.search(r"[A-Za-z]{3}", text) or text.strip().lower() == goal.strip().lower():
+        return None
+    return text

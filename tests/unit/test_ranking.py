@@ -1,0 +1,113 @@
+"""Catalogue ranking: the deterministic steps (query, fusion, combination) and retrieve() on fake embeddings."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.knowledge import Knowledge
+from assistant.ranking import (
+    DEFINITION,
+    MOVED_BY,
+    NAME,
+    RankWeights,
+    combine,
+    fuse,
+    metric_documents,
+    result_query,
+    top,
+)
+from assistant.retrieval import KnowledgeIndex
+from assistant.settings import Settings
+
+
+@pytest.mark.parametrize(
+    ("goal", "expected"),
+    [
+        ("Raise average deal size from $18k to $25k by Q4", "average deal size"),
+        ("Cut monthly close from 12 days to 6 days by Q4", "monthly close"),
+        ("Closed-won conversion in the public sector: 15% -> 25% by H2", "Closed-won conversion in the public sector"),
+        ("Launch the gallery and get 30% of new documents from a template", "new documents from a template"),
+        ("Introduce structured interviews and improve quality of hire", "quality of hire"),
+        ("80% of customer-facing incidents caught by our alerts", "customer-facing incidents caught by our alerts"),
+        ("Reduce churn to 2% next year", "churn"),
+        ("Ship the new file-sharing permissions screen", None),  # reads the same: nothing to add
+        ("Improve onboarding", "onboarding"),
+        ("Raise it to 40%", None),  # nothing left that names anything
+    ],
+)
+def test_result_query(goal: str, expected: str | None) -> None:
+    assert result_query(goal) == expected
+
+
+@pytest.mark.parametrize(
+    ("hits", "definition", "weight", "expected"),
+    [
+        # best document alone when the weight is 0
+        ([("a", MOVED_BY, 0.9), ("a", NAME, 0.5)], {"a": 0.4, "b": 0.6}, 0.0, {"a": 0.9, "b": 0.6}),
+        # the definition pulls a metric lifted by one loose moved_by phrase back down
+        ([("a", MOVED_BY, 0.9)], {"a": 0.1, "b": 0.7}, 1.0, {"a": 0.5, "b": 0.7}),
+        # a metric with no near document still has its definition score
+        ([], {"a": 0.3}, 0.5, {"a": pytest.approx(0.3)}),
+        # a hit below the definition score never lowers the best
+        ([("a", NAME, 0.2)], {"a": 0.4}, 1.0, {"a": pytest.approx(0.4)}),
+    ],
+)
+def test_fuse(
+    hits: list[tuple[str, str, float]], definition: dict[str, float], weight: float, expected: dict[str, float]
+) -> None:
+    assert fuse(hits, definition, weight) == expected
+
+
+@pytest.mark.parametrize(
+    ("goal", "result", "weight", "expected"),
+    [
+        ({"a": 0.8, "b": 0.6}, None, 1.0, {"a": 0.8, "b": 0.6}),
+        ({"a": 0.8, "b": 0.6}, {"a": 0.2, "b": 0.8}, 0.0, {"a": 0.8, "b": 0.6}),
+        ({"a": 0.8, "b": 0.6}, {"a": 0.2, "b": 0.8}, 1.0, {"a": pytest.approx(0.5), "b": pytest.approx(0.7)}),
+        # an id only one query saw is given the lowest score seen for the other
+        ({"a": 0.8}, {"b": 0.9, "a": 0.4}, 1.0, {"a": pytest.approx(0.6), "b": pytest.approx(0.65)}),
+    ],
+)
+def test_combine(
+    goal: dict[str, float], result: dict[str, float] | None, weight: float, expected: dict[str, float]
+) -> None:
+    assert combine(goal, result, weight) == expected
+
+
+def test_top_is_best_first_with_ties_by_id() -> None:
+    assert top({"b": 0.5, "a": 0.5, "c": 0.9}, 2) == [("c", 0.9), ("a", 0.5)]
+
+
+def test_metric_documents_are_definition_name_then_moved_by(knowledge: Knowledge) -> None:
+    m = knowledge.metrics[0]
+    docs = metric_documents(m)
+    assert docs[0] == (DEFINITION, f"{m.name}: {m.definition}")
+    assert docs[1] == (NAME, m.name)
+    assert docs[2:] == [(MOVED_BY, t) for t in m.moved_by]
+
+
+def test_weights_default_to_the_settings_and_follow_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    s = Settings()
+    assert RankWeights() == RankWeights(s.rank_definition_weight, s.rank_result_query_weight)
+    monkeypatch.setenv("OKR_RANK_DEFINITION_WEIGHT", "0.5")
+    assert RankWeights.from_settings(Settings()).definition == 0.5
+
+
+def test_retrieve_ranks_the_metric_whose_name_is_the_goal_first(index: KnowledgeIndex) -> None:
+    """Fake embeddings give identical texts identical vectors: the metric named by the goal must win."""
+    target = index.knowledge.metrics[7]
+    r = index.retrieve(target.name, 0, 0, 8)
+    ids = [m.id for m, _ in r.metrics]
+    scores = [s for _, s in r.metrics]
+    assert ids[0] == target.id
+    assert len(ids) == len(set(ids)) == 8
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_retrieve_without_the_result_query_or_definition_share(index: KnowledgeIndex) -> None:
+    """Weight 0 for both: the plain best-document ranking, a metric's score being its best similarity."""
+    target = index.knowledge.metrics[3]
+    r = index.retrieve(f"Raise {target.name} from 10% to 20% by Q3", 0, 0, 5, weights=RankWeights(0.0, 0.0))
+    assert len(r.metrics) == 5 and all(-1.0 <= s <= 1.0 for _, s in r.metrics)
+    named = index.retrieve(target.name, 0, 0, 5, weights=RankWeights(0.0, 0.0))
+    assert named.metrics[0][0].id == target.id and named.metrics[0][1] == pytest.approx(1.0, abs=1e-5)

@@ -1,0 +1,40 @@
+"""The retrieval eval's arithmetic and its fixed tune/held-out split (the ranking itself needs real embeddings)."""
+
+from __future__ import annotations
+
+import pytest
+
+from evals.retrieval_eval import evaluate, half_of, score_ranking, summarise
+from evals.runner import load_dev
+
+
+@pytest.mark.parametrize(
+    ("ranked", "acceptable", "expected"),
+    [
+        (["a", "b"], ["a"], {"top1": 1.0, "recall@3": 1.0, "recall@5": 1.0, "recall@8": 1.0, "mrr": 1.0}),
+        (["x", "y", "a"], ["a", "b"], {"top1": 0.0, "recall@3": 1.0, "recall@5": 1.0, "recall@8": 1.0, "mrr": 1 / 3}),
+        (["x"] * 5 + ["b"], ["b"], {"top1": 0.0, "recall@3": 0.0, "recall@5": 0.0, "recall@8": 1.0, "mrr": 1 / 6}),
+        (["x", "y"], ["a"], {"top1": 0.0, "recall@3": 0.0, "recall@5": 0.0, "recall@8": 0.0, "mrr": 0.0}),
+    ],
+)
+def test_score_ranking(ranked: list[str], acceptable: list[str], expected: dict[str, float]) -> None:
+    assert score_ranking(ranked, acceptable) == pytest.approx(expected)
+
+
+def test_halves_are_fixed_by_id_and_split_both_slices() -> None:
+    rows = load_dev()
+    assert half_of("dev-prod-01") == half_of("dev-prod-01")
+    for real in (True, False):
+        ids = [r["id"] for r in rows if ("real" in r["tags"]) is real]
+        tune = sum(half_of(i) == "tune" for i in ids)
+        assert 0.35 < tune / len(ids) < 0.65
+
+
+def test_summary_leaves_uncovered_goals_out_of_the_ranking_figures() -> None:
+    rows = [
+        {"id": "dev-a", "goal": "g", "tags": [], "acceptable": ["m1"]},
+        {"id": "dev-b", "goal": "g", "tags": [], "acceptable": []},
+    ]
+    records = evaluate(rows, lambda row: ["m1", "m2"])
+    s = summarise(records)["tidy/all"]
+    assert s["n"] == 2 and s["covered"] == 1 and s["coverage"] == 0.5 and s["top1"] == 1.0 and s["mrr"] == 1.0
