@@ -34,6 +34,10 @@ def disable_telemetry() -> None:
         "HF_HUB_DISABLE_TELEMETRY": "1",
         "TOKENIZERS_PARALLELISM": "false",
         "DO_NOT_TRACK": "1",
+        "OTEL_SDK_DISABLED": "true",  # FastAPI and Chroma carry OpenTelemetry: no exporter, no spans
+        "OTEL_TRACES_EXPORTER": "none",
+        "OTEL_METRICS_EXPORTER": "none",
+        "OTEL_LOGS_EXPORTER": "none",
     }.items():
         os.environ.setdefault(key, value)
 
