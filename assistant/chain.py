@@ -25,7 +25,17 @@ from .knowledge import Knowledge
 from .prompts import PromptFile, load_prompt
 from .ranking import RankWeights
 from .retrieval import KnowledgeIndex
-from .schemas import GoalItem, Judgement, MetricEntry, Review, ReviewRow, Rewrite, WorkedExample, judgement_schema
+from .schemas import (
+    GoalItem,
+    Judgement,
+    KindJudgement,
+    MetricEntry,
+    Review,
+    ReviewRow,
+    Rewrite,
+    WorkedExample,
+    judgement_schema,
+)
 from .settings import Settings
 from .textutils import check_goal, enforce_placeholders, parse_measurability, prepare_goal
 
@@ -127,7 +137,9 @@ class ReviewChain:
 
     def _judge(self, state: dict[str, Any]) -> dict[str, Any]:
         messages = self.messages_for(state)
-        schema = judgement_schema([c.metric.name for c in state["candidates"]])
+        cands: list[C.Candidate] = state["candidates"]
+        by_ranking = self.settings.metric_choice == "ranking" and bool(cands)
+        schema = KindJudgement if by_ranking else judgement_schema([c.metric.name for c in cands])
         structured = self.model.with_structured_output(schema, include_raw=True)
         usage = {"input_tokens": 0, "output_tokens": 0, "calls": 0}
         last_raw: str | None = None
@@ -149,7 +161,12 @@ class ReviewChain:
                 for key in ("input_tokens", "output_tokens"):
                     usage[key] += (raw.usage_metadata or {}).get(key, 0)
             if out.get("parsed") is not None:
-                state["judgement"] = out["parsed"]
+                parsed = out["parsed"]
+                state["judgement"] = (
+                    Judgement(kind=parsed.kind, team_controls=parsed.team_controls, metric=cands[0].metric.name)
+                    if by_ranking
+                    else parsed
+                )
                 state["usage"] = usage
                 return state
             error = out.get("parsing_error")

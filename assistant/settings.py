@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_data_dir
 from pydantic import Field
@@ -67,9 +68,12 @@ class Settings(BaseSettings):
         "minilm", description="'minilm' (all-MiniLM-L6-v2 shipped on PyPI) or a sentence-transformers folder"
     )
     guidance_k: int = 3
-    examples_k: int = 4
+    examples_k: int = 1
     metrics_k: int = 8
-    candidates_k: int = 8
+    candidates_k: int = 5
+    metric_choice: Literal["ranking", "model"] = Field(
+        "ranking", description="Who picks the metric among the candidates: the ranking's first, or the model"
+    )
     # Catalogue ranking (assistant/ranking.py), tuned on the dev set's tune half with evals/retrieval_eval.py.
     rank_definition_weight: float = Field(
         0.3, ge=0, description="Share of a metric's name:definition similarity added to its best document's"

@@ -11,7 +11,9 @@ from assistant.chain import ReviewChain
 from assistant.compose import VERBS
 from assistant.errors import InputError, ModelOutputError
 from assistant.prompts import Demo
+from assistant.retrieval import KnowledgeIndex
 from assistant.schemas import GoalItem, Judgement
+from assistant.settings import Settings
 from assistant.textutils import invented_numbers
 from tests.fakes import FakeToolModel, candidates_in
 
@@ -79,12 +81,12 @@ def test_output_counts_are_not_carried_as_targets(chain: ReviewChain) -> None:
 
 
 def test_free_text_metric_only_when_none_fit_and_never_the_deliverable(
-    fake_model: FakeToolModel, chain: ReviewChain
+    fake_model: FakeToolModel, model_choice: ReviewChain
 ) -> None:
     fake_model.queue.append(
         {"kind": "output", "metric": "none of these", "team_controls": True, "new_metric": "guidelines defined"}
     )
-    r = chain.review("Define marketing guidelines for developer audiences")
+    r = model_choice.review("Define marketing guidelines for developer audiences")
     assert r.metric_id == r.candidates[0]  # the restated deliverable is refused; the best candidate is used
     assert any("restated the deliverable" in n for n in r.notes)
     fake_model.queue.append(
@@ -96,17 +98,17 @@ def test_free_text_metric_only_when_none_fit_and_never_the_deliverable(
             "new_direction": "up",
         }
     )
-    r = chain.review("Publish a new pricing page")
+    r = model_choice.review("Publish a new pricing page")
     assert r.metric == "share of visitors who book a demo" and r.metric_id is None
     assert r.rewrite == "Raise share of visitors who book a demo from [baseline] to [target] by [deadline]"
     assert any("not in our metric catalogue" in n for n in r.notes)
 
 
-def test_numbers_the_model_invents_become_placeholders(fake_model: FakeToolModel, chain: ReviewChain) -> None:
+def test_numbers_the_model_invents_become_placeholders(fake_model: FakeToolModel, model_choice: ReviewChain) -> None:
     fake_model.queue.append(
         {"kind": "output", "metric": "none of these", "team_controls": True, "new_metric": "first-week usage above 40%"}
     )
-    r = chain.review("Ship dark mode by Q3 2027")
+    r = model_choice.review("Ship dark mode by Q3 2027")
     for text in [r.metric, *(rw.text for rw in r.rewrites)]:
         assert invented_numbers(text, r.goal) == [], text
     assert any("replaced with placeholders" in n for n in r.notes)
@@ -180,9 +182,9 @@ def test_demos_are_a_fixed_prefix_and_examples_can_hide_their_metric(
         Demo(goal="g", candidates=["a"], kind="output", metric="b")
 
 
-def test_model_can_only_answer_a_candidate(fake_model: FakeToolModel, chain: ReviewChain) -> None:
+def test_model_can_only_answer_a_candidate(fake_model: FakeToolModel, model_choice: ReviewChain) -> None:
     fake_model.queue.append({"kind": "output", "metric": "made-up metric", "team_controls": True})
-    r = chain.review("Launch the app")
+    r = model_choice.review("Launch the app")
     assert r.usage["calls"] == 2  # the enum rejected the invented name; the retry chose a candidate
     assert r.metric_id in r.candidates
 
@@ -253,3 +255,23 @@ def test_model_reads_only_the_goal(fake_model: FakeToolModel, chain: ReviewChain
     sent = str(fake_model.history[-1][-1].content)
     assert f'Goal: "{model_reads}"' in sent
     assert review.kind and (review.notes or goal == model_reads)
+
+
+@pytest.fixture
+def model_choice(fake_model: FakeToolModel, index: KnowledgeIndex, settings: Settings) -> ReviewChain:
+    """The chain with the model picking the metric among the candidates (OKR_METRIC_CHOICE=model)."""
+    return ReviewChain(fake_model, index, settings.model_copy(update={"metric_choice": "model"}), model_label="fake")
+
+
+@pytest.mark.parametrize("answered", ["made-up metric", "none of these", None])
+def test_by_default_the_ranking_picks_the_metric(
+    fake_model: FakeToolModel, chain: ReviewChain, answered: str | None
+) -> None:
+    """Whatever the model would name, the metric is the ranking's first candidate; the model judges kind/control."""
+    answer: dict[str, object] = {"kind": "output", "team_controls": True}
+    if answered:
+        answer["metric"] = answered
+    fake_model.queue.append(answer)
+    r = chain.review("Launch the partner portal")
+    assert r.kind == "output" and r.usage["calls"] == 1
+    assert r.metric_id == r.candidates[0] and r.rewrites[0].metric_id == r.candidates[0]
