@@ -15,6 +15,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.runnables import Runnable, RunnableLambda
+from pydantic import BaseModel
 
 from . import candidates as C
 from .compose import hypothesis, keep_users_numbers, key_result
@@ -135,11 +136,17 @@ class ReviewChain:
         messages.append(HumanMessage(p.render_user(goal=state["for_model"], candidates=listing, context=context)))
         return messages
 
+    def answer_schema(self, candidates: list[C.Candidate]) -> type[BaseModel]:
+        """What the model is asked for: kind and control (the ranking picks the metric), or also the metric."""
+        if self.settings.metric_choice == "ranking" and candidates:
+            return KindJudgement
+        return judgement_schema([c.metric.name for c in candidates])
+
     def _judge(self, state: dict[str, Any]) -> dict[str, Any]:
         messages = self.messages_for(state)
         cands: list[C.Candidate] = state["candidates"]
-        by_ranking = self.settings.metric_choice == "ranking" and bool(cands)
-        schema = KindJudgement if by_ranking else judgement_schema([c.metric.name for c in cands])
+        schema = self.answer_schema(cands)
+        by_ranking = schema is KindJudgement
         structured = self.model.with_structured_output(schema, include_raw=True)
         usage = {"input_tokens": 0, "output_tokens": 0, "calls": 0}
         last_raw: str | None = None

@@ -23,7 +23,7 @@ from assistant.api import build_index_for
 from assistant.chain import ReviewChain
 from assistant.models import describe_model, get_chat_model
 from assistant.retrieval import get_embeddings
-from assistant.schemas import GoalItem, Judgement
+from assistant.schemas import GoalItem
 from assistant.settings import Settings
 from evals.metrics import percentile
 from evals.runner import load_dev
@@ -34,7 +34,6 @@ HERE = Path(__file__).parent
 def bare_llama_seconds(chain: ReviewChain, goals: list[str]) -> tuple[float, list[int]]:
     """llama.cpp alone: the chain's exact messages and grammar, no retrieval/parsing/post-processing."""
     llama = chain.model.llama  # type: ignore[attr-defined]
-    fmt = {"type": "json_object", "schema": Judgement.model_json_schema()}
     prepared = []
     for g in goals:  # build prompts outside the timed region
         state = chain._retrieve(chain._prepare(g))
@@ -42,9 +41,10 @@ def bare_llama_seconds(chain: ReviewChain, goals: list[str]) -> tuple[float, lis
             {"role": {"human": "user", "ai": "assistant"}.get(m.type, m.type), "content": str(m.content)}
             for m in chain.messages_for(state)
         ]
-        prepared.append(msgs)
+        fmt = {"type": "json_object", "schema": chain.answer_schema(state["candidates"]).model_json_schema()}
+        prepared.append((msgs, fmt))
     total, tokens = 0.0, []
-    for msgs in prepared:
+    for msgs, fmt in prepared:
         start = time.perf_counter()
         out = llama.create_chat_completion(
             messages=msgs, response_format=fmt, temperature=0.0, max_tokens=chain.settings.max_tokens, seed=0
