@@ -6,7 +6,8 @@ the answer's tokens. Several prompt variants can be measured in one run (``--var
 in the same process, so their ratios are comparable.
 
 Run: .venv/bin/python benchmarks/bench_breakdown.py [--goals 30] [--variant review:4:8 --variant review:1:5]
-(a variant is PROMPT:EXAMPLES_K:CANDIDATES_K; PROMPT names a file under assistant/prompts). Each variant's
+(a variant is PROMPT:EXAMPLES_K:CANDIDATES_K[:METRIC_CHOICE]; PROMPT names a file under assistant/prompts;
+METRIC_CHOICE is ranking or model, default the settings'). Each variant's
 answers are compared with the first variant's. Run it with PYTHONPATH=. so this checkout's code is measured.
 Writes benchmarks/results/breakdown.json and prints a table.
 """
@@ -82,7 +83,7 @@ def measure(chain: ReviewChain, goals: list[GoalItem], meter: TokenMeter) -> lis
         t2 = time.perf_counter()
         state = chain._judge(state)
         t3 = time.perf_counter()
-        answer = state["judgement"].model_dump_json()
+        answer = state["judgement"].model_dump_json(include={"kind", "team_controls"})
         chain._finish(state)
         t4 = time.perf_counter()
         calls = meter.calls
@@ -138,8 +139,10 @@ def main() -> None:
     }
     first: list[str] | None = None
     for variant in variants:
-        name, examples_k, candidates_k = variant.split(":")
-        settings = base.model_copy(update={"examples_k": int(examples_k), "candidates_k": int(candidates_k)})
+        name, examples_k, candidates_k, choice = [*variant.split(":"), base.metric_choice][:4]
+        settings = base.model_copy(
+            update={"examples_k": int(examples_k), "candidates_k": int(candidates_k), "metric_choice": choice}
+        )
         chain.prompt = load_prompt(name)
         chain.settings = settings
         chain.model = get_chat_model("local", settings)
