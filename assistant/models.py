@@ -228,20 +228,7 @@ class LlamaCppChatModel(BaseChatModel):
     ) -> Runnable:
         """Grammar-constrained JSON parsed into ``schema``; ``include_raw`` mirrors LangChain's contract."""
         bound = self.bind(response_format={"type": "json_object", "schema": schema.model_json_schema()})
-
-        def parse(message: AIMessage) -> Any:
-            try:
-                parsed = schema.model_validate(json.loads(message.content))
-                error = None
-            except (json.JSONDecodeError, ValidationError) as exc:
-                if not include_raw:
-                    raise ModelOutputError(
-                        f"model answer did not match {schema.__name__}: {exc}", 1, str(message.content)
-                    ) from exc
-                parsed, error = None, exc
-            return {"raw": message, "parsed": parsed, "parsing_error": error} if include_raw else parsed
-
-        return bound | RunnableLambda(parse)
+        return bound | RunnableLambda(_json_parser(schema, include_raw))
 
 
 # --------------------------------------------------------------------------- served models (OpenAI-compatible)

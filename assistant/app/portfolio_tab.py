@@ -44,30 +44,8 @@ def build(service: H.AppService) -> None:
             run = gr.Button("Build portfolio", variant="primary", elem_id="portfolio-run")
     trend = gr.Markdown(elem_id="portfolio-trend")
     with gr.Row():
-        outputs_chart = gr.BarPlot(
-            x="set",
-            y="outputs %",
-            color="team",
-            title="Outputs among key results (%)",
-            height=240,
-            x_label_angle=-40,
-            x_title=" ",
-            y_lim=[0, 100],
-            elem_id="portfolio-outputs",
-            min_width=280,
-        )
-        score_chart = gr.BarPlot(
-            x="set",
-            y="average score",
-            color="team",
-            title="Average score (0-100)",
-            height=240,
-            x_label_angle=-40,
-            x_title=" ",
-            y_lim=[0, 100],
-            elem_id="portfolio-score",
-            min_width=280,
-        )
+        outputs_chart = _bar("outputs %", "Outputs among key results (%)", "portfolio-outputs")
+        score_chart = _bar("average score", "Average score (0-100)", "portfolio-score")
     table = gr.Dataframe(
         headers=H.PORTFOLIO_COLUMNS,
         wrap=True,
@@ -93,4 +71,20 @@ def build(service: H.AppService) -> None:
         [text, uploads],
         [trend, outputs_chart, score_chart, table, notes],
         api_name="portfolio",
+    )
+
+
+def _bar(y: str, title: str, elem_id: str) -> gr.BarPlot:
+    """One bar per set, coloured by team, on a 0-100 scale; angled labels stay legible at 390 px."""
+    return gr.BarPlot(
+        x="set",
+        y=y,
+        color="team",
+        title=title,
+        height=240,
+        x_label_angle=-40,
+        x_title=" ",
+        y_lim=[0, 100],
+        elem_id=elem_id,
+        min_width=280,
     )
