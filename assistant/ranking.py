@@ -121,9 +121,42 @@ def without_direction(text: str) -> str:
     return _DIRECTION.sub("", text, count=1)
 
 
+# Short forms the embedding model does not know: "industry NPS" matched a graduate-employment metric.
+ABBREVIATIONS = {
+    "NPS": "net promoter score",
+    "eNPS": "employee net promoter score",
+    "CSAT": "customer satisfaction score",
+    "CES": "customer effort score",
+    "ARR": "annual recurring revenue",
+    "MRR": "monthly recurring revenue",
+    "NRR": "net revenue retention",
+    "GRR": "gross revenue retention",
+    "CAC": "customer acquisition cost",
+    "LTV": "customer lifetime value",
+    "ARPU": "average revenue per user",
+    "DAU": "daily active users",
+    "WAU": "weekly active users",
+    "MAU": "monthly active users",
+    "MTTR": "mean time to recovery",
+    "MTTD": "mean time to detect",
+    "SLA": "service level agreement",
+    "SLO": "service level objective",
+    "AOV": "average order value",
+    "CTR": "click-through rate",
+    "MQL": "marketing qualified lead",
+    "DSO": "days sales outstanding",
+}
+_ABBREVIATION = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")s?(?![\w-])")
+
+
+def spelled_out(text: str) -> str:
+    """Each known short form followed by its long form: 'industry NPS' -> 'industry NPS (net promoter score)'."""
+    return _ABBREVIATION.sub(lambda m: f"{m.group(0)} ({ABBREVIATIONS[m.group(1)]})", text)
+
+
 def result_query(goal: str) -> str | None:
     """The goal read as the result it is after, or None when that reads the same as the goal (nothing to add)."""
-    text = without_direction(without_numbers(result_half(goal)))
+    text = spelled_out(without_direction(without_numbers(result_half(goal))))
     if not re.search(r"[A-Za-z]{3}", text) or text.strip().lower() == goal.strip().lower():
         return None
     return text

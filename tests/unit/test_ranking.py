@@ -14,6 +14,7 @@ from assistant.ranking import (
     fuse,
     metric_documents,
     result_query,
+    spelled_out,
     top,
 )
 from assistant.retrieval import KnowledgeIndex
@@ -111,3 +112,23 @@ def test_retrieve_without_the_result_query_or_definition_share(index: KnowledgeI
     assert len(r.metrics) == 5 and all(-1.0 <= s <= 1.0 for _, s in r.metrics)
     named = index.retrieve(target.name, 0, 0, 5, weights=RankWeights(0.0, 0.0))
     assert named.metrics[0][0].id == target.id and named.metrics[0][1] == pytest.approx(1.0, abs=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("industry NPS", "industry NPS (net promoter score)"),
+        ("Grow MRR", "Grow MRR (monthly recurring revenue)"),
+        ("our eNPS", "our eNPS (employee net promoter score)"),
+        ("SLAs breached", "SLAs (service level agreement) breached"),
+        ("Launch the new SQL editor", "Launch the new SQL editor"),  # ambiguous short forms are left alone
+        ("NPSX and pre-NPS", "NPSX and pre-NPS"),  # only whole short forms
+        ("snps", "snps"),
+    ],
+)
+def test_short_forms_are_spelled_out(text: str, expected: str) -> None:
+    assert spelled_out(text) == expected
+
+
+def test_the_result_query_spells_out_short_forms() -> None:
+    assert result_query("Improve industry NPS") == "industry NPS (net promoter score)"
