@@ -18,6 +18,7 @@ import contextlib
 import ctypes
 import hashlib
 import struct
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +83,7 @@ class PrefixState:
         self.restored = ids
         return n_tokens
 
-    def worth_saving(self, prompt: list[int]) -> bool:
+    def worth_saving(self, prompt: Sequence[int]) -> bool:
         """Once per process: when nothing was restored, or what was restored fits today's prompts badly."""
         if self.saved:
             return False

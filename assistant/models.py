@@ -102,7 +102,7 @@ _LLAMAS: dict[tuple[str, int, int], Any] = {}
 _LLAMA_LOCK = threading.Lock()
 
 
-_STATES: dict[str, PrefixState] = {}
+_STATES: dict[tuple[str, int, str], PrefixState] = {}
 
 
 def _load_llama(path: str, n_ctx: int, n_threads: int) -> Any:
@@ -166,8 +166,10 @@ class LlamaCppChatModel(BaseChatModel):
     def _prefix_state(self) -> PrefixState | None:
         if not self.state_dir:
             return None
-        key = state_key(self.model_path, self.n_ctx)
-        return _STATES.setdefault(key, PrefixState(Path(self.state_dir), key))  # called under _LLAMA_LOCK
+        slot = (self.model_path, self.n_ctx, self.state_dir)  # called under _LLAMA_LOCK
+        if slot not in _STATES:  # the key stats and hashes the model file: once per process, not per answer
+            _STATES[slot] = PrefixState(Path(self.state_dir), state_key(self.model_path, self.n_ctx))
+        return _STATES[slot]
 
     def _restore(self, llama: Any) -> PrefixState | None:
         """Before the first prompt of a process: load the prefix an earlier process evaluated."""
@@ -178,7 +180,7 @@ class LlamaCppChatModel(BaseChatModel):
 
     def _keep(self, llama: Any, state: PrefixState | None, prompt_tokens: int) -> None:
         """After an answer: save the context once per process when no useful one was on disk."""
-        if state is not None and state.worth_saving([int(t) for t in llama.input_ids[:prompt_tokens]]):
+        if state is not None and state.worth_saving(llama.input_ids[:prompt_tokens]):
             state.save(llama)
 
     def _generate(
