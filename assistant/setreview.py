@@ -267,26 +267,21 @@ def count_findings(title: str, indexed: list[tuple[int, ReviewRow]], rules: SetR
                 )
             )
     lo, hi = rules.kr_count.min, rules.kr_count.max
-    if len(indexed) < lo:
-        out.append(
-            Finding(
-                kind="kr_count",
-                severity="warning",
-                objective=title,
-                rows=[n for n, _ in indexed],
-                message=f"{len(indexed)} key result(s): {lo} to {hi} is healthy. One number cannot show a trade-off; "
-                "add the outcome it should not hurt, or a second view of success.",
-            )
+    if not lo <= len(indexed) <= hi:
+        message = (
+            f"{len(indexed)} key result(s): {lo} to {hi} is healthy. One number cannot show a trade-off; "
+            "add the outcome it should not hurt, or a second view of success."
+            if len(indexed) < lo
+            else f"{len(indexed)} key results: {lo} to {hi} is healthy. More than {hi} spreads the team thin; "
+            "keep the outcomes that matter most and move the rest to initiatives."
         )
-    elif len(indexed) > hi:
         out.append(
             Finding(
                 kind="kr_count",
                 severity="warning",
                 objective=title,
                 rows=[n for n, _ in indexed],
-                message=f"{len(indexed)} key results: {lo} to {hi} is healthy. More than {hi} spreads the team thin; "
-                "keep the outcomes that matter most and move the rest to initiatives.",
+                message=message,
             )
         )
     outputs = [n for n, r in ok if r.kind == "output"]
