@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from .candidates import Candidate
 from .compose import MetricView
+from .kind_evidence import kind_evidence
 from .policy import restates_output
 from .schemas import Judgement, Kind, MetricEntry
 from .textutils import direction_for, enforce_placeholders, has_external_scope, has_long_horizon, words_for_windows
@@ -68,11 +69,13 @@ def decide(
     catalogue: dict[str, MetricEntry],
     source: str | None = None,
 ) -> Decision:
-    """Kind from the model; metric, control and horizon from the model's pick checked against evidence.
+    """Kind from the model or the wording; metric, control and horizon from the model's pick checked against evidence.
 
     ``source`` is everything the user said (goal, objective, follow-ups): the only allowed numbers.
+    The goal's own wording overrules the model's kind when it settles it (``kind_evidence``).
     """
-    kind = j.kind
+    evidence = kind_evidence(goal)
+    kind = evidence[0] if evidence else j.kind
     metric, entry, notes = choose_metric(j, candidates, goal, kind, source)
     # "Not controllable" needs support in the user's words; an external catalogue metric is reframed either way.
     outside = not j.team_controls and has_external_scope(goal)
