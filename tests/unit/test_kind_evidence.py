@@ -19,7 +19,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
     [
         # measured-result: a deliverable joined to a measured change
         ("Install pick-to-light in zone B and raise picks per hour from 110 to 150", ("outcome", "measured-result")),
-        ("Add upsell alerts and raise expansion bookings from $300k to $500k a quarter", ("outcome", "measured-result")),
+        ("Add upsell alerts and raise bookings from $300k to $500k a quarter", ("outcome", "measured-result")),
         ("Launch the gallery and get more teams using templates", None),  # no number: the model decides
         ("Publish the guide and increase the number of posts from 4 to 8", None),  # a count of own work
         # compliance: passing or getting certified is a must-do deliverable
