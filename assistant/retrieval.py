@@ -214,6 +214,10 @@ def _card_text(card: GuidanceCard) -> str:
     return f"{card.title}. {card.summary} {card.body}"
 
 
+# Documents sent to Chroma per call: below its maximum batch size (5,461 here) on every backend.
+ADD_BATCH = 2000
+
+
 def _metric_texts(m: MetricEntry) -> list[str]:
     """The texts one metric is indexed as (see ``ranking.metric_documents``)."""
     return [text for _, text in metric_documents(m)]
@@ -305,7 +309,9 @@ class KnowledgeIndex:
         if ids:
             self.store._collection.delete(ids=ids)
         docs = self._documents()
-        self.store.add_documents(docs, ids=[d.metadata["doc"] for d in docs])
+        for start in range(0, len(docs), ADD_BATCH):  # Chroma refuses one batch above ~5,000 documents
+            batch = docs[start : start + ADD_BATCH]
+            self.store.add_documents(batch, ids=[d.metadata["doc"] for d in batch])
         self.rebuilt = True
 
     def _documents(self) -> list[Document]:
