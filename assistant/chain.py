@@ -18,7 +18,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import BaseModel
 
 from . import candidates as C
-from .compose import hypothesis, keep_users_numbers, key_result
+from .compose import hypothesis, key_result, users_key_result
 from .decide import Decision, decide, view
 from .errors import InputError, ModelOutputError, OutcomeLensError
 from .explain import rationale
@@ -256,7 +256,7 @@ def finish_review(state: dict[str, Any], knowledge: Knowledge, model_label: str 
         deadline=meas.deadline,
         measurable=outcome_measurable,
         rewrites=rewrites,
-        initiative=goal if d.kind == "output" else None,
+        initiative=goal if d.kind == "output" else _work_of(goal, d, meas),
         hypothesis=hypothesis(goal, served, meas.deadline) if d.kind == "output" else None,
         measured_in=_source_of(served, catalogue),
         needs_proxy=d.needs_proxy,
@@ -287,10 +287,9 @@ def compose_rewrites(goal: str, d: Decision, meas: Any, cands: list[C.Candidate]
             )
         )
     elif d.kind == "outcome" and meas.target:
-        if not meas.deadline:
-            out.append(
-                Rewrite(text=keep_users_numbers(goal, None), metric=d.metric.name, metric_id=d.metric.id, basis="user")
-            )
+        text, work = users_key_result(goal, meas.deadline)
+        if work or not meas.deadline:
+            out.append(Rewrite(text=text, metric=d.metric.name, metric_id=d.metric.id, basis="user"))
         return out  # a measurable outcome keeps its own sentence; no alternatives to a target the user set
     else:
         b, t = (meas.baseline, meas.target) if meas.baseline else (None, None)
@@ -311,6 +310,11 @@ def compose_rewrites(goal: str, d: Decision, meas: Any, cands: list[C.Candidate]
             Rewrite(text=key_result(m, deadline=meas.deadline), metric=m.name, metric_id=m.id, basis="alternative")
         )
     return out[:3]
+
+
+def _work_of(goal: str, d: Decision, meas: Any) -> str | None:
+    """The deliverable half of a measured compound outcome, kept as its initiative."""
+    return users_key_result(goal, meas.deadline)[1] if d.kind == "outcome" and meas.target else None
 
 
 def _source_of(metric: Any, catalogue: dict[str, MetricEntry]) -> str | None:

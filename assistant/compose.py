@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .policy import DELIVERABLE_VERBS
+from .policy import DELIVERABLE_VERBS, starts_with_deliverable
+from .ranking import result_half
 from .schemas import PLACEHOLDER_BASELINE, PLACEHOLDER_DEADLINE, PLACEHOLDER_TARGET, Polarity
 
 VERBS: dict[str, tuple[str, str]] = {"up": ("Raise", "raise"), "down": ("Cut", "cut"), "within": ("Keep", "keep")}
@@ -34,16 +35,53 @@ def key_result(
 ) -> str:
     """'Cut late delivery rate from [baseline] to [target] by Q3'; placeholders for whatever is unknown."""
     verb = VERBS[metric.polarity][0]
-    when = deadline or PLACEHOLDER_DEADLINE
     if metric.polarity == "within":
-        return f"{verb} {metric.name} within {target or PLACEHOLDER_TARGET} through {when}"
-    return f"{verb} {metric.name} from {baseline or PLACEHOLDER_BASELINE} to {target or PLACEHOLDER_TARGET} by {when}"
+        return f"{verb} {metric.name} within {target or PLACEHOLDER_TARGET} {by_when(deadline, 'through')}"
+    change = f"from {baseline or PLACEHOLDER_BASELINE} to {target or PLACEHOLDER_TARGET}"
+    return f"{verb} {metric.name} {change} {by_when(deadline)}"
+
+
+def by_when(deadline: str | None, lead: str = "by") -> str:
+    """'by Q3', 'within 90 days' (not 'by within 90 days'), 'by [deadline]' when none was given."""
+    if deadline and re.match(r"(?:within|in|by|before|until|through|during)\b", deadline, re.I):
+        return deadline
+    return f"{lead} {deadline or PLACEHOLDER_DEADLINE}"
 
 
 def keep_users_numbers(goal: str, deadline: str | None) -> str:
     """An outcome that has its own numbers keeps its own sentence; only a missing deadline is added."""
     text = goal.strip().rstrip(".")
     return text if deadline else f"{text} by {PLACEHOLDER_DEADLINE}"
+
+
+def split_compound(goal: str) -> tuple[str, str] | None:
+    """(work, result) of 'Rebuild the pricing page and increase paid sign-ups by 15%'; None for other goals.
+
+    Only when the first half leads with a deliverable verb: the work is kept as the initiative and the result,
+    in the user's own words, becomes the key result.
+    """
+    text = goal.strip().rstrip(".")
+    result = result_half(text)
+    if result == text:
+        return None
+    work = re.sub(r"\s+(?:and|to|so\s+that|so)$", "", text[: len(text) - len(result)].strip(), flags=re.I)
+    if not starts_with_deliverable(work):
+        return None
+    return work, result[:1].upper() + result[1:]
+
+
+def users_key_result(goal: str, deadline: str | None) -> tuple[str, str | None]:
+    """(key result, initiative) for an outcome with its own numbers: a compound goal's work becomes the initiative.
+
+    Nothing the user wrote is lost: the result keeps its numbers and the deadline, the work its words.
+    """
+    parts = split_compound(goal)
+    if not parts:
+        return keep_users_numbers(goal, deadline), None
+    work, result = parts
+    if deadline and deadline.lower() not in result.lower():
+        result = f"{result} {by_when(deadline)}"
+    return keep_users_numbers(result, deadline), work
 
 
 def _gerund(verb: str) -> str:
@@ -68,9 +106,8 @@ def initiative_phrase(initiative: str) -> str:
 def hypothesis(initiative: str, metric: MetricView, deadline: str | None = None) -> str:
     """'We believe launching X will raise Y from [baseline] to [target] by [deadline].'"""
     verb = VERBS[metric.polarity][1]
-    when = deadline or PLACEHOLDER_DEADLINE
     if metric.polarity == "within":
-        change = f"{verb} {metric.name} within {PLACEHOLDER_TARGET} through {when}"
+        change = f"{verb} {metric.name} within {PLACEHOLDER_TARGET} {by_when(deadline, 'through')}"
     else:
-        change = f"{verb} {metric.name} from {PLACEHOLDER_BASELINE} to {PLACEHOLDER_TARGET} by {when}"
+        change = f"{verb} {metric.name} from {PLACEHOLDER_BASELINE} to {PLACEHOLDER_TARGET} {by_when(deadline)}"
     return f"We believe {initiative_phrase(initiative)} will {change}."

@@ -7,14 +7,17 @@ it was measured on the dev set (``python -m evals``): the 1.5B model called "Rai
 
 The rules, first match wins:
 
-1. ``measured-result``: a compound goal whose result half moves a measure to a number ("Install pick-to-light
-   and raise picks per hour from 110 to 150") is an outcome: the key result is the measured change.
+1. ``measured-result``: a compound goal whose result half moves a measure to a number or states a share
+   ("Install pick-to-light and raise picks per hour from 110 to 150") is an outcome: the key result is the
+   measured change.
 2. ``compliance``: passing or obtaining an audit, review, assessment or certification is a must-do piece of
    work, an output, unless people other than the team do the passing ("Bootcamp grads pass the AWS exam").
-3. ``share-of``: "95% of stroke patients scanned within an hour" states how many of a population do something.
+3. ``share-of``: "95% of stroke patients scanned within an hour" or "used daily by 70% of agents" states how
+   many of a population do something.
 4. ``direction``: a goal that opens with a direction verb ("Reduce discounting on renewals") moves a measure,
    unless what it moves is the team's own work or size ("Increase the number of posts", "Grow the team").
-5. ``level``: a measure stated at a level ("Operating burn down to $1.2M a month").
+5. ``done``: work reported as done, with no number ("Forum guidelines agreed with maintainers and published").
+6. ``level``: a measure stated at a level ("Operating burn down to $1.2M a month").
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ _MOVES = re.compile(rf"^{_MORE_OR_LESS}\b\s+(?P<measure>.+)", re.I)
 _OWN_TEAM = re.compile(r"^(?:the\s+|our\s+)?[\w-]+\s+team\b|\bheadcount\b", re.I)
 
 _PASSES = re.compile(
-    r"\b(?:pass(?:ed|es)?|achieve[ds]?|obtain(?:ed|s)?|gain(?:ed|s)?|get|got|earn(?:ed|s)?)\b[^.;]*?"
+    r"\b(?:pass(?:ed|es)?|achieve[ds]?|obtain(?:ed|s)?|gain(?:ed|s)?|get|got|earn(?:ed|s)?|complete[ds]?)\b[^.;]*?"
     r"\b(?:audit|review|assessment|certification|certificate|accreditation|inspection|attestation)\b|\bcertified\b",
     re.I,
 )
@@ -44,7 +47,16 @@ _OTHER_PEOPLE = re.compile(
     r"candidates|trainees|members|users|customers|teachers|managers|people)\b",
     re.I,
 )
-_SHARE_OF = re.compile(rf"^(?:at\s+least\s+)?{NUMBER}\s?%\s+of\s+", re.I)
+_SHARE_OF = re.compile(rf"^(?:(?:have|get|see)\s+)?(?:at\s+least\s+)?{NUMBER}\s?%\s+of\s+", re.I)
+_USED_BY_SHARE = re.compile(rf"\bby\s+(?:at\s+least\s+)?{NUMBER}\s?%\s+of\b", re.I)
+# A finished piece of work stated as done: "Forum guidelines agreed with maintainers and published".
+_DONE = re.compile(
+    r"\b(?:published|shipped|launched|built|delivered|held|hosted|written|drafted|posted|released|deployed|"
+    r"implemented|migrated|defined|documented|conducted|organi[sz]ed|created|produced|installed|rolled\s+out|"
+    r"signed\s+off|hired|recruited|approved|agreed|adopted|enabled|retired|decommissioned|live|in\s+place|"
+    r"completed|updated|extended|introduced|set\s+up|replaced|refreshed|issued)\b",
+    re.I,
+)
 _LEVEL = re.compile(rf"^[A-Za-z][\w\s'-]+?\s+(?:down|up)\s+to\s+{NUMBER}", re.I)
 
 
@@ -64,7 +76,7 @@ def measured_result(goal: str) -> bool:
     if half == goal.strip():
         return False
     measure = _moved_measure(half)
-    return bool(measure and parse_measurability(measure).target)
+    return bool(measure and parse_measurability(measure).target) or share_of(half)
 
 
 def compliance(goal: str) -> bool:
@@ -73,11 +85,19 @@ def compliance(goal: str) -> bool:
 
 
 def share_of(goal: str) -> bool:
-    return bool(_SHARE_OF.match(goal.strip()))
+    return bool(_SHARE_OF.match(goal.strip()) or _USED_BY_SHARE.search(goal))
 
 
 def direction(goal: str) -> bool:
     return _moved_measure(goal) is not None
+
+
+def done_statement(goal: str) -> bool:
+    """Work reported as done, with no number to reach: not led by a verb, a past participle carries it."""
+    text = goal.strip()
+    if starts_with_deliverable(text) or _MOVES.match(text) or re.search(r"\d", text):
+        return False
+    return bool(_DONE.search(text))
 
 
 def level(goal: str) -> bool:
@@ -89,6 +109,7 @@ RULES: tuple[tuple[str, Kind, Callable[[str], bool]], ...] = (
     ("compliance", "output", compliance),
     ("share-of", "outcome", share_of),
     ("direction", "outcome", direction),
+    ("done", "output", done_statement),
     ("level", "outcome", level),
 )
 

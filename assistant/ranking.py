@@ -84,7 +84,7 @@ def top(scores: dict[str, float], k: int) -> list[tuple[str, float]]:
 # "... and get / and raise / so that ..." : what follows is the result the deliverable is for.
 _RESULT_JOINER = re.compile(
     r"\s(?:and|to|so\s+that|so)\s+(?=(?:get|raise|increase|grow|improve|boost|lift|cut|reduce|lower|decrease|"
-    r"halve|double|more|fewer)\b)",
+    r"halve|double|more|fewer|have|reach|hit|see)\b)",
     re.I,
 )
 _DIRECTION = re.compile(

@@ -35,6 +35,11 @@ _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
+# Named seasons and periods teams plan around: "through the holiday peak", "by the autumn census".
+_SEASON = (
+    r"(?:holiday|festive|christmas|summer|winter|spring|autumn|peak|back[- ]to[- ]school)\s+"
+    r"(?:season|peak|period|census|term|semester|break|sale|rush|holidays)|(?:summer|winter|spring|autumn)\b"
+)
 # A deadline phrase *after* its introducing word (by / before / in / within / end of ...).
 _DEADLINE_CORE = (
     rf"(?:(?:the\s+)?end\s+of\s+(?:the\s+)?)?"
@@ -42,6 +47,7 @@ _DEADLINE_CORE = (
     rf"(?:{_MONTHS})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?|"
     rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|(?:19|20)\d{{2}}|"
     rf"eoy|eoq|year[- ]end|quarter[- ]end|(?:this|next|the)\s+(?:quarter|year|half|month|sprint)|"
+    rf"(?:the\s+)?{_SEASON}|"
     rf"(?:quarter|year|month|half|sprint)|"
     rf"\d+\s+(?:days?|weeks?|months?|quarters?|years?))"
 )
@@ -394,6 +400,9 @@ _BARE_DEADLINE_RE = re.compile(
 )
 
 
+_SLA_EVENT = re.compile(r"\s+(?:of|after|from|since|following)\b", re.I)
+
+
 def find_deadline(text: str) -> str | None:
     """The deadline phrase the goal gives ('Q3', 'end of 2025', 'within 90 days'), or None."""
     bare = _BARE_DEADLINE_RE.search(text)
@@ -402,8 +411,10 @@ def find_deadline(text: str) -> str | None:
         when = m.group("when").strip()
         lead = m.group("lead").lower()
         if lead in {"for", "in", "during", "through"} and not re.search(
-            r"q[1-4]|h[12]|fy|\d{4}|quarter|year", when, re.I
+            rf"q[1-4]|h[12]|fy|\d{{4}}|quarter|year|{_SEASON}", when, re.I
         ):
+            continue
+        if _SLA_EVENT.match(text, m.end()):  # "within 14 days of disclosure": a service level, not a deadline
             continue
         if lead == "within" or re.match(r"\d+\s+(?:days?|weeks?|months?|quarters?|years?)$", when, re.I):
             if lead not in {"within", "in"}:
@@ -518,15 +529,25 @@ def parse_measurability(text: str) -> Measurability:
                 if numbers_in(scan.replace(deadline, " ") if deadline else scan):
                     notes.append(NOTE_NUMBERS_UNREAD)
             else:
-                target = _bare_count(scan, deadline)
+                multiple = _MULTIPLE.match(scan.strip())
+                target = multiple.group("target").lower() if multiple else _bare_count(scan, deadline)
     return Measurability(baseline=baseline, target=target, deadline=deadline, notes=notes)
+
+
+# A number that is part of a name, not a count: "SOC 2", "ISO 27001", "WCAG 2.1", "NIST 800-53", "Tier 1".
+_STANDARD_NAME = re.compile(
+    r"\b(?:[A-Z]{2,}|[Tt]ier|[Pp]hase|[Ll]evel|[Tt]ype|[Vv]ersion|[Ss]tage|[Gg]rade|[Yy]ear)[\s-]?\d+(?:[.-]\d+)*\b"
+)
+# A multiple the user asks for: "Double newsletter subscribers" has a target, in words.
+_MULTIPLE = re.compile(r"^(?P<target>double|triple|quadruple|halve)\b", re.I)
 
 
 def _bare_count(text: str, deadline: str | None) -> str | None:
     """'Publish 12 posts' -> '12': the first number that is not part of the deadline or a name."""
     scrub = text.replace(deadline, " ") if deadline else text
     scrub = re.sub(r"\b[A-Za-z]+\d+\b|\b\d+(?:st|nd|rd|th)\b", " ", scrub)  # P1, M12, 3rd
-    m = re.search(rf"(?<![\w.])({_NUM})", scrub)
+    scrub = _STANDARD_NAME.sub(" ", scrub)  # SOC 2, ISO 27001, WCAG 2.1, Tier 1
+    m = re.search(rf"(?<![\w.])({_NUM})", scrub, re.I)
     if m and not _is_deadline_number(scrub, m.start(1)):
         return m.group(1).strip()
     return None

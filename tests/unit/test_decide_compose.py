@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from assistant.candidates import Candidate, alternatives, distinct
-from assistant.compose import MetricView, hypothesis, initiative_phrase, keep_users_numbers, key_result
+from assistant.compose import (
+    MetricView,
+    by_when,
+    hypothesis,
+    initiative_phrase,
+    keep_users_numbers,
+    key_result,
+    users_key_result,
+)
 from assistant.decide import decide
 from assistant.schemas import Judgement, MetricEntry
 
@@ -206,3 +214,44 @@ def test_distinct_rejects_near_identical_names() -> None:
     b = _m("b", "share of invoices paid on time by large customers")
     assert not distinct(a, b)
     assert distinct(a, CAT["late"])
+
+
+@pytest.mark.parametrize(
+    ("deadline", "expected"),
+    [("Q3", "by Q3"), (None, "by [deadline]"), ("within 90 days", "within 90 days"), ("in 2026", "in 2026")],
+)
+def test_by_when_never_reads_by_within(deadline: str | None, expected: str) -> None:
+    assert by_when(deadline) == expected
+
+
+@pytest.mark.parametrize(
+    ("goal", "deadline", "expected"),
+    [
+        # a compound goal: the work becomes the initiative, the result keeps the user's numbers
+        (
+            "Rebuild the plan comparison page and increase paid sign-ups by 15%",
+            None,
+            ("Increase paid sign-ups by 15% by [deadline]", "Rebuild the plan comparison page"),
+        ),
+        (
+            "Install pick-to-light in zone B and raise picks per hour from 110 to 150 by Q3",
+            "Q3",
+            ("Raise picks per hour from 110 to 150 by Q3", "Install pick-to-light in zone B"),
+        ),
+        (
+            "By Q3 launch the gallery and get 30% of new documents started from a template",
+            "Q3",
+            ("By Q3 launch the gallery and get 30% of new documents started from a template", None),
+        ),
+        (
+            "Roll out click-and-collect to 30 stores and have 10% of online orders collected in store",
+            None,
+            ("Have 10% of online orders collected in store by [deadline]", "Roll out click-and-collect to 30 stores"),
+        ),
+        # not compound: the sentence is kept whole
+        ("Raise NPS from 30 to 40", None, ("Raise NPS from 30 to 40 by [deadline]", None)),
+        ("Grow and retain key accounts to 40", None, ("Grow and retain key accounts to 40 by [deadline]", None)),
+    ],
+)
+def test_users_key_result_splits_work_from_result(goal: str, deadline: str | None, expected: tuple) -> None:  # type: ignore[type-arg]
+    assert users_key_result(goal, deadline) == expected

@@ -40,6 +40,14 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Grow the recruiting team by 3 recruiters", None),  # the team's own size
         ("Increase published case studies to 10", None),  # deliverable participle
         ("Improve the onboarding flow", None),  # 'improve' names no quantity
+        ("Internal admin dashboard used daily by 70% of support agents", ("outcome", "share-of")),
+        ("Roll out click-and-collect and have 10% of online orders collected in store", ("outcome", "measured-result")),
+        ("Complete SOC 2 Type II audit with no critical findings", ("output", "compliance")),
+        # done: work reported as done, no number to reach
+        ("Forum moderation guidelines agreed with maintainers and published", ("output", "done")),
+        ("New MSc data science curriculum approved by Senate", ("output", "done")),
+        ("Credit rating upgraded to investment grade", None),  # upgraded by others: not our work
+        ("Runbooks written for 40 services", None),  # a number: the model decides
         # level: a measure stated at a level
         ("Operating burn down to $1.2M a month by end of Q4", ("outcome", "level")),
         ("Launch the new checkout", None),

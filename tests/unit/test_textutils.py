@@ -43,6 +43,19 @@ from evals.robustness import refusals
         ("Improve NPS by EOY", None, None, "EOY"),
         ("Answer 95% of chats within one minute", None, "95%", None),
         ("Raise graduation rate from 81% to 88% by 2027", "81%", "88%", "2027"),
+        # a number inside a name is not a target
+        ("Complete SOC 2 Type II audit with no critical findings", None, None, None),
+        ("Achieve ISO 27001 certification", None, None, None),
+        ("Meet WCAG 2.1 AA on all forms", None, None, None),
+        ("Ship Tier 1 runbooks for 12 services", None, "12", None),
+        # units in capitals, multiples in words
+        ("Build $4M of qualified enterprise pipeline in EMEA", None, "$4M", None),
+        ("Double newsletter subscribers", None, "double", None),
+        # a service level after an event is not a deadline; named seasons are
+        ("Patch all critical CVEs within 14 days of disclosure", None, "14 days", None),
+        ("Raise retention from 82% to 88% by the autumn census", "82%", "88%", "the autumn census"),
+        ("Stockouts kept below 2% through the holiday peak", None, "2%", "the holiday peak"),
+        ("Hire 5 engineers by spring", None, "5", "spring"),
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
