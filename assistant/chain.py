@@ -109,7 +109,12 @@ class ReviewChain:
     def _retrieve(self, state: dict[str, Any]) -> dict[str, Any]:
         s = self.settings
         r = self.index.retrieve(
-            state["for_model"], s.guidance_k, s.examples_k, s.metrics_k, weights=RankWeights.from_settings(s)
+            state["for_model"],
+            s.guidance_k,
+            s.examples_k,
+            s.metrics_k,
+            weights=RankWeights.from_settings(s),
+            objective=state.get("objective"),
         )
         state["retrieved"] = r
         state["candidates"] = C.gather(r, self.knowledge.catalogue, s.candidates_k)

@@ -13,6 +13,9 @@ held-out half improved on both slices (``python -m evals.retrieval_eval``; figur
    gallery and get 30% of new documents started from a template"), without numbers, deadlines or the
    direction verb. Its scores are averaged with the whole goal's (``combine``); the metric is about the
    result, the whole goal still carries the deliverable that the ``moved_by`` documents match.
+4. The objective, when the user gives one, is ranked the same way and added with a smaller weight: it says
+   what the work is for ("Reduce on-call toil" for "Replace the spreadsheet on-call rota"), which the key
+   result's own words often do not. The dev set has no objectives; the weight was read on unseen key results.
 
 The weights live in :class:`assistant.settings.Settings` (``rank_*``); :class:`RankWeights` carries them.
 """
@@ -37,10 +40,15 @@ class RankWeights:
 
     definition: float = Settings.model_fields["rank_definition_weight"].default
     result_query: float = Settings.model_fields["rank_result_query_weight"].default
+    objective: float = Settings.model_fields["rank_objective_weight"].default
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RankWeights:
-        return cls(definition=settings.rank_definition_weight, result_query=settings.rank_result_query_weight)
+        return cls(
+            definition=settings.rank_definition_weight,
+            result_query=settings.rank_result_query_weight,
+            objective=settings.rank_objective_weight,
+        )
 
 
 def metric_documents(m: MetricEntry) -> list[tuple[str, str]]:

@@ -337,11 +337,12 @@ class KnowledgeIndex:
         k_examples: int = 6,
         k_metrics: int = 8,
         weights: RankWeights | None = None,
+        objective: str | None = None,
     ) -> Retrieved:
         """The closest guidance cards, worked examples and catalogue metrics for one goal.
 
         The goal is embedded once for cards and examples; metrics are ranked as ``assistant.ranking`` says,
-        from the goal and, when it reads differently, from the goal read as its result.
+        from the goal, from the goal read as its result when that reads differently, and from its objective.
         """
         w = weights or RankWeights()
         vector = self.store.embeddings.embed_query(query)
@@ -354,6 +355,9 @@ class KnowledgeIndex:
             if result:
                 result_scores = self._metric_scores(self.store.embeddings.embed_query(result), k_metrics, w)
                 scores = combine(scores, result_scores, w.result_query)
+            if objective and w.objective > 0:
+                goal_scores = self._metric_scores(self.store.embeddings.embed_query(objective), k_metrics, w)
+                scores = combine(scores, goal_scores, w.objective)
             ranked = top(scores, k_metrics)
         return Retrieved(
             guidance=[self._items[i] for i, _ in guidance],  # type: ignore[misc]

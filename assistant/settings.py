@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     rank_result_query_weight: float = Field(
         1.0, ge=0, description="Weight of the goal read as its result (no numbers, result half) beside the goal"
     )
+    rank_objective_weight: float = Field(
+        0.3, ge=0, description="Weight of the goal's objective, when given, beside the goal (0 ignores it)"
+    )
     max_goal_chars: int = 1000
     max_items_cli: int = Field(2000, ge=1, description="Most goals one okr review/roadmap run accepts")
     max_items_ui: int = Field(500, ge=1, description="Most goals one roadmap in the app accepts")

@@ -89,7 +89,7 @@ def test_metric_documents_are_definition_name_then_moved_by(knowledge: Knowledge
 
 def test_weights_default_to_the_settings_and_follow_them(monkeypatch: pytest.MonkeyPatch) -> None:
     s = Settings()
-    assert RankWeights() == RankWeights(s.rank_definition_weight, s.rank_result_query_weight)
+    assert RankWeights() == RankWeights(s.rank_definition_weight, s.rank_result_query_weight, s.rank_objective_weight)
     monkeypatch.setenv("OKR_RANK_DEFINITION_WEIGHT", "0.5")
     assert RankWeights.from_settings(Settings()).definition == 0.5
 
@@ -132,3 +132,15 @@ def test_short_forms_are_spelled_out(text: str, expected: str) -> None:
 
 def test_the_result_query_spells_out_short_forms() -> None:
     assert result_query("Improve industry NPS") == "industry NPS (net promoter score)"
+
+
+def test_the_objective_lifts_the_metric_it_names(index: KnowledgeIndex) -> None:
+    """'Reduce on-call toil' says what 'Replace the rota tool' is for: the metric it names must rise to the top."""
+    target = index.knowledge.metrics[11]
+    goal = "Replace the spreadsheet rota with a scheduling tool"
+    alone = [m.id for m, _ in index.retrieve(goal, 0, 0, 8).metrics]
+    lifted = index.retrieve(goal, 0, 0, 8, weights=RankWeights(objective=1.0), objective=target.name)
+    ignored = index.retrieve(goal, 0, 0, 8, weights=RankWeights(objective=0.0), objective=target.name)
+    assert alone[0] != target.id
+    assert lifted.metrics[0][0].id == target.id
+    assert [m.id for m, _ in ignored.metrics] == alone
