@@ -104,7 +104,7 @@ HORIZON_ORDER = {"weeks": 0, "quarter": 1, "year": 2}
 
 
 def check_catalogue(metrics: list[MetricEntry], origin: dict[str, Path]) -> None:
-    """Referential integrity: every ``leading`` and ``owned_slice`` id exists; names are unique."""
+    """Referential integrity: every ``leading`` and ``owned_slice`` id exists; names and aliases are unique."""
     ids = {m.id for m in metrics}
     names: dict[str, str] = {}
     for m in metrics:
@@ -112,10 +112,13 @@ def check_catalogue(metrics: list[MetricEntry], origin: dict[str, Path]) -> None
         for ref in [*m.leading, *([m.owned_slice] if m.owned_slice else [])]:
             if ref not in ids:
                 raise KnowledgeError(f"{where}: metric '{m.id}' refers to unknown metric id '{ref}'")
-        key = m.name.lower()
-        if key in names:
-            raise KnowledgeError(f"{where}: metric '{m.id}' repeats the name of '{names[key]}' ('{m.name}')")
-        names[key] = m.id
+        for label in (m.name, *m.aliases):
+            key = label.lower()
+            if names.get(key, m.id) != m.id:
+                raise KnowledgeError(
+                    f"{where}: metric '{m.id}' repeats the name or alias of '{names[key]}' ('{label}')"
+                )
+            names[key] = m.id
         by_id = {x.id: x for x in metrics}
         if m.owned_slice and by_id[m.owned_slice].scope != "team":
             raise KnowledgeError(f"{where}: metric '{m.id}': owned_slice '{m.owned_slice}' must have scope 'team'")

@@ -31,7 +31,7 @@ from .settings import Settings
 from .textutils import BARE_DEADLINE_RE, DEADLINE_RE, FROM_TO_RE, NUMBER
 
 # The parts a metric is indexed as; the definition part is the one ``fuse`` adds a share of.
-DEFINITION, NAME, MOVED_BY = "definition", "name", "moved_by"
+DEFINITION, NAME, ALIAS, MOVED_BY = "definition", "name", "alias", "moved_by"
 
 
 @dataclass(frozen=True)
@@ -54,10 +54,17 @@ class RankWeights:
 def metric_documents(m: MetricEntry) -> list[tuple[str, str]]:
     """(part, text) of every document one metric is indexed as: short texts match short goals best.
 
+    Aliases are the other names teams give the metric ("basket size", "AOV"): matched like the name.
+
     "Hire a Head of Sales Development" finds the pipeline metric through its "hiring sales development reps"
     line, not through its definition; "Cut proposal-to-close time" finds the sales cycle through its name.
     """
-    return [(DEFINITION, f"{m.name}: {m.definition}"), (NAME, m.name), *((MOVED_BY, t) for t in m.moved_by)]
+    return [
+        (DEFINITION, f"{m.name}: {m.definition}"),
+        (NAME, m.name),
+        *((ALIAS, a) for a in m.aliases),
+        *((MOVED_BY, t) for t in m.moved_by),
+    ]
 
 
 def fuse(hits: Iterable[tuple[str, str, float]], definition: dict[str, float], weight: float) -> dict[str, float]:

@@ -31,8 +31,8 @@ disable_telemetry()
 
 COLLECTION_PREFIX = "outcome-lens"
 # Bumped when what is indexed per item changes (not only the knowledge), so old and new code never share
-# a collection: d2 added each metric's name as its own document, with a ``part`` in the metadata.
-DOC_LAYOUT = "d2"
+# a collection: d2 added each metric's name as its own document, with a ``part`` in the metadata; d3 its aliases.
+DOC_LAYOUT = "d3"
 
 
 class SentenceTransformerEmbeddings(Embeddings):

@@ -98,6 +98,16 @@ class WorkedExample(_Strict):
         return self
 
 
+def _outcome_name(v: str) -> str:
+    """A metric's name or alias: never a count of the team's own work, never a number (one rule for both)."""
+    if is_activity_count(v) or NUMBER_RE.search(v):
+        raise ValueError(
+            f"name '{v}' reads like a count of the team's own work or holds a number; "
+            "name the change in behaviour or results instead"
+        )
+    return v
+
+
 class MetricEntry(_Strict):
     """One outcome metric of the catalogue (``knowledge/metrics/*.yaml``): what the model chooses from.
 
@@ -106,6 +116,11 @@ class MetricEntry(_Strict):
 
     id: str = Field(pattern=METRIC_ID, max_length=60)
     name: str = Field(min_length=3, max_length=70, description="A noun phrase that reads well inside a sentence.")
+    aliases: list[str] = Field(
+        default_factory=list,
+        max_length=5,
+        description="Other names teams give the metric ('basket size' for average order value), matched like the name.",
+    )
     definition: str = Field(min_length=20, max_length=300, description="Who does what, counted how, over which window.")
     unit: str = Field(min_length=1, max_length=40)
     polarity: Polarity
@@ -120,11 +135,15 @@ class MetricEntry(_Strict):
     @field_validator("name")
     @classmethod
     def _not_an_activity_count(cls, v: str) -> str:
-        if is_activity_count(v) or NUMBER_RE.search(v):
-            raise ValueError(
-                f"name '{v}' reads like a count of the team's own work or holds a number; "
-                "name the change in behaviour or results instead"
-            )
+        return _outcome_name(v)
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases_are_outcome_names(cls, v: list[str]) -> list[str]:
+        for alias in v:
+            if not 3 <= len(alias) <= 70:
+                raise ValueError(f"alias '{alias}' must be 3 to 70 characters")
+            _outcome_name(alias)
         return v
 
     @model_validator(mode="after")

@@ -24,6 +24,10 @@ def _entry(id_: str, name: str = "activation rate", horizon: str = "quarter", le
     return GOOD % (id_, name, horizon, leading)
 
 
+def _aka(id_: str, alias: str) -> str:
+    return _entry(id_).replace("name:", f"aliases: [{alias}], name:")
+
+
 def _kdir(tmp_path: Path, *entries: str) -> Path:
     (tmp_path / "metrics").mkdir(parents=True, exist_ok=True)
     (tmp_path / "guidance.yaml").write_text(CARD)
@@ -41,10 +45,11 @@ def test_catalogue_size_and_breadth(knowledge: Knowledge) -> None:
     assert sum(m.scope == "external" for m in metrics) >= 10
 
 
-def test_no_name_is_an_activity_count_or_holds_a_number(knowledge: Knowledge) -> None:
+def test_no_name_or_alias_is_an_activity_count_or_holds_a_number(knowledge: Knowledge) -> None:
     for m in knowledge.metrics:
-        assert not is_activity_count(m.name), m.id
-        assert not re.search(r"(?<![A-Za-z])\d", m.name), m.id
+        for label in (m.name, *m.aliases):
+            assert not is_activity_count(label), (m.id, label)
+            assert not re.search(r"(?<![A-Za-z])\d", label), (m.id, label)
 
 
 def test_references_resolve_and_leading_metrics_are_faster(knowledge: Knowledge) -> None:
@@ -78,7 +83,10 @@ def test_every_shipped_example_uses_the_catalogue(knowledge: Knowledge) -> None:
         ([_entry("a", "number of demos")], "reads like a count of the team's own work"),
         ([_entry("a", "activation within 7 days")], "holds a number"),
         ([_entry("a", horizon="weeks", leading="b"), _entry("b", "retention", "year")], "slower than the metric"),
-        ([_entry("a"), _entry("b")], "repeats the name of 'a'"),
+        ([_entry("a"), _entry("b")], "repeats the name or alias of 'a'"),
+        ([_aka("a", "setup success"), _entry("b", "setup success")], "alias of 'a'"),
+        ([_aka("a", "posts published")], "reads like a count of the team's own work"),
+        ([_aka("a", "activation in 7 days")], "holds a number"),
         ([_entry("a"), _entry("a", "other")], "duplicate knowledge id 'a'"),
         (
             [

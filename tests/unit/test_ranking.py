@@ -6,6 +6,7 @@ import pytest
 
 from assistant.knowledge import Knowledge
 from assistant.ranking import (
+    ALIAS,
     DEFINITION,
     MOVED_BY,
     NAME,
@@ -79,12 +80,13 @@ def test_top_is_best_first_with_ties_by_id() -> None:
     assert top({"b": 0.5, "a": 0.5, "c": 0.9}, 2) == [("c", 0.9), ("a", 0.5)]
 
 
-def test_metric_documents_are_definition_name_then_moved_by(knowledge: Knowledge) -> None:
-    m = knowledge.metrics[0]
+def test_metric_documents_are_definition_name_aliases_then_moved_by(knowledge: Knowledge) -> None:
+    m = knowledge.metrics[0].model_copy(update={"aliases": ["new-user activation", "first-week activation"]})
     docs = metric_documents(m)
     assert docs[0] == (DEFINITION, f"{m.name}: {m.definition}")
     assert docs[1] == (NAME, m.name)
-    assert docs[2:] == [(MOVED_BY, t) for t in m.moved_by]
+    assert docs[2:4] == [(ALIAS, "new-user activation"), (ALIAS, "first-week activation")]
+    assert docs[4:] == [(MOVED_BY, t) for t in m.moved_by]
 
 
 def test_weights_default_to_the_settings_and_follow_them(monkeypatch: pytest.MonkeyPatch) -> None:
