@@ -94,8 +94,8 @@ def decide(
         proxy = (_fastest_leading(basis, catalogue) if basis else None) or (
             _fastest_leading(entry, catalogue) if entry else None
         )
-        if not proxy and owned and basis and basis.horizon != "year":
-            proxy = owned  # the slice the team owns is itself readable within the quarter
+        if not proxy and owned and basis and basis.horizon != "year" and owned.id != metric.id:
+            proxy = owned  # the slice the team owns is itself readable within the quarter (never the metric again)
     if slow and not proxy:
         notes.append("This outcome is slow to show; pick a leading indicator readable within a quarter.")
     return Decision(kind, metric, entry, team_controls, owned, slow, proxy, notes)

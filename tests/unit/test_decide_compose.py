@@ -154,6 +154,14 @@ def _j(kind: str, metric: str, controls: bool = True, **kw: object) -> Judgement
             [("ret12", 0.9)],
             ("ret12", True, False, None, None),
         ),
+        # a slow goal beyond the team's reach on a team metric with no faster one: no proxy rather than the
+        # metric again ("Dominate the market within five years" offered its own metric as its leading indicator)
+        (
+            "Dominate the analytics market within five years",
+            _j("outcome", "setup completion in the first session", False),
+            [("setup", 0.5)],
+            ("setup", False, True, "setup", None),
+        ),
         # a name that is not a candidate falls back to the best candidate
         (
             "Launch onboarding",
