@@ -282,12 +282,14 @@ def finish_review(state: dict[str, Any], knowledge: Knowledge, model_label: str 
 def compose_rewrites(goal: str, d: Decision, meas: Any, cands: list[C.Candidate]) -> list[Rewrite]:
     """The main rewrite and up to two alternatives; the user's own numbers always survive."""
     out: list[Rewrite] = []
-    if not d.team_controls and d.owned:
+    # A reframe to the very metric the goal states adds nothing and would drop the user's numbers.
+    reframed = d.owned if d.owned and not d.team_controls and d.owned.id != d.metric.id else None
+    if reframed:
         out.append(
             Rewrite(
-                text=key_result(d.owned, deadline=meas.deadline),
-                metric=d.owned.name,
-                metric_id=d.owned.id,
+                text=key_result(reframed, deadline=meas.deadline),
+                metric=reframed.name,
+                metric_id=reframed.id,
                 basis="reframe",
             )
         )

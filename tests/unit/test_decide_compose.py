@@ -263,3 +263,24 @@ def test_by_when_never_reads_by_within(deadline: str | None, expected: str) -> N
 )
 def test_users_key_result_splits_work_from_result(goal: str, deadline: str | None, expected: tuple) -> None:  # type: ignore[type-arg]
     assert users_key_result(goal, deadline) == expected
+
+
+@pytest.mark.parametrize(
+    ("owned_id", "expected", "basis"),
+    [
+        # the slice the team owns is the metric the goal already states: the user's sentence and 80% survive
+        ("activation", "Activation among invited teams in the region reaches 80% by [deadline]", "user"),
+        # a different slice the team owns is the key result; the goal as written stays the user's aspiration
+        ("setup", "Raise setup completion in the first session from [baseline] to [target] by [deadline]", "reframe"),
+    ],
+)
+def test_reframe_to_the_same_metric_keeps_the_users_key_result(owned_id: str, expected: str, basis: str) -> None:
+    from assistant.chain import compose_rewrites
+    from assistant.decide import Decision, view
+    from assistant.textutils import parse_measurability
+
+    goal = "Activation among invited teams in the region reaches 80%"
+    entry = CAT["activation"]
+    d = Decision("outcome", view(entry), entry, False, view(CAT[owned_id]), False, None)
+    rewrites = compose_rewrites(goal, d, parse_measurability(goal), [])
+    assert (rewrites[0].text, rewrites[0].basis) == (expected, basis)
