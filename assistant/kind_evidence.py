@@ -39,7 +39,9 @@ _OWN_TEAM = re.compile(r"^(?:the\s+|our\s+)?[\w-]+\s+team\b|\bheadcount\b", re.I
 
 _PASSES = re.compile(
     r"\b(?:pass(?:ed|es)?|achieve[ds]?|obtain(?:ed|s)?|gain(?:ed|s)?|get|got|earn(?:ed|s)?|complete[ds]?)\b[^.;]*?"
-    r"\b(?:audit|review|assessment|certification|certificate|accreditation|inspection|attestation)\b|\bcertified\b",
+    r"\b(?:audit|review|assessment|certification|certificate|accreditation|inspection|attestation)\b"
+    # 'certified' as the state reached ("Become SOC 2 certified by Q3"), not describing a thing ("certified data")
+    r"|\bcertified\b(?!\s+(?!by\b|in\b|for\b|before\b|under\b|against\b|to\b|at\b|within\b)[a-z])",
     re.I,
 )
 _OTHER_PEOPLE = re.compile(
@@ -53,7 +55,7 @@ _USED_BY_SHARE = re.compile(rf"\bby\s+(?:at\s+least\s+)?{NUMBER}\s?%\s+of\b", re
 _DONE = re.compile(
     r"\b(?:published|shipped|launched|built|delivered|held|hosted|written|drafted|posted|released|deployed|"
     r"implemented|migrated|defined|documented|conducted|organi[sz]ed|created|produced|installed|rolled\s+out|"
-    r"signed\s+off|hired|recruited|approved|agreed|adopted|enabled|retired|decommissioned|live|in\s+place|"
+    r"signed\s+off|hired|recruited|approved|agreed|adopted|enabled|retired|decommissioned|live|in\s+place|shared|"
     r"completed|updated|extended|introduced|set\s+up|replaced|refreshed|issued)\b",
     re.I,
 )

@@ -28,6 +28,10 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Benefits application passed the digital service standard assessment", ("output", "compliance")),
         ("Achieve ISO 27001 certification", ("output", "compliance")),
         ("Bootcamp grads pass the AWS certification first time", None),  # other people pass: not our deliverable
+        ("Become SOC 2 certified by Q3", ("output", "compliance")),
+        ("Payments platform PCI DSS certified", ("output", "compliance")),
+        # 'certified' describing a thing is no certification: the share of reviews using it is the result
+        ("70% of weekly business reviews use numbers from the certified metrics layer", ("outcome", "share-of")),
         # share-of: how many of a population do something
         ("95% of stroke patients scanned within one hour of arrival", ("outcome", "share-of")),
         ("At least 60% of new clinics book a second appointment", ("outcome", "share-of")),
@@ -46,6 +50,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         # done: work reported as done, no number to reach
         ("Forum moderation guidelines agreed with maintainers and published", ("output", "done")),
         ("New MSc data science curriculum approved by Senate", ("output", "done")),
+        ("Engagement survey run every quarter and results shared with each team", ("output", "done")),
         ("Credit rating upgraded to investment grade", None),  # upgraded by others: not our work
         ("Runbooks written for 40 services", None),  # a number: the model decides
         # level: a measure stated at a level
