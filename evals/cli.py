@@ -1,5 +1,6 @@
 """``okr eval`` / ``python -m evals``: run the suite, compare two runs, replay the scripted conversations, or grade
-the catalogue ranking alone (``okr eval retrieval``, no model)."""
+the catalogue ranking alone (``okr eval retrieval``, no model), or prepare and tally a coach's blind review
+(``okr eval expert``)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .sets import main as sets_main
 
         return sets_main(argv[1:])
+    if argv[:1] == ["expert"]:
+        from .expert import main as expert_main
+
+        return expert_main(argv[1:])
     if argv[:1] == ["retrieval"]:
         from .retrieval_eval import main as retrieval_main
 

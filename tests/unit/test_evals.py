@@ -14,7 +14,7 @@ from assistant.knowledge import Knowledge
 from evals import metrics as M
 from evals import report
 from evals.baselines import keyword_kind
-from evals.runner import RunConfig, load_dev, new_run_dir, run_rows, summarise, write_results
+from evals.runner import DATA, RunConfig, load_dev, new_run_dir, run_rows, summarise, write_results
 
 
 def test_accuracy_confusion_f1() -> None:
@@ -69,6 +69,17 @@ def test_dev_goals_are_not_worked_examples(knowledge: Knowledge) -> None:
     for r in load_dev():
         best = max(fuzz.ratio(r["goal"].lower(), e) for e in examples)
         assert best < 85, (r["id"], r["goal"])
+
+
+def test_expert_review_goals_are_unseen(knowledge: Knowledge) -> None:
+    """The coach's set stays unseen: none of its key results (nearly) equals a worked example or a dev goal."""
+    seen = [e.goal.lower() for e in knowledge.examples] + [r["goal"].lower() for r in load_dev()]
+    lines = (DATA / "expert" / "unseen_real.tsv").read_text(encoding="utf-8").splitlines()
+    assert len(lines) >= 40
+    for line in lines:
+        goal, kind, _metric = line.split("\t")
+        assert kind in ("output", "outcome"), goal
+        assert max(fuzz.ratio(goal.lower(), s) for s in seen) < 85, goal
 
 
 def test_limit_spreads_across_the_set() -> None:
