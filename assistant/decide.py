@@ -13,7 +13,14 @@ from .compose import MetricView
 from .kind_evidence import kind_evidence
 from .policy import restates_output
 from .schemas import Judgement, Kind, MetricEntry
-from .textutils import direction_for, enforce_placeholders, has_external_scope, has_long_horizon, words_for_windows
+from .textutils import (
+    direction_for,
+    enforce_placeholders,
+    has_external_scope,
+    has_long_horizon,
+    parse_measurability,
+    words_for_windows,
+)
 
 
 @dataclass
@@ -83,8 +90,8 @@ def decide(
     if entry and entry.scope == "external" and entry.owned_slice:
         owned = view(catalogue[entry.owned_slice])
         outside = outside or has_external_scope(goal)
-    elif outside and entry:
-        owned = metric
+    elif outside and entry and not (kind == "outcome" and parse_measurability(goal).target):
+        owned = metric  # the metric is the part the team moves (a goal stated with its own target already says so)
     team_controls = not outside
     # Slow outcomes need a proxy: the catalogue's horizon, or the goal's own words (annual, lifetime...).
     basis = catalogue.get(owned.id) if owned and owned.id else entry

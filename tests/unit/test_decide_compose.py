@@ -162,6 +162,13 @@ def _j(kind: str, metric: str, controls: bool = True, **kw: object) -> Judgement
             [("setup", 0.5)],
             ("setup", False, True, "setup", None),
         ),
+        # beyond the team's reach, but the goal already states the metric with its own target: nothing to reframe
+        (
+            "Activation among invited teams in the region reaches 80%",
+            _j("outcome", "activation rate of new sign-ups", False),
+            [("activation", 0.8)],
+            ("activation", False, False, None, None),
+        ),
         # a name that is not a candidate falls back to the best candidate
         (
             "Launch onboarding",
