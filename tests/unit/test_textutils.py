@@ -51,6 +51,9 @@ from evals.robustness import refusals
         # units in capitals, multiples in words
         ("Build $4M of qualified enterprise pipeline in EMEA", None, "$4M", None),
         ("Double newsletter subscribers", None, "double", None),
+        ("SOC 2 Type II report received with zero exceptions", None, "zero", None),
+        ("Zero lost-time injuries at the Leeds plant in 2027", None, "zero", "2027"),
+        ("Zero-based budgeting rolled out to every department", None, None, None),  # a name, not a target
         # a service level after an event is not a deadline; named seasons are
         ("Patch all critical CVEs within 14 days of disclosure", None, "14 days", None),
         ("Raise retention from 82% to 88% by the autumn census", "82%", "88%", "the autumn census"),
