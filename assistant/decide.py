@@ -89,7 +89,7 @@ def decide(
     owned: MetricView | None = None
     if entry and entry.scope == "external" and entry.owned_slice:
         owned = view(catalogue[entry.owned_slice])
-        outside = outside or has_external_scope(goal)
+        outside = True  # the catalogue says no team moves it alone: its owned slice is what the work moves
     elif outside and entry and not (kind == "outcome" and parse_measurability(goal).target):
         owned = metric  # the metric is the part the team moves (a goal stated with its own target already says so)
     team_controls = not outside

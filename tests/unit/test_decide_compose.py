@@ -133,6 +133,14 @@ def _j(kind: str, metric: str, controls: bool = True, **kw: object) -> Judgement
             [("share", 0.8)],
             ("share", False, True, "win", "win"),
         ),
+        # an external metric is reframed to its owned slice even when neither the model nor the words say so
+        # ("Open the Rotterdam cross-dock ..." was offered "Cut global container freight rates" as its key result)
+        (
+            "Open the new cross-dock and route more parcels through it",
+            _j("output", "market share in our category", True),
+            [("share", 0.8)],
+            ("share", False, False, "win", None),
+        ),
         # "not controllable" without evidence in the goal is overruled
         (
             "Grow activation",
