@@ -38,7 +38,9 @@ _MONTHS = (
 # Named seasons and periods teams plan around: "through the holiday peak", "by the autumn census".
 _SEASON = (
     r"(?:holiday|festive|christmas|summer|winter|spring|autumn|peak|back[- ]to[- ]school)\s+"
-    r"(?:season|peak|period|census|term|semester|break|sale|rush|holidays)|(?:summer|winter|spring|autumn)\b"
+    r"(?:season|peak|period|census|term|semester|break|sale|rush|holidays)|(?:summer|winter|spring|autumn)\b|"
+    # trading events retail and e-commerce teams plan around
+    r"black\s+friday(?:\s+(?:week|weekend))?|cyber\s+(?:monday|week)|boxing\s+day|prime\s+day|singles['’]?\s+day"
 )
 # A deadline phrase *after* its introducing word (by / before / in / within / end of ...).
 _DEADLINE_CORE = (

@@ -58,6 +58,8 @@ from evals.robustness import refusals
         ("Patch all critical CVEs within 14 days of disclosure", None, "14 days", None),
         ("Raise retention from 82% to 88% by the autumn census", "82%", "88%", "the autumn census"),
         ("Stockouts kept below 2% through the holiday peak", None, "2%", "the holiday peak"),
+        ("Keep p99 checkout API latency under 250 ms through Black Friday week", None, "250 ms", "Black Friday week"),
+        ("Lift conversion from 2.1% to 2.6% by Cyber Monday", "2.1%", "2.6%", "Cyber Monday"),
         ("Hire 5 engineers by spring", None, "5", "spring"),
     ],
 )
