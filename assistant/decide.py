@@ -97,13 +97,15 @@ def decide(
     basis = catalogue.get(owned.id) if owned and owned.id else entry
     slow = kind == "outcome" and ((entry is not None and entry.horizon == "year") or has_long_horizon(goal))
     proxy = None
+    # A reframed key result the team reads within the quarter is its own leading indicator: no second line for it.
+    owned_is_quick = bool(owned and basis and owned.id and basis.horizon != "year")
     if slow:
         proxy = (_fastest_leading(basis, catalogue) if basis else None) or (
             _fastest_leading(entry, catalogue) if entry else None
         )
-        if not proxy and owned and basis and basis.horizon != "year" and owned.id != metric.id:
-            proxy = owned  # the slice the team owns is itself readable within the quarter (never the metric again)
-    if slow and not proxy:
+        if proxy and owned and proxy.id == owned.id:
+            proxy = None  # the coach read "proxy: <the reframed key result>" as a repeat
+    if slow and not proxy and not owned_is_quick:
         notes.append("This outcome is slow to show; pick a leading indicator readable within a quarter.")
     return Decision(kind, metric, entry, team_controls, owned, slow, proxy, notes)
 

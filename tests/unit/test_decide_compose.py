@@ -126,12 +126,13 @@ def _j(kind: str, metric: str, controls: bool = True, **kw: object) -> Judgement
             [("activation", 0.8)],
             ("activation", True, False, None, None),
         ),
-        # an external metric is reframed to its owned slice when the goal reaches outside the team
+        # an external metric is reframed to its owned slice when the goal reaches outside the team; the slice is
+        # readable within the quarter, so it is not offered again as the proxy
         (
             "Win the market",
             _j("outcome", "market share in our category", False),
             [("share", 0.8)],
-            ("share", False, True, "win", "win"),
+            ("share", False, True, "win", None),
         ),
         # an external metric is reframed to its owned slice even when neither the model nor the words say so
         # ("Open the Rotterdam cross-dock ..." was offered "Cut global container freight rates" as its key result)
