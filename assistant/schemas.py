@@ -5,13 +5,15 @@ The same models serve the chain, the CLI's JSON, the UI tables and the eval rows
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, create_model, field_validator, model_validator
 
 from .policy import NUMBER_RE, is_activity_count
 
 Kind = Literal["output", "outcome"]
+# A metric's name or alias: one length bound for both (the activity-count and number rule is ``_outcome_name``).
+MetricName = Annotated[str, Field(min_length=3, max_length=70)]
 Polarity = Literal["up", "down", "within"]
 Horizon = Literal["weeks", "quarter", "year"]
 Scope = Literal["team", "external"]
@@ -115,8 +117,8 @@ class MetricEntry(_Strict):
     """
 
     id: str = Field(pattern=METRIC_ID, max_length=60)
-    name: str = Field(min_length=3, max_length=70, description="A noun phrase that reads well inside a sentence.")
-    aliases: list[str] = Field(
+    name: MetricName = Field(description="A noun phrase that reads well inside a sentence.")
+    aliases: list[MetricName] = Field(
         default_factory=list,
         max_length=5,
         description="Other names teams give the metric ('basket size' for average order value), matched like the name.",
@@ -141,8 +143,6 @@ class MetricEntry(_Strict):
     @classmethod
     def _aliases_are_outcome_names(cls, v: list[str]) -> list[str]:
         for alias in v:
-            if not 3 <= len(alias) <= 70:
-                raise ValueError(f"alias '{alias}' must be 3 to 70 characters")
             _outcome_name(alias)
         return v
 
