@@ -105,7 +105,8 @@ HORIZON_ORDER = {"weeks": 0, "quarter": 1, "year": 2}
 
 def check_catalogue(metrics: list[MetricEntry], origin: dict[str, Path]) -> None:
     """Referential integrity: every ``leading`` and ``owned_slice`` id exists; names and aliases are unique."""
-    ids = {m.id for m in metrics}
+    by_id = {m.id: m for m in metrics}
+    ids = by_id.keys()
     names: dict[str, str] = {}
     for m in metrics:
         where = origin.get(m.id, Path("?")).name
@@ -119,7 +120,6 @@ def check_catalogue(metrics: list[MetricEntry], origin: dict[str, Path]) -> None
                     f"{where}: metric '{m.id}' repeats the name or alias of '{names[key]}' ('{label}')"
                 )
             names[key] = m.id
-        by_id = {x.id: x for x in metrics}
         if m.owned_slice and by_id[m.owned_slice].scope != "team":
             raise KnowledgeError(f"{where}: metric '{m.id}': owned_slice '{m.owned_slice}' must have scope 'team'")
         slow = [ref for ref in m.leading if HORIZON_ORDER[by_id[ref].horizon] > HORIZON_ORDER[m.horizon]]
