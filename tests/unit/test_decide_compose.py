@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.candidates import Candidate, alternatives, distinct
+from assistant.chain import compose_rewrites
 from assistant.compose import (
     MetricView,
     by_when,
@@ -14,8 +15,9 @@ from assistant.compose import (
     key_result,
     users_key_result,
 )
-from assistant.decide import decide
+from assistant.decide import Decision, decide, view
 from assistant.schemas import Judgement, MetricEntry
+from assistant.textutils import parse_measurability
 
 
 def _m(id_: str, name: str, polarity: str = "up", horizon: str = "quarter", **kw: object) -> MetricEntry:
@@ -291,10 +293,6 @@ def test_users_key_result_splits_work_from_result(goal: str, deadline: str | Non
     ],
 )
 def test_reframe_to_the_same_metric_keeps_the_users_key_result(owned_id: str, expected: str, basis: str) -> None:
-    from assistant.chain import compose_rewrites
-    from assistant.decide import Decision, view
-    from assistant.textutils import parse_measurability
-
     goal = "Activation among invited teams in the region reaches 80%"
     entry = CAT["activation"]
     d = Decision("outcome", view(entry), entry, False, view(CAT[owned_id]), False, None)
