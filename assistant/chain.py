@@ -18,7 +18,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import BaseModel
 
 from . import candidates as C
-from .compose import hypothesis, key_result, users_key_result
+from .compose import hypothesis, key_result, outcome_deadline, users_key_result
 from .decide import Decision, decide, view
 from .errors import InputError, ModelOutputError, OutcomeLensError
 from .explain import rationale
@@ -237,6 +237,7 @@ def finish_review(state: dict[str, Any], knowledge: Knowledge, model_label: str 
     source = " ".join(filter(None, [goal, state.get("objective"), state.get("user_facts")]))
     d = decide(j, cands, goal, catalogue, source)
     meas = parse_measurability(goal)
+    when = outcome_deadline(goal, d.kind, meas.deadline)
     rewrites = compose_rewrites(goal, d, meas, cands)
     notes = [*state.get("notes", []), *d.notes, *meas.notes]
     replaced = 0
@@ -258,16 +259,16 @@ def finish_review(state: dict[str, Any], knowledge: Knowledge, model_label: str 
         metric_id=d.metric.id,
         baseline=meas.baseline if d.kind == "outcome" else None,
         target=meas.target if d.kind == "outcome" else None,
-        deadline=meas.deadline,
+        deadline=when,
         measurable=outcome_measurable,
         rewrites=rewrites,
         initiative=goal if d.kind == "output" else _work_of(goal, d, meas),
-        hypothesis=hypothesis(goal, served, meas.deadline) if d.kind == "output" else None,
+        hypothesis=hypothesis(goal, served, when) if d.kind == "output" else None,
         measured_in=_source_of(served, catalogue),
         needs_proxy=d.needs_proxy,
         proxy=d.proxy.name if d.proxy else None,
         proxy_id=d.proxy.id if d.proxy else None,
-        proxy_rewrite=key_result(d.proxy, deadline=meas.deadline) if d.proxy else None,
+        proxy_rewrite=key_result(d.proxy, deadline=when) if d.proxy else None,
         team_controls=d.team_controls,
         control_reason=_control_reason(d),
         reframe=d.owned.name if d.owned and not d.team_controls else None,
@@ -282,12 +283,13 @@ def finish_review(state: dict[str, Any], knowledge: Knowledge, model_label: str 
 def compose_rewrites(goal: str, d: Decision, meas: Any, cands: list[C.Candidate]) -> list[Rewrite]:
     """The main rewrite and up to two alternatives; the user's own numbers always survive."""
     out: list[Rewrite] = []
+    when = outcome_deadline(goal, d.kind, meas.deadline)
     # A reframe to the very metric the goal states adds nothing and would drop the user's numbers.
     reframed = d.owned if d.owned and not d.team_controls and d.owned.id != d.metric.id else None
     if reframed:
         out.append(
             Rewrite(
-                text=key_result(reframed, deadline=meas.deadline),
+                text=key_result(reframed, deadline=when),
                 metric=reframed.name,
                 metric_id=reframed.id,
                 basis="reframe",
@@ -302,7 +304,7 @@ def compose_rewrites(goal: str, d: Decision, meas: Any, cands: list[C.Candidate]
         b, t = (meas.baseline, meas.target) if meas.baseline else (None, None)
         out.append(
             Rewrite(
-                text=key_result(d.metric, b, t, meas.deadline),
+                text=key_result(d.metric, b, t, when),
                 metric=d.metric.name,
                 metric_id=d.metric.id,
                 basis="chosen",
@@ -314,7 +316,7 @@ def compose_rewrites(goal: str, d: Decision, meas: Any, cands: list[C.Candidate]
             continue
         m = view(alt.metric)
         out.append(
-            Rewrite(text=key_result(m, deadline=meas.deadline), metric=m.name, metric_id=m.id, basis="alternative")
+            Rewrite(text=key_result(m, deadline=when), metric=m.name, metric_id=m.id, basis="alternative")
         )
     return out[:3]
 

@@ -70,6 +70,18 @@ def split_compound(goal: str) -> tuple[str, str] | None:
     return work, result[:1].upper() + result[1:]
 
 
+def outcome_deadline(goal: str, kind: str, deadline: str | None) -> str | None:
+    """The key result's deadline: the goal's own for an outcome or a compound goal's result, else none yet.
+
+    An output's date is when the work ships ("Ship the invoice editor by end of Q2"); the result it is for shows
+    later, so the rewrite asks for its deadline and the date stays with the initiative. A coach marked the
+    shipping date copied onto the outcome as an edit on three of 47 unseen key results.
+    """
+    if kind == "outcome" or split_compound(goal):
+        return deadline
+    return None
+
+
 def users_key_result(goal: str, deadline: str | None) -> tuple[str, str | None]:
     """(key result, initiative) for an outcome with its own numbers: a compound goal's work becomes the initiative.
 

@@ -75,9 +75,32 @@ def test_outcome_without_target_gets_placeholders_and_keeps_deadline(chain: Revi
 def test_output_counts_are_not_carried_as_targets(chain: ReviewChain) -> None:
     r = chain.review("Publish 12 articles by Q2")
     assert r.kind == "output"
-    assert r.target is None and r.deadline == "Q2"
+    assert r.target is None
     assert "12" not in (r.rewrite or "")
     assert "count of things the team delivers" in r.rationale
+
+
+@pytest.mark.parametrize(
+    ("goal", "kind", "deadline"),
+    [
+        # The shipping date is the work's; the result shows later, so the key result asks for its own date.
+        ("Ship the redesigned invoice editor to all EU customers by end of Q2", "output", None),
+        ("Publish 12 articles by Q2", "output", None),
+        # A compound goal's date belongs to its result half; an outcome's date is its own.
+        ("Rebuild the invite flow and get more teams inviting colleagues by Q3", "output", "Q3"),
+        ("Improve customer retention by Q4", "outcome", "Q4"),
+    ],
+)
+def test_the_key_result_deadline_is_the_outcomes_not_the_shipping_date(
+    fake_model: FakeToolModel, chain: ReviewChain, goal: str, kind: str, deadline: str | None
+) -> None:
+    fake_model.queue.append({"kind": kind, "team_controls": True})
+    r = chain.review(goal)
+    assert r.kind == kind and r.deadline == deadline
+    assert r.rewrite and r.rewrite.endswith(f"by {deadline or '[deadline]'}")
+    if kind == "output":
+        assert r.initiative == goal  # the shipping date is kept with the work, never lost
+        assert r.hypothesis and r.hypothesis.endswith(f"by {deadline or '[deadline]'}.")
 
 
 def test_free_text_metric_only_when_none_fit_and_never_the_deliverable(
