@@ -315,9 +315,7 @@ def compose_rewrites(goal: str, d: Decision, meas: Any, cands: list[C.Candidate]
         if d.owned and alt.metric.id == d.owned.id:
             continue
         m = view(alt.metric)
-        out.append(
-            Rewrite(text=key_result(m, deadline=when), metric=m.name, metric_id=m.id, basis="alternative")
-        )
+        out.append(Rewrite(text=key_result(m, deadline=when), metric=m.name, metric_id=m.id, basis="alternative"))
     return out[:3]
 
 
