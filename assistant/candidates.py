@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .policy import work_kinds
 from .retrieval import Retrieved
 from .schemas import MetricEntry
 
@@ -36,8 +37,8 @@ class Candidate:
     via: str  # "catalogue" or the id of the worked example that uses it
 
 
-def gather(retrieved: Retrieved, catalogue: dict[str, MetricEntry], limit: int = 6) -> list[Candidate]:
-    """Merge metric hits and the nearest examples' metrics; best first, each metric once."""
+def gather(retrieved: Retrieved, catalogue: dict[str, MetricEntry], limit: int = 6, goal: str = "") -> list[Candidate]:
+    """Merge metric hits and the nearest examples' metrics; best first, each metric once, none restating the goal."""
     best: dict[str, Candidate] = {}
 
     def offer(c: Candidate) -> None:
@@ -50,7 +51,17 @@ def gather(retrieved: Retrieved, catalogue: dict[str, MetricEntry], limit: int =
     for example, score in zip(retrieved.examples, scores, strict=False):
         if EXAMPLE_WEIGHT and example.metric_id and example.metric_id in catalogue:
             offer(Candidate(catalogue[example.metric_id], score * EXAMPLE_WEIGHT, example.id))
-    return sorted(best.values(), key=lambda c: -c.score)[:limit]
+    return without_restatements(sorted(best.values(), key=lambda c: -c.score), goal)[:limit]
+
+
+def without_restatements(candidates: list[Candidate], goal: str) -> list[Candidate]:
+    """The candidates that do not merely measure the goal's own work (the catalogue's ``restates``).
+
+    When every candidate does, all are kept: a restating metric with a note beats no metric at all.
+    """
+    work = work_kinds(goal)
+    kept = [c for c in candidates if not work & set(c.metric.restates)]
+    return kept or candidates
 
 
 def _words(name: str) -> set[str]:

@@ -117,7 +117,7 @@ class ReviewChain:
             objective=state.get("objective"),
         )
         state["retrieved"] = r
-        state["candidates"] = C.gather(r, self.knowledge.catalogue, s.candidates_k)
+        state["candidates"] = C.gather(r, self.knowledge.catalogue, s.candidates_k, state["for_model"])
         return state
 
     def messages_for(self, state: dict[str, Any]) -> list[BaseMessage]:

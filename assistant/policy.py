@@ -369,3 +369,28 @@ def restates_output(metric: str, goal: str) -> bool:
     if not mine:
         return True
     return len(mine & content_words(goal)) / len(mine) >= 0.8
+
+
+# ---------------------------------------------------------------------- work a metric would only restate
+
+# Hiring as the deliverable: "Hire 4 account executives", "VP of People hired and in seat". Not "quality of hire",
+# "time to hire" or "hiring managers", which name a recruiting result. Hiring recruiters is the recruiting team's
+# own lever, so its metrics stay outcomes there.
+_HIRING_WORK_RE = re.compile(
+    r"^(?:hire|hired|hiring|recruit|recruited|recruiting)\s(?!manager|plan|process)|\b(?:hired|recruited)\b", re.I
+)
+_RECRUITING_ROLE_RE = re.compile(r"\b(?:recruit(?:er|ers|ing)|talent|sourcers?)\b", re.I)
+
+# The kinds of work the catalogue's ``restates`` field names, each with the rule that finds it in a goal.
+RESTATED_WORK = ("hiring",)
+
+
+def work_kinds(goal: str) -> set[str]:
+    """The kinds of work (``RESTATED_WORK``) a goal delivers: a metric that measures that work only restates it.
+
+    "Hire 4 account executives" measured by the new sellers' ramp time is the hire restated; the result the hire
+    is for is pipeline or bookings (a coach rejected the ramp time on unseen key results).
+    """
+    if _HIRING_WORK_RE.search(goal.strip()) and not _RECRUITING_ROLE_RE.search(goal):
+        return {"hiring"}
+    return set()

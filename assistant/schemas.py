@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, create_model, field_validator, model_validator
 
-from .policy import NUMBER_RE, is_activity_count
+from .policy import NUMBER_RE, RESTATED_WORK, is_activity_count
 
 Kind = Literal["output", "outcome"]
 # A metric's name or alias: one length bound for both (the activity-count and number rule is ``_outcome_name``).
@@ -40,6 +40,7 @@ FUNCTIONS = (
     "internal-tools",
 )
 Function = Literal[FUNCTIONS]  # type: ignore[valid-type]
+RestatedWork = Literal[RESTATED_WORK]  # type: ignore[valid-type]
 METRIC_ID = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
 
 PLACEHOLDER_BASELINE = "[baseline]"
@@ -131,7 +132,12 @@ class MetricEntry(_Strict):
     scope: Scope = "team"
     owned_slice: str | None = None
     source: str = Field(min_length=3, max_length=60)
-    moved_by: list[str] = Field(min_length=1, max_length=8)
+    moved_by: list[str] = Field(min_length=1, max_length=10)
+    restates: list[RestatedWork] = Field(  # type: ignore[valid-type]
+        default_factory=list,
+        description="Kinds of work this metric only measures the doing of ('hiring' for time to hire): "
+        "never offered as the result of a goal that does that work.",
+    )
     functions: list[Function] = Field(min_length=1)  # type: ignore[valid-type]
 
     @field_validator("name")

@@ -105,7 +105,7 @@ def chain_ranker(settings: Settings) -> RankFn:
     def rank(row: dict[str, Any]) -> list[str]:
         goal = prepare_goal(row["goal"], settings.max_goal_chars).for_model
         r = index.retrieve(goal, 0, settings.examples_k, DEPTH, weights=RankWeights.from_settings(settings))
-        return [c.metric.id for c in C.gather(r, catalogue, DEPTH)]
+        return [c.metric.id for c in C.gather(r, catalogue, DEPTH, goal)]
 
     return rank
 

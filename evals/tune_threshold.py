@@ -36,7 +36,7 @@ def candidate_sets(settings: Settings) -> list[tuple[dict[str, Any], list[C.Cand
             continue
         weights = RankWeights.from_settings(settings)
         r = index.retrieve(row["goal"], 0, settings.examples_k, settings.metrics_k, weights=weights)
-        out.append((row, C.gather(r, cat, settings.candidates_k)))
+        out.append((row, C.gather(r, cat, settings.candidates_k, row["goal"])))
     return out
 
 

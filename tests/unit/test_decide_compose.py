@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.candidates import Candidate, alternatives, distinct
+from assistant.candidates import Candidate, alternatives, distinct, without_restatements
 from assistant.chain import compose_rewrites
 from assistant.compose import (
     MetricView,
@@ -16,6 +16,7 @@ from assistant.compose import (
     users_key_result,
 )
 from assistant.decide import Decision, decide, view
+from assistant.policy import work_kinds
 from assistant.schemas import Judgement, MetricEntry
 from assistant.textutils import parse_measurability
 
@@ -298,3 +299,43 @@ def test_reframe_to_the_same_metric_keeps_the_users_key_result(owned_id: str, ex
     d = Decision("outcome", view(entry), entry, False, view(CAT[owned_id]), False, None)
     rewrites = compose_rewrites(goal, d, parse_measurability(goal), [])
     assert (rewrites[0].text, rewrites[0].basis) == (expected, basis)
+
+
+@pytest.mark.parametrize(
+    ("goal", "kinds"),
+    [
+        ("Hire 4 account executives for the Nordics", {"hiring"}),
+        ("Hiring two data engineers for the platform team", {"hiring"}),
+        ("VP of People hired and in seat by end of Q1", {"hiring"}),
+        ("Three specialist SEN teachers recruited", {"hiring"}),
+        ("Recruit 20 volunteers for the weekend shifts", {"hiring"}),
+        # Hiring recruiters is the recruiting team's own lever: its metrics are the result there.
+        ("Grow the recruiting team by 3 recruiters", set()),
+        ("Head of Talent hired", set()),
+        # Hiring named as a result, not as the work.
+        ("Introduce structured interviews and improve quality of hire", set()),
+        ("Cut time to hire from 45 to 30 days", set()),
+        ("Hiring managers rate recruiting 4 out of 5", set()),
+        ("Launch the new onboarding flow", set()),
+    ],
+)
+def test_work_kinds_finds_hiring_as_the_deliverable(goal: str, kinds: set[str]) -> None:
+    assert work_kinds(goal) == kinds
+
+
+def test_candidates_that_only_measure_the_hire_are_dropped_unless_nothing_else_is_left() -> None:
+    ramp = _m("ramp", "ramp time of new account executives", restates=["hiring"])
+    bookings = _m("bookings", "new bookings")
+    cands = [Candidate(ramp, 0.7, "catalogue"), Candidate(bookings, 0.6, "catalogue")]
+    assert [c.metric.id for c in without_restatements(cands, "Hire 4 account executives")] == ["bookings"]
+    assert [c.metric.id for c in without_restatements(cands, "Cut ramp time of new account executives")] == [
+        "ramp",
+        "bookings",
+    ]
+    only = cands[:1]
+    assert without_restatements(only, "Hire 4 account executives") == only  # a metric with a note beats none
+
+
+def test_restates_names_only_known_kinds_of_work() -> None:
+    with pytest.raises(ValueError, match="restates"):
+        _m("x", "time to hire", restates=["publishing"])
