@@ -87,7 +87,8 @@ def alternatives(
 
     None rather than an unrelated one: a weak alternative costs the user's trust in the strong one. Only
     catalogue hits in the chosen metric's own functions qualify: on the dev set, metrics that came in through
-    a neighbouring worked example or from another function were mostly unrelated when not chosen.
+    a neighbouring worked example or from another function were mostly unrelated when not chosen. Nor a yearly
+    metric beside one read within the quarter: it cannot be scored in the same OKR cycle.
     """
     picked: list[Candidate] = []
     taken = [chosen] if chosen else []
@@ -98,6 +99,8 @@ def alternatives(
             continue
         if chosen and not set(c.metric.functions) & set(chosen.functions):
             continue
+        if chosen and c.metric.horizon == "year" and chosen.horizon != "year":
+            continue  # a yearly metric beside one read sooner: a coach called it "loosely related, slow"
         if all(distinct(c.metric, t) for t in taken):
             picked.append(c)
             taken.append(c.metric)

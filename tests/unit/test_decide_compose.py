@@ -339,3 +339,14 @@ def test_candidates_that_only_measure_the_hire_are_dropped_unless_nothing_else_i
 def test_restates_names_only_known_kinds_of_work() -> None:
     with pytest.raises(ValueError, match="restates"):
         _m("x", "time to hire", restates=["publishing"])
+
+
+def test_no_yearly_alternative_beside_a_metric_read_sooner() -> None:
+    quick = _m("quick", "onboarding satisfaction", horizon="weeks")
+    yearly = _m("yearly", "twelve-month retention", horizon="year")
+    slow_main = _m("slow", "graduate earnings", horizon="year")
+    cands = [Candidate(m, 0.9, "catalogue") for m in (quick, yearly)]
+    assert alternatives(cands, quick, threshold=0.5) == []
+    assert [a.metric.id for a in alternatives([Candidate(yearly, 0.9, "catalogue")], slow_main, threshold=0.5)] == [
+        "yearly"
+    ]
