@@ -16,8 +16,11 @@ The rules, first match wins:
    many of a population do something.
 4. ``direction``: a goal that opens with a direction verb ("Reduce discounting on renewals") moves a measure,
    unless what it moves is the team's own work or size ("Increase the number of posts", "Grow the team").
-5. ``done``: work reported as done, with no number ("Forum guidelines agreed with maintainers and published").
-6. ``level``: a measure stated at a level ("Operating burn down to $1.2M a month").
+5. ``hiring``: hiring people for a role outside recruiting is the work ("VP Engineering hired and started",
+   "Hire 4 account executives for the Nordics"); the result is what the hire is for.
+6. ``done``: work reported as done, with no number but its date ("Forum guidelines agreed with maintainers and
+   published", "VP of People in seat by end of Q1").
+7. ``level``: a measure stated at a level ("Operating burn down to $1.2M a month").
 """
 
 from __future__ import annotations
@@ -25,10 +28,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .policy import NUMBER, is_activity_count, starts_with_deliverable
+from .policy import NUMBER, is_activity_count, starts_with_deliverable, work_kinds
 from .ranking import result_half
 from .schemas import Kind
-from .textutils import parse_measurability
+from .textutils import BARE_DEADLINE_RE, DEADLINE_RE, parse_measurability
 
 _MORE_OR_LESS = (
     r"(?:raise|increase|grow|reduce|cut|lower|decrease|halve|double|triple|boost|lift|shrink|"
@@ -97,9 +100,14 @@ def direction(goal: str) -> bool:
 def done_statement(goal: str) -> bool:
     """Work reported as done, with no number to reach: not led by a verb, a past participle carries it."""
     text = goal.strip()
-    if starts_with_deliverable(text) or _MOVES.match(text) or re.search(r"\d", text):
+    undated = BARE_DEADLINE_RE.sub(" ", DEADLINE_RE.sub(" ", text))  # "by end of Q1" is a date, not a target
+    if starts_with_deliverable(text) or _MOVES.match(text) or re.search(r"\d", undated):
         return False
     return bool(_DONE.search(text))
+
+
+def hiring(goal: str) -> bool:
+    return "hiring" in work_kinds(goal)
 
 
 def level(goal: str) -> bool:
@@ -111,6 +119,7 @@ RULES: tuple[tuple[str, Kind, Callable[[str], bool]], ...] = (
     ("compliance", "output", compliance),
     ("share-of", "outcome", share_of),
     ("direction", "outcome", direction),
+    ("hiring", "output", hiring),
     ("done", "output", done_statement),
     ("level", "outcome", level),
 )

@@ -53,10 +53,16 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Engagement survey run every quarter and results shared with each team", ("output", "done")),
         ("Credit rating upgraded to investment grade", None),  # upgraded by others: not our work
         ("Runbooks written for 40 services", None),  # a number: the model decides
+        ("Data retention policy implemented before the end of Q3", ("output", "done")),  # a date is not a target
+        # hiring: people hired for a role outside recruiting
+        ("VP Engineering hired and started before the end of Q2", ("output", "hiring")),
+        ("Hired 4 AEs for DACH, all fully ramped by end of Q1", ("output", "hiring")),
+        ("Hire a Head of Sales Development", ("output", "hiring")),
+        ("Hire 20 nurses for the night shift and cut ED waits from 5 to 4 hours", ("outcome", "measured-result")),
+        ("Introduce structured interviews and improve quality of hire", None),
         # level: a measure stated at a level
         ("Operating burn down to $1.2M a month by end of Q4", ("outcome", "level")),
         ("Launch the new checkout", None),
-        ("Hire a Head of Sales Development", None),
     ],
 )
 def test_kind_evidence(goal: str, expected: tuple[str, str] | None) -> None:
