@@ -381,6 +381,14 @@ _HIRING_WORK_RE = re.compile(
 )
 _RECRUITING_ROLE_RE = re.compile(r"\b(?:recruit(?:er|ers|ing)|talent|sourcers?)\b", re.I)
 
+_HIRING_WORD_RE = re.compile(r"\b(?:hir(?:e|es|ed|ing)|recruit\w*)\b", re.I)
+
+
+def mentions_hiring(text: str) -> bool:
+    """Hiring is what the text talks about, as the work or as the result ("quality of hire", "time to hire")."""
+    return bool(_HIRING_WORD_RE.search(text))
+
+
 # The kinds of work the catalogue's ``restates`` field names, each with the rule that finds it in a goal.
 RESTATED_WORK = ("hiring",)
 

@@ -22,7 +22,8 @@ from langchain_core.embeddings import Embeddings
 
 from .errors import ConfigurationError, StorageError
 from .knowledge import Knowledge
-from .ranking import DEFINITION, RankWeights, combine, fuse, metric_documents, result_query, top
+from .policy import mentions_hiring
+from .ranking import DEFINITION, HIRING, RankWeights, combine, fuse, metric_documents, result_query, top
 from .schemas import GuidanceCard, MetricEntry, WorkedExample
 from .settings import Settings, disable_telemetry
 from .storage import locked, set_aside
@@ -31,8 +32,9 @@ disable_telemetry()
 
 COLLECTION_PREFIX = "outcome-lens"
 # Bumped when what is indexed per item changes (not only the knowledge), so old and new code never share
-# a collection: d2 added each metric's name as its own document, with a ``part`` in the metadata; d3 its aliases.
-DOC_LAYOUT = "d3"
+# a collection: d2 added each metric's name as its own document, with a ``part`` in the metadata; d3 its aliases;
+# d4 tells "hiring <role>" lines apart from the other outputs that move a metric.
+DOC_LAYOUT = "d4"
 
 
 class SentenceTransformerEmbeddings(Embeddings):
@@ -345,18 +347,19 @@ class KnowledgeIndex:
         from the goal, from the goal read as its result when that reads differently, and from its objective.
         """
         w = weights or RankWeights()
+        hiring = mentions_hiring(query)
         vector = self.store.embeddings.embed_query(query)
         guidance = self._nearest(vector, "guidance", k_guidance)
         examples = self._nearest(vector, "example", k_examples)
         ranked: list[tuple[str, float]] = []
         if k_metrics > 0 and self.knowledge.metrics:
-            scores = self._metric_scores(vector, k_metrics, w)
+            scores = self._metric_scores(vector, k_metrics, w, hiring)
             result = result_query(query) if w.result_query > 0 else None
             if result:
-                result_scores = self._metric_scores(self.store.embeddings.embed_query(result), k_metrics, w)
+                result_scores = self._metric_scores(self.store.embeddings.embed_query(result), k_metrics, w, hiring)
                 scores = combine(scores, result_scores, w.result_query)
             if objective and w.objective > 0:
-                goal_scores = self._metric_scores(self.store.embeddings.embed_query(objective), k_metrics, w)
+                goal_scores = self._metric_scores(self.store.embeddings.embed_query(objective), k_metrics, w, hiring)
                 scores = combine(scores, goal_scores, w.objective)
             ranked = top(scores, k_metrics)
         return Retrieved(
@@ -366,16 +369,20 @@ class KnowledgeIndex:
             metrics=[(self._items[i], score) for i, score in ranked],  # type: ignore[misc]
         )
 
-    def _metric_scores(self, vector: list[float], k_metrics: int, w: RankWeights) -> dict[str, float]:
+    def _metric_scores(
+        self, vector: list[float], k_metrics: int, w: RankWeights, hiring: bool = False
+    ) -> dict[str, float]:
         """Every metric's fused score for one query vector: all definition documents, the nearest of the rest.
 
         A metric has several documents; its definition similarity is read for every metric (one document
         each, a few hundred), the other documents only near the top, enough for the best ``k_metrics``.
+        The "hiring <role>" documents count only for a goal about hiring.
         """
         n_metrics = len(self.knowledge.metrics)
         only_definitions = {"$and": [{"type": "metric"}, {"part": DEFINITION}]}
         definition = {i: score for i, _, score in self._nearest_parts(vector, only_definitions, n_metrics, n_metrics)}
-        hits = self._nearest_parts(vector, {"type": "metric"}, k_metrics * 8, self._count("metric"))
+        where = {"type": "metric"} if hiring else {"$and": [{"type": "metric"}, {"part": {"$ne": HIRING}}]}
+        hits = self._nearest_parts(vector, where, k_metrics * 8, self._count("metric"))
         return fuse(hits, definition, w.definition)
 
     def _nearest(self, vector: list[float], kind: str, k: int) -> list[tuple[str, float]]:

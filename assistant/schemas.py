@@ -132,7 +132,7 @@ class MetricEntry(_Strict):
     scope: Scope = "team"
     owned_slice: str | None = None
     source: str = Field(min_length=3, max_length=60)
-    moved_by: list[str] = Field(min_length=1, max_length=10)
+    moved_by: list[str] = Field(min_length=1, max_length=12)
     restates: list[RestatedWork] = Field(  # type: ignore[valid-type]
         default_factory=list,
         description="Kinds of work this metric only measures the doing of ('hiring' for time to hire): "

@@ -8,6 +8,7 @@ from assistant.knowledge import Knowledge
 from assistant.ranking import (
     ALIAS,
     DEFINITION,
+    HIRING,
     MOVED_BY,
     NAME,
     RankWeights,
@@ -81,12 +82,30 @@ def test_top_is_best_first_with_ties_by_id() -> None:
 
 
 def test_metric_documents_are_definition_name_aliases_then_moved_by(knowledge: Knowledge) -> None:
-    m = knowledge.metrics[0].model_copy(update={"aliases": ["new-user activation", "first-week activation"]})
+    m = knowledge.metrics[0].model_copy(
+        update={"aliases": ["new-user activation", "first-week activation"], "moved_by": ["product tour", "checklist"]}
+    )
     docs = metric_documents(m)
     assert docs[0] == (DEFINITION, f"{m.name}: {m.definition}")
     assert docs[1] == (NAME, m.name)
     assert docs[2:4] == [(ALIAS, "new-user activation"), (ALIAS, "first-week activation")]
     assert docs[4:] == [(MOVED_BY, t) for t in m.moved_by]
+
+
+def test_hiring_lines_are_their_own_part(knowledge: Knowledge) -> None:
+    m = knowledge.metrics[0].model_copy(update={"moved_by": ["onboarding checklist", "hiring night nurses"]})
+    assert metric_documents(m)[-2:] == [(MOVED_BY, "onboarding checklist"), (HIRING, "hiring night nurses")]
+
+
+def test_hiring_lines_count_only_for_goals_about_hiring(index: KnowledgeIndex) -> None:
+    """Fake embeddings match identical texts only: the hire line finds its metric when hiring is the topic."""
+    metric, line = next((m, t) for m in index.knowledge.metrics for t in m.moved_by if t.startswith("hiring "))
+    vector = index.store.embeddings.embed_query(line)
+    about_hiring = index._metric_scores(vector, 8, RankWeights(), hiring=True)
+    other = index._metric_scores(vector, 8, RankWeights(), hiring=False)
+    assert max(about_hiring, key=about_hiring.__getitem__) == metric.id
+    assert other[metric.id] < about_hiring[metric.id] - 0.3
+    assert index.retrieve(line, 0, 0, 3).metrics[0][0].id == metric.id  # the query itself says "hiring"
 
 
 def test_weights_default_to_the_settings_and_follow_them(monkeypatch: pytest.MonkeyPatch) -> None:
