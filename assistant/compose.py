@@ -49,9 +49,43 @@ def by_when(deadline: str | None, lead: str = "by") -> str:
 
 
 def keep_users_numbers(goal: str, deadline: str | None) -> str:
-    """An outcome that has its own numbers keeps its own sentence; only a missing deadline is added."""
-    text = goal.strip().rstrip(".")
+    """An outcome that has its own numbers keeps its own sentence; only a missing deadline (and verb) is added."""
+    text = with_direction_verb(goal.strip().rstrip("."))
     return text if deadline else f"{text} by {PLACEHOLDER_DEADLINE}"
+
+
+# Words a key result may open with that already say what to do ("Raise", "Keep", "Get", "Bring ... down").
+_LEADING_VERB = re.compile(
+    r"^(?:raise|increase|grow|improve|boost|lift|move|double|triple|halve|cut|reduce|lower|decrease|shrink|drop|"
+    r"keep|hold|maintain|get|bring|take|drive|make|reach|achieve|have|see|go|close|win|sell|save|deliver)\w*\b",
+    re.I,
+)
+# A verb inside the sentence already says it ("Average wait falls from 28 to 14 days").
+_INNER_VERB = re.compile(
+    r"\b(?:falls?|fell|rises?|rose|drops?|dropped|grows?|grew|goes|went|increases?|increased|decreases?|decreased|"
+    r"improves?|improved|moves?|moved|is|are|was|were|shrinks?|shrank|climbs?|climbed|reduced|raised|lifted|"
+    r"cut|down|up|halved|doubled)\b",
+    re.I,
+)
+_FROM_TO_NUMBERS = re.compile(
+    r"\bfrom\s+[$€£]?(?P<a>\d[\d,]*(?:\.\d+)?)\S*\s+to\s+[$€£]?(?P<b>\d[\d,]*(?:\.\d+)?)", re.I
+)
+
+
+def with_direction_verb(text: str) -> str:
+    """'30-day readmissions from 21% to 16%' -> 'Cut 30-day readmissions from 21% to 16%': the numbers say which way.
+
+    Only a key result that opens without a verb and moves between two numbers gains one; the user's words are kept.
+    """
+    m = _FROM_TO_NUMBERS.search(text)
+    if not m or _LEADING_VERB.match(text) or starts_with_deliverable(text) or _INNER_VERB.search(text[: m.start()]):
+        return text
+    a, b = (float(g.replace(",", "")) for g in m.group("a", "b"))
+    if a == b:
+        return text
+    first = text.split(maxsplit=1)[0]
+    opening = text if first.isupper() or any(c.isupper() for c in first[1:]) else text[:1].lower() + text[1:]
+    return f"{VERBS['down' if b < a else 'up'][0]} {opening}"
 
 
 def split_compound(goal: str) -> tuple[str, str] | None:

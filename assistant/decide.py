@@ -35,6 +35,7 @@ class Decision:
     needs_proxy: bool
     proxy: MetricView | None
     notes: list[str] = field(default_factory=list)
+    owned_is_quick: bool = False  # the reframed key result is read within the quarter: it steers a slow outcome
 
 
 def view(entry: MetricEntry) -> MetricView:
@@ -107,7 +108,7 @@ def decide(
             proxy = None  # the coach read "proxy: <the reframed key result>" as a repeat
     if slow and not proxy and not owned_is_quick:
         notes.append("This outcome is slow to show; pick a leading indicator readable within a quarter.")
-    return Decision(kind, metric, entry, team_controls, owned, slow, proxy, notes)
+    return Decision(kind, metric, entry, team_controls, owned, slow, proxy, notes, owned_is_quick)
 
 
 def _fastest_leading(entry: MetricEntry, catalogue: dict[str, MetricEntry]) -> MetricView | None:

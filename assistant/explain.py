@@ -15,7 +15,6 @@ from .schemas import GuidanceCard, Measurability
 _COMPLIANCE = re.compile(
     r"\b(audit|certif\w*|complian\w*|gdpr|soc ?2|iso ?\d+|accreditation|inspection|regulat\w*|legal)\b", re.I
 )
-_HAS_COUNT = re.compile(r"\b\d+\b")
 
 
 def card_for(tag: str, retrieved: list[GuidanceCard], cards: list[GuidanceCard]) -> GuidanceCard | None:
@@ -32,7 +31,7 @@ def reasons(goal: str, d: Decision, meas: Measurability) -> list[tuple[str, str]
     if d.kind == "output":
         if _COMPLIANCE.search(goal):
             tag, what = "why-compliance", "a must-do piece of work the team completes"
-        elif _HAS_COUNT.search(goal):
+        elif meas.target:  # a number that is not a date or a name ("Year 7", "by 15 August", "SOC 2")
             tag, what = "why-count", "a count of things the team delivers"
         else:
             tag, what = "why-output", "something the team ships or does"
@@ -57,10 +56,14 @@ def reasons(goal: str, d: Decision, meas: Measurability) -> list[tuple[str, str]
             )
         )
     if d.needs_proxy:
-        lead = f" {d.proxy.name} moves within weeks and predicts it." if d.proxy else ""
-        out.append(
-            ("why-slow", f"It shows only after many months, so steer the quarter with a leading indicator.{lead}")
-        )
+        # Never promise a leading indicator the review does not give: a coach marked that as an edit three times.
+        if d.proxy:
+            steer = f"so steer the quarter with a leading indicator: {d.proxy.name} moves within weeks and predicts it."
+        elif d.owned and d.owned_is_quick and not d.team_controls:
+            steer = f"and {d.owned.name} can be read within the quarter."
+        else:
+            steer = "so pick a leading indicator the team can read within the quarter."
+        out.append(("why-slow", f"It shows only after many months, {steer}"))
     return out
 
 

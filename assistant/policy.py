@@ -390,15 +390,29 @@ def mentions_hiring(text: str) -> bool:
 
 
 # The kinds of work the catalogue's ``restates`` field names, each with the rule that finds it in a goal.
-RESTATED_WORK = ("hiring",)
+RESTATED_WORK = ("hiring", "rollout")
+
+# A control switched on for everyone: "MFA enforced on 100% of employee SaaS accounts", "Hardware security keys
+# issued to all admins". Its coverage is the work itself; the result is what the control prevents.
+_EVERYONE = r"(?:\ball\b|\bevery\b|\b100\s?%)"
+_ROLLOUT_WORK_RE = re.compile(
+    r"\b(?:enforc(?:e|ed|es|ing)|issu(?:e|ed|es|ing)|mandat(?:e|ed|es|ing)|requir(?:e|ed|es|ing)|"
+    rf"roll(?:ed|s|ing)?\s+out|deploy(?:ed|s|ing)?|turn(?:ed|s|ing)?\s+on|enabl(?:e|ed|es|ing))\b[^.;]*{_EVERYONE}"
+    rf"|{_EVERYONE}[^.;]*\b(?:enforced|issued|mandated|required|rolled\s+out|deployed|enabled)\b",
+    re.I,
+)
 
 
 def work_kinds(goal: str) -> set[str]:
     """The kinds of work (``RESTATED_WORK``) a goal delivers: a metric that measures that work only restates it.
 
     "Hire 4 account executives" measured by the new sellers' ramp time is the hire restated; the result the hire
-    is for is pipeline or bookings (a coach rejected the ramp time on unseen key results).
+    is for is pipeline or bookings (a coach rejected the ramp time on unseen key results). "MFA enforced on all
+    accounts" measured by MFA coverage is the rollout restated, and the 100% was lost on the way.
     """
+    kinds = set()
     if _HIRING_WORK_RE.search(goal.strip()) and not _RECRUITING_ROLE_RE.search(goal):
-        return {"hiring"}
-    return set()
+        kinds.add("hiring")
+    if _ROLLOUT_WORK_RE.search(goal):
+        kinds.add("rollout")
+    return kinds

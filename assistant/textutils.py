@@ -47,6 +47,8 @@ _DEADLINE_CORE = (
     rf"(?:(?:the\s+)?end\s+of\s+(?:the\s+)?)?"
     rf"(?:q[1-4](?:\s*(?:fy)?['’]?\d{{2,4}})?|h[12](?:\s*\d{{4}})?|fy\s?\d{{2,4}}|"
     rf"(?:{_MONTHS})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?|"
+    # day first, as most of the world writes it: "by 15 August", "before 31st October 2026"
+    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?(?:,?\s+\d{{4}})?|"
     rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|(?:19|20)\d{{2}}|"
     rf"eoy|eoq|year[- ]end|quarter[- ]end|(?:this|next|the)\s+(?:quarter|year|half|month|sprint)|"
     rf"(?:the\s+)?{_SEASON}|"
@@ -565,10 +567,14 @@ def _is_deadline_number(text: str, pos: int) -> bool:
 # --------------------------------------------------------------------------- placeholders
 
 
-def words_for_windows(text: str) -> str:
-    """'30-day retention' -> 'first-month retention': a window is a definition, not a target."""
+def words_for_windows(text: str, said: set[str] | frozenset[str] = frozenset()) -> str:
+    """'30-day retention' -> 'first-month retention': a window is a definition, not a target.
+
+    A window whose number the user wrote (in ``said``) stays as written: "30-day readmissions" in the user's own
+    key result is their wording, and a coach marked "first-month readmissions" as a lost detail.
+    """
     for pattern, word in _WINDOW_WORDS:
-        text = pattern.sub(word, text)
+        text = pattern.sub(lambda m, w=word: m.group(0) if numbers_in(m.group(0)) & said else w, text)
     return text
 
 
@@ -583,7 +589,7 @@ def enforce_placeholders(text: str | None, source: str) -> tuple[str | None, int
         return text, 0
     allowed = numbers_in(source)
     replaced = 0
-    text = words_for_windows(text)
+    text = words_for_windows(text, allowed)
 
     def deadline_sub(m: re.Match[str]) -> str:
         nonlocal replaced

@@ -14,8 +14,10 @@ from assistant.compose import (
     keep_users_numbers,
     key_result,
     users_key_result,
+    with_direction_verb,
 )
 from assistant.decide import Decision, decide, view
+from assistant.explain import reasons
 from assistant.policy import work_kinds
 from assistant.schemas import Judgement, MetricEntry
 from assistant.textutils import parse_measurability
@@ -317,9 +319,15 @@ def test_reframe_to_the_same_metric_keeps_the_users_key_result(owned_id: str, ex
         ("Cut time to hire from 45 to 30 days", set()),
         ("Hiring managers rate recruiting 4 out of 5", set()),
         ("Launch the new onboarding flow", set()),
+        # A control switched on for everyone: its coverage is the work.
+        ("MFA enforced on 100% of employee SaaS accounts", {"rollout"}),
+        ("Hardware security keys issued to all admins", {"rollout"}),
+        ("Enforce SSO for every internal tool by Q2", {"rollout"}),
+        ("Get every employee to turn on MFA", set()),  # persuading people: their uptake is the result
+        ("Issue refunds within 5 days", set()),
     ],
 )
-def test_work_kinds_finds_hiring_as_the_deliverable(goal: str, kinds: set[str]) -> None:
+def test_work_kinds_finds_the_work_a_metric_would_restate(goal: str, kinds: set[str]) -> None:
     assert work_kinds(goal) == kinds
 
 
@@ -350,3 +358,55 @@ def test_no_yearly_alternative_beside_a_metric_read_sooner() -> None:
     assert [a.metric.id for a in alternatives([Candidate(yearly, 0.9, "catalogue")], slow_main, threshold=0.5)] == [
         "yearly"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "30-day readmissions for heart failure patients from 21% to 16%",
+            "Cut 30-day readmissions for heart failure patients from 21% to 16%",
+        ),
+        ("Weekly active teams from 1,200 to 2,000", "Raise weekly active teams from 1,200 to 2,000"),
+        ("NPS from 30 to 45 by Q3", "Raise NPS from 30 to 45 by Q3"),
+        # already says which way, or cannot tell: the user's sentence as it is
+        ("Grow weekly active teams from 1,200 to 2,000", "Grow weekly active teams from 1,200 to 2,000"),
+        (
+            "Average wait for a housing repair falls from 28 to 14 days",
+            "Average wait for a housing repair falls from 28 to 14 days",
+        ),
+        ("Launch X and get signups from 10 to 20", "Launch X and get signups from 10 to 20"),
+        ("Stage-2 to closed-won conversion: 15% -> 25%", "Stage-2 to closed-won conversion: 15% -> 25%"),
+        ("Churn from 5% to 5%", "Churn from 5% to 5%"),
+    ],
+)
+def test_a_verbless_key_result_gains_the_verb_its_numbers_say(text: str, expected: str) -> None:
+    assert with_direction_verb(text) == expected
+
+
+def _decision(kind: str, metric: str, **kw: object) -> Decision:
+    return Decision(kind, view(CAT[metric]), CAT[metric], True, None, False, None, **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("goal", "counted"),
+    [
+        ("Publish 12 articles by Q2", True),
+        ("Referral programme live in UK and Germany by 15 August", False),  # a date
+        ("New maths curriculum taught in all Year 7 classes from September", False),  # a name
+        ("Complete SOC 2 Type II audit", False),
+    ],
+)
+def test_an_output_is_called_a_count_only_when_it_counts_deliverables(goal: str, counted: bool) -> None:
+    why = " ".join(s for _, s in reasons(goal, _decision("output", "activation"), parse_measurability(goal)))
+    assert ("a count of things the team delivers" in why) is counted
+
+
+def test_the_why_never_promises_a_leading_indicator_it_does_not_give() -> None:
+    goal = "Improve twelve-month customer retention"
+    slow = Decision("outcome", view(CAT["ret12"]), CAT["ret12"], True, None, True, None)
+    why = " ".join(s for _, s in reasons(goal, slow, parse_measurability(goal)))
+    assert "pick a leading indicator the team can read within the quarter" in why and "steer" not in why
+    slow.proxy = view(CAT["weekly-core"])
+    why = " ".join(s for _, s in reasons(goal, slow, parse_measurability(goal)))
+    assert "steer the quarter with a leading indicator: share of new customers using the core feature weekly" in why

@@ -61,6 +61,11 @@ from evals.robustness import refusals
         ("Keep p99 checkout API latency under 250 ms through Black Friday week", None, "250 ms", "Black Friday week"),
         ("Lift conversion from 2.1% to 2.6% by Cyber Monday", "2.1%", "2.6%", "Cyber Monday"),
         ("Hire 5 engineers by spring", None, "5", "spring"),
+        # day-first dates are deadlines, never a target of 15 or 31
+        ("Referral programme live in UK and Germany by 15 August", None, None, "15 August"),
+        ("Online passport renewal open to all adult applicants by 31 October", None, None, "31 October"),
+        ("Cut churn from 5% to 3% before 1st of March 2027", "5%", "3%", "1st of March 2027"),
+        ("New maths curriculum taught in all Year 7 classes from September", None, None, None),
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
@@ -114,6 +119,13 @@ def test_numbers_in_normalises() -> None:
             0,
         ),
         ("M3 weekly usage", "Increase M12 retention", "third-month weekly usage", 0),
+        # a window the user wrote keeps the user's words
+        (
+            "30-day readmissions for heart failure patients from 21% to 16% by [deadline]",
+            "30-day readmissions for heart failure patients from 21% to 16%",
+            "30-day readmissions for heart failure patients from 21% to 16% by [deadline]",
+            0,
+        ),
         ("Reach 1,000 users", "Reach 1000 users", "Reach 1,000 users", 0),
         ("Grow revenue 3x", "Grow revenue", "Grow revenue [number]x", 1),
         ("Cut cost by $5k", "Cut cost", "Cut cost by [target]k", 1),
