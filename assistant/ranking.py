@@ -65,9 +65,9 @@ def metric_documents(m: MetricEntry) -> list[tuple[str, str]]:
     """
     return [
         (DEFINITION, f"{m.name}: {m.definition}"),
-        (NAME, m.name),
-        *((ALIAS, a) for a in m.aliases),
-        *((HIRING if t.lower().startswith("hiring ") else MOVED_BY, t) for t in m.moved_by),
+        (NAME, spelled_out(m.name)),
+        *((ALIAS, spelled_out(a)) for a in m.aliases),
+        *((HIRING if t.lower().startswith("hiring ") else MOVED_BY, spelled_out(t)) for t in m.moved_by),
     ]
 
 

@@ -23,7 +23,17 @@ from langchain_core.embeddings import Embeddings
 from .errors import ConfigurationError, StorageError
 from .knowledge import Knowledge
 from .policy import mentions_hiring
-from .ranking import DEFINITION, HIRING, RankWeights, combine, fuse, metric_documents, result_query, top
+from .ranking import (
+    DEFINITION,
+    HIRING,
+    RankWeights,
+    combine,
+    fuse,
+    metric_documents,
+    result_query,
+    spelled_out,
+    top,
+)
 from .schemas import GuidanceCard, MetricEntry, WorkedExample
 from .settings import Settings, disable_telemetry
 from .storage import locked, set_aside
@@ -34,7 +44,7 @@ COLLECTION_PREFIX = "outcome-lens"
 # Bumped when what is indexed per item changes (not only the knowledge), so old and new code never share
 # a collection: d2 added each metric's name as its own document, with a ``part`` in the metadata; d3 its aliases;
 # d4 tells "hiring <role>" lines apart from the other outputs that move a metric.
-DOC_LAYOUT = "d4"
+DOC_LAYOUT = "d5"
 
 
 class SentenceTransformerEmbeddings(Embeddings):
@@ -353,7 +363,10 @@ class KnowledgeIndex:
         examples = self._nearest(vector, "example", k_examples)
         ranked: list[tuple[str, float]] = []
         if k_metrics > 0 and self.knowledge.metrics:
-            scores = self._metric_scores(vector, k_metrics, w, hiring)
+            # Short forms spelled out on both sides: "New WMS live" had matched a metric about the LMS.
+            spelled = spelled_out(query)
+            metric_vector = vector if spelled == query else self.store.embeddings.embed_query(spelled)
+            scores = self._metric_scores(metric_vector, k_metrics, w, hiring)
             result = result_query(query) if w.result_query > 0 else None
             if result:
                 result_scores = self._metric_scores(self.store.embeddings.embed_query(result), k_metrics, w, hiring)

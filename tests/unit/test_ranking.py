@@ -165,3 +165,13 @@ def test_the_objective_lifts_the_metric_it_names(index: KnowledgeIndex) -> None:
     assert alone[0] != target.id
     assert lifted.metrics[0][0].id == target.id
     assert [m.id for m, _ in ignored.metrics] == alone
+
+
+def test_metric_documents_spell_out_short_forms(knowledge: Knowledge) -> None:
+    """'New WMS live' had matched a metric about the LMS: both sides carry the long form."""
+    m = knowledge.metrics[0].model_copy(
+        update={"name": "share of courses on the LMS", "aliases": [], "moved_by": ["new LMS rollout"]}
+    )
+    docs = dict(metric_documents(m)[1:])
+    assert docs[NAME] == "share of courses on the LMS (learning management system)"
+    assert docs[MOVED_BY] == "new LMS (learning management system) rollout"
