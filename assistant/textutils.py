@@ -533,7 +533,7 @@ def parse_measurability(text: str) -> Measurability:
                 if numbers_in(scan.replace(deadline, " ") if deadline else scan):
                     notes.append(NOTE_NUMBERS_UNREAD)
             else:
-                words = _MULTIPLE.match(scan.strip()) or _ZERO.search(scan)
+                words = _MULTIPLE.match(scan.strip()) or _MULTIPLIED.search(scan) or _ZERO.search(scan)
                 target = words.group("target").lower() if words else _bare_count(scan, deadline)
     return Measurability(baseline=baseline, target=target, deadline=deadline, notes=notes)
 
@@ -544,6 +544,8 @@ _STANDARD_NAME = re.compile(
 )
 # A multiple the user asks for: "Double newsletter subscribers" has a target, in words.
 _MULTIPLE = re.compile(r"^(?P<target>double|triple|quadruple|halve)\b", re.I)
+# ... or states as reached: "Homelessness in the borough halved by 2030" (a coach saw it read as no target).
+_MULTIPLIED = re.compile(r"\b(?P<target>doubled|tripled|quadrupled|halved)\b(?!-)", re.I)
 # "with zero exceptions", "Zero lost-time injuries": a target in words ("zero-based budgeting" is a name).
 _ZERO = re.compile(r"\b(?P<target>zero)\s+(?=[a-z])", re.I)
 

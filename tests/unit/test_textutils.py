@@ -51,6 +51,9 @@ from evals.robustness import refusals
         # units in capitals, multiples in words
         ("Build $4M of qualified enterprise pipeline in EMEA", None, "$4M", None),
         ("Double newsletter subscribers", None, "double", None),
+        ("Homelessness in the borough halved by 2030", None, "halved", "2030"),
+        ("Repeat calls halved from 12% to 6%", "12%", "6%", None),  # its own numbers win
+        ("Halved-price promotions launched", None, None, None),  # a name
         ("SOC 2 Type II report received with zero exceptions", None, "zero", None),
         ("Zero lost-time injuries at the Leeds plant in 2027", None, "zero", "2027"),
         ("Zero-based budgeting rolled out to every department", None, None, None),  # a name, not a target
