@@ -238,7 +238,7 @@ def finish_review(state: dict[str, Any], knowledge: Knowledge, model_label: str 
     d = decide(j, cands, goal, catalogue, source)
     meas = parse_measurability(goal)
     when = outcome_deadline(goal, d.kind, meas.deadline)
-    rewrites = compose_rewrites(goal, d, meas, cands)
+    rewrites = compose_rewrites(goal, d, meas, cands, when)
     notes = [*state.get("notes", []), *d.notes, *meas.notes]
     replaced = 0
     for rw in rewrites:  # belt and braces: nothing composed may carry a number the user did not give
@@ -280,10 +280,12 @@ def finish_review(state: dict[str, Any], knowledge: Knowledge, model_label: str 
     )
 
 
-def compose_rewrites(goal: str, d: Decision, meas: Any, cands: list[C.Candidate]) -> list[Rewrite]:
-    """The main rewrite and up to two alternatives; the user's own numbers always survive."""
+def compose_rewrites(goal: str, d: Decision, meas: Any, cands: list[C.Candidate], when: str | None) -> list[Rewrite]:
+    """The main rewrite and up to two alternatives; the user's own numbers always survive.
+
+    ``when`` is the key result's deadline (``outcome_deadline``), decided once for the whole review.
+    """
     out: list[Rewrite] = []
-    when = outcome_deadline(goal, d.kind, meas.deadline)
     # A reframe to the very metric the goal states adds nothing and would drop the user's numbers.
     reframed = d.owned if d.owned and not d.team_controls and d.owned.id != d.metric.id else None
     if reframed:

@@ -10,8 +10,10 @@ import re
 from dataclasses import dataclass
 
 from .policy import DELIVERABLE_VERBS, starts_with_deliverable
-from .ranking import result_half
+from .ranking import DIRECTION_VERBS, result_half
 from .schemas import PLACEHOLDER_BASELINE, PLACEHOLDER_DEADLINE, PLACEHOLDER_TARGET, Polarity
+from .slots import as_number
+from .textutils import FROM_TO_RE
 
 VERBS: dict[str, tuple[str, str]] = {"up": ("Raise", "raise"), "down": ("Cut", "cut"), "within": ("Keep", "keep")}
 
@@ -56,8 +58,7 @@ def keep_users_numbers(goal: str, deadline: str | None) -> str:
 
 # Words a key result may open with that already say what to do ("Raise", "Keep", "Get", "Bring ... down").
 _LEADING_VERB = re.compile(
-    r"^(?:raise|increase|grow|improve|boost|lift|move|double|triple|halve|cut|reduce|lower|decrease|shrink|drop|"
-    r"keep|hold|maintain|get|bring|take|drive|make|reach|achieve|have|see|go|close|win|sell|save|deliver)\w*\b",
+    rf"^(?:{DIRECTION_VERBS}|bring|take|drive|make|reach|achieve|have|see|go|close|win|sell|save|deliver)\w*\b",
     re.I,
 )
 # A verb inside the sentence already says it ("Average wait falls from 28 to 14 days").
@@ -67,9 +68,6 @@ _INNER_VERB = re.compile(
     r"cut|down|up|halved|doubled)\b",
     re.I,
 )
-_FROM_TO_NUMBERS = re.compile(
-    r"\bfrom\s+[$€£]?(?P<a>\d[\d,]*(?:\.\d+)?)\S*\s+to\s+[$€£]?(?P<b>\d[\d,]*(?:\.\d+)?)", re.I
-)
 
 
 def with_direction_verb(text: str) -> str:
@@ -77,11 +75,11 @@ def with_direction_verb(text: str) -> str:
 
     Only a key result that opens without a verb and moves between two numbers gains one; the user's words are kept.
     """
-    m = _FROM_TO_NUMBERS.search(text)
+    m = FROM_TO_RE.search(text)
     if not m or _LEADING_VERB.match(text) or starts_with_deliverable(text) or _INNER_VERB.search(text[: m.start()]):
         return text
-    a, b = (float(g.replace(",", "")) for g in m.group("a", "b"))
-    if a == b:
+    a, b = as_number(m.group("base")), as_number(m.group("target"))
+    if a is None or b is None or a == b:
         return text
     first = text.split(maxsplit=1)[0]
     opening = text if first.isupper() or any(c.isupper() for c in first[1:]) else text[:1].lower() + text[1:]

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from .policy import NUMBER, is_activity_count, starts_with_deliverable, work_kinds
 from .ranking import result_half
 from .schemas import Kind
-from .textutils import BARE_DEADLINE_RE, DEADLINE_RE, parse_measurability
+from .textutils import parse_measurability, without_deadlines
 
 _MORE_OR_LESS = (
     r"(?:raise|increase|grow|reduce|cut|lower|decrease|halve|double|triple|boost|lift|shrink|"
@@ -100,7 +100,7 @@ def direction(goal: str) -> bool:
 def done_statement(goal: str) -> bool:
     """Work reported as done, with no number to reach: not led by a verb, a past participle carries it."""
     text = goal.strip()
-    undated = BARE_DEADLINE_RE.sub(" ", DEADLINE_RE.sub(" ", text))  # "by end of Q1" is a date, not a target
+    undated = without_deadlines(text)  # "by end of Q1" is a date, not a target
     if starts_with_deliverable(text) or _MOVES.match(text) or re.search(r"\d", undated):
         return False
     return bool(_DONE.search(text))

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from .schemas import MetricEntry
 from .settings import Settings
-from .textutils import BARE_DEADLINE_RE, DEADLINE_RE, FROM_TO_RE, NUMBER
+from .textutils import FROM_TO_RE, NUMBER, without_deadlines
 
 # The parts a metric is indexed as; the definition part is the one ``fuse`` adds a share of.
 DEFINITION, NAME, ALIAS, MOVED_BY = "definition", "name", "alias", "moved_by"
@@ -106,11 +106,12 @@ _RESULT_JOINER = re.compile(
     r"halve|double|more|fewer|have|reach|hit|see)\b)",
     re.I,
 )
-_DIRECTION = re.compile(
-    r"^(?:raise|increase|grow|improve|boost|lift|move|double|triple|cut|reduce|lower|decrease|halve|shrink|"
-    r"drop|keep|hold|maintain|get)\s+",
-    re.I,
+# Verbs that say which way a measure should go; compose's verb check extends the same list.
+DIRECTION_VERBS = (
+    r"raise|increase|grow|improve|boost|lift|move|double|triple|cut|reduce|lower|decrease|halve|shrink|"
+    r"drop|keep|hold|maintain|get"
 )
+_DIRECTION = re.compile(rf"^(?:{DIRECTION_VERBS})\s+", re.I)
 _MONEY_OR_NUMBER = rf"[$£€]?\s?{NUMBER}\s?(?:%|k\b|m\b|bn\b|x\b|pp\b|points?\b)?"
 
 
@@ -127,8 +128,7 @@ def without_numbers(text: str) -> str:
     """
     t = FROM_TO_RE.sub(" ", text)
     t = re.sub(rf"(?:{_MONEY_OR_NUMBER})\s*(?:->|→|to)\s*(?:{_MONEY_OR_NUMBER})", " ", t)
-    t = DEADLINE_RE.sub(" ", t)
-    t = BARE_DEADLINE_RE.sub(" ", t)
+    t = without_deadlines(t)
     t = re.sub(rf"\b(?:to|by|under|over|below|above|at\s+least|at\s+most)\s+{_MONEY_OR_NUMBER}", " ", t, flags=re.I)
     t = re.sub(rf"{_MONEY_OR_NUMBER}\s+of\s+", " ", t, flags=re.I)
     t = re.sub(rf"(?<![\w-]){_MONEY_OR_NUMBER}(?![\w-])", " ", t)

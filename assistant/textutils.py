@@ -404,6 +404,11 @@ _BARE_DEADLINE_RE = re.compile(
 )
 
 
+def without_deadlines(text: str) -> str:
+    """The text with every deadline phrase blanked ('by end of Q1', 'this quarter'): a date is not a target."""
+    return _BARE_DEADLINE_RE.sub(" ", _DEADLINE_RE.sub(" ", text))
+
+
 _SLA_EVENT = re.compile(r"\s+(?:of|after|from|since|following)\b", re.I)
 
 
@@ -483,8 +488,6 @@ NOTE_NUMBERS_UNREAD = (
 FROM_TO_RE = _FROM_TO
 FOREIGN_FROM_TO_RE = _FOREIGN_FROM_TO
 DEADLINE_CORE = _DEADLINE_CORE
-DEADLINE_RE = _DEADLINE_RE
-BARE_DEADLINE_RE = _BARE_DEADLINE_RE
 MONTHS = _MONTHS
 UNIT = _UNIT
 

@@ -13,6 +13,7 @@ from assistant.compose import (
     initiative_phrase,
     keep_users_numbers,
     key_result,
+    outcome_deadline,
     users_key_result,
     with_direction_verb,
 )
@@ -299,7 +300,8 @@ def test_reframe_to_the_same_metric_keeps_the_users_key_result(owned_id: str, ex
     goal = "Activation among invited teams in the region reaches 80%"
     entry = CAT["activation"]
     d = Decision("outcome", view(entry), entry, False, view(CAT[owned_id]), False, None)
-    rewrites = compose_rewrites(goal, d, parse_measurability(goal), [])
+    meas = parse_measurability(goal)
+    rewrites = compose_rewrites(goal, d, meas, [], outcome_deadline(goal, d.kind, meas.deadline))
     assert (rewrites[0].text, rewrites[0].basis) == (expected, basis)
 
 
