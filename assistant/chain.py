@@ -18,7 +18,7 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import BaseModel
 
 from . import candidates as C
-from .compose import hypothesis, key_result, outcome_deadline, users_key_result
+from .compose import hypothesis, key_result, outcome_deadline, service_level_key_result, users_key_result
 from .decide import Decision, decide, view
 from .errors import InputError, ModelOutputError, OutcomeLensError
 from .explain import rationale
@@ -302,6 +302,9 @@ def compose_rewrites(goal: str, d: Decision, meas: Any, cands: list[C.Candidate]
         if work or not meas.deadline:
             out.append(Rewrite(text=text, metric=d.metric.name, metric_id=d.metric.id, basis="user"))
         return out  # a measurable outcome keeps its own sentence; no alternatives to a target the user set
+    elif d.kind == "outcome" and meas.time_limit and d.team_controls:
+        text = service_level_key_result(goal, when)
+        out.append(Rewrite(text=text, metric=d.metric.name, metric_id=d.metric.id, basis="user"))
     else:
         b, t = (meas.baseline, meas.target) if meas.baseline else (None, None)
         out.append(

@@ -56,6 +56,15 @@ def keep_users_numbers(goal: str, deadline: str | None) -> str:
     return text if deadline else f"{text} by {PLACEHOLDER_DEADLINE}"
 
 
+def service_level_key_result(goal: str, deadline: str | None) -> str:
+    """'Returns processed within 48h of hitting the warehouse' -> '... in [target] of cases by [deadline]'.
+
+    A time limit with no share says how fast each case must go, not how often it does; a coach asked for the share
+    of cases held to it as the target. The user's sentence, limit and all, is kept.
+    """
+    return f"{goal.strip().rstrip('.')} in {PLACEHOLDER_TARGET} of cases {by_when(deadline)}"
+
+
 # Words a key result may open with that already say what to do ("Raise", "Keep", "Get", "Bring ... down").
 _LEADING_VERB = re.compile(
     rf"^(?:{DIRECTION_VERBS}|bring|take|drive|make|reach|achieve|have|see|go|close|win|sell|save|deliver)\w*\b",

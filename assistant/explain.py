@@ -13,7 +13,9 @@ from .retrieval import Retrieved
 from .schemas import GuidanceCard, Measurability
 
 _COMPLIANCE = re.compile(
-    r"\b(audit|certif\w*|complian\w*|gdpr|soc ?2|iso ?\d+|accreditation|inspection|regulat\w*|legal)\b", re.I
+    r"\b(audit|certif\w*|complian\w*|gdpr|soc ?2|iso ?\d+|accreditation|inspection|regulat\w*|legal|"
+    r"pen(?:etration)?[- ]test)\b",
+    re.I,
 )
 
 
@@ -43,7 +45,16 @@ def reasons(goal: str, d: Decision, meas: Measurability) -> list[tuple[str, str]
         )
     elif meas.target:
         when = f" and a deadline ({meas.deadline})" if meas.deadline else "; it still needs a deadline"
-        out.append(("why-measurable", f"This is an outcome with a target ({meas.target}){when}."))
+        limit = f" {meas.time_limit}" if meas.time_limit else ""  # "35% within 7 days": the window is no deadline
+        out.append(("why-measurable", f"This is an outcome with a target ({meas.target}{limit}){when}."))
+    elif meas.time_limit and d.team_controls:
+        out.append(
+            (
+                "why-unmeasured",
+                f"This is an outcome with a time limit ({meas.time_limit}) but no target yet: "
+                "the share of cases that should meet it.",
+            )
+        )
     else:
         out.append(
             ("why-unmeasured", f"This is an outcome ({d.metric.name}), but without a target it cannot be scored yet.")

@@ -10,17 +10,21 @@ The rules, first match wins:
 1. ``measured-result``: a compound goal whose result half moves a measure to a number or states a share
    ("Install pick-to-light and raise picks per hour from 110 to 150") is an outcome: the key result is the
    measured change.
-2. ``compliance``: passing or obtaining an audit, review, assessment or certification is a must-do piece of
-   work, an output, unless people other than the team do the passing ("Bootcamp grads pass the AWS exam").
+2. ``compliance``: passing or obtaining an audit, review, assessment, pen test or certification ("ISO 27001
+   certification achieved in Q4") is a must-do piece of work, an output, unless people other than the team do
+   the passing ("Bootcamp grads pass the AWS exam").
 3. ``share-of``: "95% of stroke patients scanned within an hour" or "used daily by 70% of agents" states how
    many of a population do something.
 4. ``direction``: a goal that opens with a direction verb ("Reduce discounting on renewals") moves a measure,
    unless what it moves is the team's own work or size ("Increase the number of posts", "Grow the team").
-5. ``hiring``: hiring people for a role outside recruiting is the work ("VP Engineering hired and started",
+5. ``closes-deals``: deals a seller closes are the sales result ("Close 3 new enterprise logos in EMEA").
+   ``people-can``: people able to do something on their own ("PMs can answer their own questions without raising
+   a data ticket") is a change in behaviour.
+6. ``hiring``: hiring people for a role outside recruiting is the work ("VP Engineering hired and started",
    "Hire 4 account executives for the Nordics"); the result is what the hire is for.
-6. ``done``: work reported as done, with no number but its date ("Forum guidelines agreed with maintainers and
+7. ``done``: work reported as done, with no number but its date ("Forum guidelines agreed with maintainers and
    published", "VP of People in seat by end of Q1").
-7. ``level``: a measure stated at a level ("Operating burn down to $1.2M a month").
+8. ``level``: a measure stated at a level ("Operating burn down to $1.2M a month").
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from collections.abc import Callable
 from .policy import NUMBER, is_activity_count, starts_with_deliverable, work_kinds
 from .ranking import result_half
 from .schemas import Kind
-from .textutils import parse_measurability, without_deadlines
+from .textutils import parse_measurability, without_deadlines, without_time_limit
 
 _MORE_OR_LESS = (
     r"(?:raise|increase|grow|reduce|cut|lower|decrease|halve|double|triple|boost|lift|shrink|"
@@ -40,9 +44,15 @@ _MORE_OR_LESS = (
 _MOVES = re.compile(rf"^{_MORE_OR_LESS}\b\s+(?P<measure>.+)", re.I)
 _OWN_TEAM = re.compile(r"^(?:the\s+|our\s+)?[\w-]+\s+team\b|\bheadcount\b", re.I)
 
+_ASSURANCE = (
+    r"(?:audit|review|assessment|certification|certificate|accreditation|inspection|attestation|"
+    r"pen(?:etration)?[- ]test|soc\s?[12](?:\s+type\s+(?:ii?|[12]))?\s+report)"
+)
 _PASSES = re.compile(
-    r"\b(?:pass(?:ed|es)?|achieve[ds]?|obtain(?:ed|s)?|gain(?:ed|s)?|get|got|earn(?:ed|s)?|complete[ds]?)\b[^.;]*?"
-    r"\b(?:audit|review|assessment|certification|certificate|accreditation|inspection|attestation)\b"
+    rf"\b(?:pass(?:ed|es)?|achieve[ds]?|obtain(?:ed|s)?|gain(?:ed|s)?|get|got|earn(?:ed|s)?|complete[ds]?)\b[^.;]*?"
+    rf"\b{_ASSURANCE}\b"
+    # stated as done, the noun first: "ISO 27001 certification achieved in Q4", "External pen test done"
+    rf"|\b{_ASSURANCE}\s+(?:\w+\s+)?(?:passed|achieved|obtained|gained|granted|awarded|received|completed|done)\b"
     # 'certified' as the state reached ("Become SOC 2 certified by Q3"), not describing a thing ("certified data")
     r"|\bcertified\b(?!\s+(?!by\b|in\b|for\b|before\b|under\b|against\b|to\b|at\b|within\b)[a-z])",
     re.I,
@@ -52,14 +62,32 @@ _OTHER_PEOPLE = re.compile(
     r"candidates|trainees|members|users|customers|teachers|managers|people)\b",
     re.I,
 )
-_SHARE_OF = re.compile(rf"^(?:(?:have|get|see)\s+)?(?:at\s+least\s+)?{NUMBER}\s?%\s+of\s+", re.I)
-_USED_BY_SHARE = re.compile(rf"\bby\s+(?:at\s+least\s+)?{NUMBER}\s?%\s+of\b", re.I)
+_SHARE_OF = re.compile(
+    rf"^(?:(?:have|get|see)\s+)?(?:at\s+least\s+)?(?:{NUMBER}\s?%|half|two[- ]thirds|three[- ]quarters)\s+of\s+", re.I
+)
+_USED_BY_SHARE = re.compile(rf"\b(?:by|for)\s+(?:at\s+least\s+)?{NUMBER}\s?%\s+of\b", re.I)
 # A finished piece of work stated as done: "Forum guidelines agreed with maintainers and published".
 _DONE = re.compile(
     r"\b(?:published|shipped|launched|built|delivered|held|hosted|written|drafted|posted|released|deployed|"
     r"implemented|migrated|defined|documented|conducted|organi[sz]ed|created|produced|installed|rolled\s+out|"
     r"signed\s+off|hired|recruited|approved|agreed|adopted|enabled|retired|decommissioned|live|in\s+place|shared|"
-    r"completed|updated|extended|introduced|set\s+up|replaced|refreshed|issued)\b",
+    r"completed|updated|extended|introduced|set\s+up|replaced|refreshed|issued|closed|received|(?<!-)run|"
+    r"done(?!\s+(?:in|within|faster|quicker)))\b",
+    re.I,
+)
+# Deals a seller closes are the sales result itself: "Close 3 new enterprise logos", "Sign 25 new customers".
+_CLOSES_DEALS = re.compile(
+    r"^(?:close|win|sign|land)\s+(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|a\s+dozen)\s+"
+    r"(?:[\w$€£.-]+\s+){0,3}?(?:logos?|deals?|customers?|clients?|accounts?)\b",
+    re.I,
+)
+# People able to do something on their own: "PMs can answer their own questions without raising a data ticket".
+_PEOPLE_CAN = re.compile(
+    r"^(?:our\s+|all\s+|every\s+|most\s+)?(?:[\w-]+\s+)?(?:customers|users|clients|pms|product\s+managers|"
+    r"engineers|developers|staff|employees|managers|agents|residents|patients|students|pupils|teachers|members|"
+    r"buyers|shoppers|analysts|teams|parents|citizens|volunteers|donors|nurses|clinicians|admins|sellers|reps)\s+"
+    r"(?:can|are\s+able\s+to|no\s+longer\s+need\s+to)\b"
+    r"(?=.*\b(?:without|themselves|their\s+own|on\s+their\s+own|in\s+under|first\s+time|unaided)\b)",
     re.I,
 )
 _LEVEL = re.compile(rf"^[A-Za-z][\w\s'-]+?\s+(?:down|up)\s+to\s+{NUMBER}", re.I)
@@ -100,10 +128,18 @@ def direction(goal: str) -> bool:
 def done_statement(goal: str) -> bool:
     """Work reported as done, with no number to reach: not led by a verb, a past participle carries it."""
     text = goal.strip()
-    undated = without_deadlines(text)  # "by end of Q1" is a date, not a target
+    undated = without_time_limit(without_deadlines(text))  # "by end of Q1", "within 2 weeks": not a target
     if starts_with_deliverable(text) or _MOVES.match(text) or re.search(r"\d", undated):
         return False
     return bool(_DONE.search(text))
+
+
+def closes_deals(goal: str) -> bool:
+    return bool(_CLOSES_DEALS.match(goal.strip()))
+
+
+def people_can(goal: str) -> bool:
+    return bool(_PEOPLE_CAN.match(goal.strip()))
 
 
 def hiring(goal: str) -> bool:
@@ -119,6 +155,8 @@ RULES: tuple[tuple[str, Kind, Callable[[str], bool]], ...] = (
     ("compliance", "output", compliance),
     ("share-of", "outcome", share_of),
     ("direction", "outcome", direction),
+    ("closes-deals", "outcome", closes_deals),
+    ("people-can", "outcome", people_can),
     ("hiring", "output", hiring),
     ("done", "output", done_statement),
     ("level", "outcome", level),

@@ -377,7 +377,10 @@ def restates_output(metric: str, goal: str) -> bool:
 # "time to hire" or "hiring managers", which name a recruiting result. Hiring recruiters is the recruiting team's
 # own lever, so its metrics stay outcomes there.
 _HIRING_WORK_RE = re.compile(
-    r"^(?:hire|hired|hiring|recruit|recruited|recruiting)\s(?!manager|plan|process)|\b(?:hired|recruited)\b", re.I
+    r"^(?:hire|hired|hiring|recruit|recruited|recruiting)\s(?!manager|plan|process)|\b(?:hired|recruited)\b"
+    # "Fill 40 open roles across sales and support": the hires are the work
+    r"|^fill(?:ed|ing)?\s+(?:\d[\d,]*\s+|all\s+|our\s+)?(?:\w+\s+)?(?:roles|positions|vacancies|posts|reqs|seats)\b",
+    re.I,
 )
 _RECRUITING_ROLE_RE = re.compile(r"\b(?:recruit(?:er|ers|ing)|talent|sourcers?)\b", re.I)
 

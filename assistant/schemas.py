@@ -216,6 +216,7 @@ class Measurability(BaseModel):
     baseline: str | None = None
     target: str | None = None
     deadline: str | None = None
+    time_limit: str | None = None  # "within 24 hours": the service level each case is held to, not a date
     notes: list[str] = Field(default_factory=list, description="numbers that could not be read (flagged, not guessed)")
 
     @property

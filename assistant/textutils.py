@@ -411,6 +411,47 @@ def without_deadlines(text: str) -> str:
 
 _SLA_EVENT = re.compile(r"\s+(?:of|after|from|since|following)\b", re.I)
 
+# A time limit the team holds each case to ("within 24 hours", "within the hour", "within 7 days of signup"):
+# a service level, never a deadline and never the target. A coach read "35% of trial accounts invite a teammate
+# within 7 days" with the 7 days as the deadline, and "Returns processed within 48h" with 48h as the target.
+_LIMIT_AMOUNT = rf"(?:{NUMBER}|an?|the|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|thirty)"
+_SHORT_UNIT = r"(?:s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?)"
+_LONG_UNIT = r"(?:(?:working\s+|business\s+|calendar\s+)?days?|d|wks?|weeks?|months?)"
+_LIMIT_EVENT = r"(?:\s+(?:of|after|from|since|following)\s+[\w'’ -]+?(?=\s*[,;.(]|\s+(?:for|and|by|in|during)\b|\s*$))?"
+_SHORT_LIMIT_RE = re.compile(rf"\bwithin\s+{_LIMIT_AMOUNT}\s?-?\s?{_SHORT_UNIT}\b{_LIMIT_EVENT}", re.I)
+_LONG_LIMIT_RE = re.compile(rf"\bwithin\s+{_LIMIT_AMOUNT}\s?-?\s?{_LONG_UNIT}\b{_LIMIT_EVENT}", re.I)
+# What makes a longer "within N days" a limit per case rather than a date: a share of cases, every case, or an event.
+_PER_CASE = re.compile(
+    rf"{NUMBER}\s?%\s+of\b|\bfor\s+{NUMBER}\s?%|\b(?:half|two[- ]thirds|three[- ]quarters|a\s+third)\s+of\b|"
+    r"\b(?:every|each|all|any)\b|\b\d+\s+(?:in|out\s+of)\s+\d+\b",
+    re.I,
+)
+
+
+def find_time_limit(text: str) -> str | None:
+    """The per-case time limit the goal states ('within 24 hours', 'within 7 days of signup'), or None.
+
+    Hours and minutes are always a limit; days, weeks and months only when the goal speaks of a share of cases,
+    of every case, or of an event the clock starts at ("within 14 days of disclosure"); otherwise "within 90 days"
+    stays a deadline.
+    """
+    m = _SHORT_LIMIT_RE.search(text)
+    if m:
+        return m.group(0).strip()
+    m = _LONG_LIMIT_RE.search(text)
+    if m and (_PER_CASE.search(text) or _SLA_EVENT.match(text, m.start() + len(m.group(0).split(" of ")[0]))):
+        return m.group(0).strip()
+    return None
+
+
+def without_time_limit(text: str) -> str:
+    """The text with its time limit blanked (same length, so positions still line up)."""
+    limit = find_time_limit(text)
+    if not limit:
+        return text
+    i = text.find(limit)
+    return text[:i] + re.sub(r"\S", " ", limit) + text[i + len(limit) :]
+
 
 def find_deadline(text: str) -> str | None:
     """The deadline phrase the goal gives ('Q3', 'end of 2025', 'within 90 days'), or None."""
@@ -512,7 +553,8 @@ def parse_measurability(text: str) -> Measurability:
     Time windows inside a metric name are not numbers here; non-English from/to/by is read when it
     matches a known pattern and otherwise flagged in ``notes``, never misread.
     """
-    scan = mask_windows(text)
+    time_limit = find_time_limit(text)
+    scan = without_time_limit(mask_windows(text))
     deadline = find_deadline(scan)
     baseline = target = None
     notes: list[str] = []
@@ -536,9 +578,15 @@ def parse_measurability(text: str) -> Measurability:
                 if numbers_in(scan.replace(deadline, " ") if deadline else scan):
                     notes.append(NOTE_NUMBERS_UNREAD)
             else:
-                words = _MULTIPLE.match(scan.strip()) or _MULTIPLIED.search(scan) or _ZERO.search(scan)
+                words = (
+                    _MULTIPLE.match(scan.strip())
+                    or _MULTIPLIED.search(scan)
+                    or _ZERO.search(scan)
+                    or _FRACTION.search(scan)
+                    or _UNDER_A.search(scan)
+                )
                 target = words.group("target").lower() if words else _bare_count(scan, deadline)
-    return Measurability(baseline=baseline, target=target, deadline=deadline, notes=notes)
+    return Measurability(baseline=baseline, target=target, deadline=deadline, time_limit=time_limit, notes=notes)
 
 
 # A number that is part of a name, not a count: "SOC 2", "ISO 27001", "WCAG 2.1", "NIST 800-53", "Tier 1".
@@ -551,6 +599,12 @@ _MULTIPLE = re.compile(r"^(?P<target>double|triple|quadruple|halve)\b", re.I)
 _MULTIPLIED = re.compile(r"\b(?P<target>doubled|tripled|quadrupled|halved)\b(?!-)", re.I)
 # "with zero exceptions", "Zero lost-time injuries": a target in words ("zero-based budgeting" is a name).
 _ZERO = re.compile(r"\b(?P<target>zero)\s+(?=[a-z])", re.I)
+# A share in words: "Half of merged PRs come from people outside the core team" (a coach saw the half dropped).
+_FRACTION = re.compile(r"\b(?P<target>half|two[- ]thirds|three[- ]quarters|a\s+third)\s+of\b", re.I)
+# A level in words: "find any policy on the intranet in under a minute".
+_UNDER_A = re.compile(
+    r"\b(?P<target>(?:under|less\s+than|below)\s+(?:an?|one)\s+(?:second|minute|hour|day|week|month))\b", re.I
+)
 
 
 def _bare_count(text: str, deadline: str | None) -> str | None:

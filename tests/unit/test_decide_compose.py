@@ -412,3 +412,28 @@ def test_the_why_never_promises_a_leading_indicator_it_does_not_give() -> None:
     slow.proxy = view(CAT["weekly-core"])
     why = " ".join(s for _, s in reasons(goal, slow, parse_measurability(goal)))
     assert "steer the quarter with a leading indicator: share of new customers using the core feature weekly" in why
+
+
+@pytest.mark.parametrize(
+    ("goal", "rewrite", "why"),
+    [
+        # a limit with no share: the user's sentence, with the share of cases held to it as the target
+        (
+            "Returns processed within 48h of hitting the warehouse",
+            "Returns processed within 48h of hitting the warehouse in [target] of cases by [deadline]",
+            "a time limit (within 48h of hitting the warehouse) but no target yet",
+        ),
+        # a share held to a limit: the limit is part of the target, never the deadline
+        (
+            "35% of trial accounts invite a teammate within 7 days",
+            "35% of trial accounts invite a teammate within 7 days by [deadline]",
+            "a target (35% within 7 days); it still needs a deadline",
+        ),
+    ],
+)
+def test_a_time_limit_is_kept_and_never_read_as_target_or_deadline(goal: str, rewrite: str, why: str) -> None:
+    d = _decision("outcome", "activation")
+    meas = parse_measurability(goal)
+    rewrites = compose_rewrites(goal, d, meas, [], outcome_deadline(goal, d.kind, meas.deadline))
+    assert (rewrites[0].text, rewrites[0].basis) == (rewrite, "user")
+    assert why in " ".join(s for _, s in reasons(goal, d, meas))

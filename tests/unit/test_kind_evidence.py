@@ -30,6 +30,26 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Bootcamp grads pass the AWS certification first time", None),  # other people pass: not our deliverable
         ("Become SOC 2 certified by Q3", ("output", "compliance")),
         ("Payments platform PCI DSS certified", ("output", "compliance")),
+        # ... also stated as done, the noun first (coach, set 3)
+        ("ISO 27001 certification achieved in Q4 2027", ("output", "compliance")),
+        ("External pen test done and all criticals closed", ("output", "compliance")),
+        ("SOC 2 Type II report received", ("output", "compliance")),
+        # closes-deals: the deals a seller closes are the sales result (coach, set 2)
+        ("Close 3 new enterprise logos above $250k ACV in EMEA", ("outcome", "closes-deals")),
+        ("Sign 25 new enterprise customers by end of Q3", ("outcome", "closes-deals")),
+        ("Close 300 Jira tickets this sprint cycle", None),  # tickets are the team's own work
+        # people-can: people doing something on their own (coach, set 3)
+        ("PMs can answer their own questions without raising a data ticket", ("outcome", "people-can")),
+        ("Customers can pay by invoice", None),  # a feature, not a change in behaviour: the model decides
+        # hiring: filling roles is the hiring work (coach, set 2)
+        ("Fill 40 open roles across sales and support by end of Q3", ("output", "hiring")),
+        # done: a ritual run, its time limit is not a target
+        ("Quarterly engagement pulse run, results back to every team within 2 wks", ("output", "done")),
+        ("KYC checks done in minutes, not days", None),
+        ("Best-run council in the country", None),
+        # shares in words or after 'for'
+        ("Half of merged PRs come from people outside the core team", ("outcome", "share-of")),
+        ("Discharge summaries reach the GP within 24 hours for 95% of inpatients", ("outcome", "share-of")),
         # 'certified' describing a thing is no certification: the share of reviews using it is the result
         ("70% of weekly business reviews use numbers from the certified metrics layer", ("outcome", "share-of")),
         # share-of: how many of a population do something

@@ -58,7 +58,7 @@ from evals.robustness import refusals
         ("Zero lost-time injuries at the Leeds plant in 2027", None, "zero", "2027"),
         ("Zero-based budgeting rolled out to every department", None, None, None),  # a name, not a target
         # a service level after an event is not a deadline; named seasons are
-        ("Patch all critical CVEs within 14 days of disclosure", None, "14 days", None),
+        ("Patch all critical CVEs within 14 days of disclosure", None, None, None),
         ("Raise retention from 82% to 88% by the autumn census", "82%", "88%", "the autumn census"),
         ("Stockouts kept below 2% through the holiday peak", None, "2%", "the holiday peak"),
         ("Keep p99 checkout API latency under 250 ms through Black Friday week", None, "250 ms", "Black Friday week"),
@@ -75,6 +75,32 @@ def test_parse_measurability(goal: str, baseline: str | None, target: str | None
     m = parse_measurability(goal)
     assert (m.baseline, m.target, m.deadline) == (baseline, target, deadline)
     assert m.measurable == bool(target)
+
+
+@pytest.mark.parametrize(
+    ("goal", "target", "deadline", "limit"),
+    [
+        # a share held to a time limit: the share is the target, the limit is neither target nor deadline
+        ("35% of trial accounts invite a teammate within 7 days", "35%", None, "within 7 days"),
+        ("Discharge summaries reach the GP within 24 hours for 95% of inpatients", "95%", None, "within 24 hours"),
+        ("Answer 95% of chats within one minute", "95%", None, "within one minute"),
+        ("35% of staff report the test phish within the hour by Q4", "35%", "Q4", "within the hour"),
+        ("Criticals patched within 7 days, 95% of the time", "95%", None, "within 7 days"),
+        ("95% of stroke patients scanned within one hour of arrival", "95%", None, "within one hour of arrival"),
+        # a limit with no share: no target yet (the coach: '48h is the threshold, not the target')
+        ("Returns processed within 48h of hitting the warehouse", None, None, "within 48h of hitting the warehouse"),
+        ("Quarterly engagement pulse run, results back to every team within 2 wks", None, None, "within 2 wks"),
+        ("Close the books within five working days each month", None, None, "within five working days"),
+        # days or months with no share, no 'every' and no event: still a deadline
+        ("Ship the beta within 30 days", None, "within 30 days", None),
+        # shares and levels in words
+        ("Half of merged PRs come from people outside the core team", "half", None, None),
+        ("Staff can find any policy on the intranet in under a minute", "under a minute", None, None),
+    ],
+)
+def test_time_limits_and_shares(goal: str, target: str | None, deadline: str | None, limit: str | None) -> None:
+    m = parse_measurability(goal)
+    assert (m.target, m.deadline, m.time_limit) == (target, deadline, limit)
 
 
 @pytest.mark.parametrize(
