@@ -100,10 +100,26 @@ def top(scores: dict[str, float], k: int) -> list[tuple[str, float]]:
 
 # ---------------------------------------------------------------------- the result query
 
-# "... and get / and raise / so that ..." : what follows is the result the deliverable is for.
+# Gerunds that join a result to its work ("Referral scheme v2 live by end of Q2, driving 15% of new signups").
+RESULT_GERUNDS = {
+    "driving": "Drive",
+    "lifting": "Lift",
+    "raising": "Raise",
+    "cutting": "Cut",
+    "reducing": "Reduce",
+    "growing": "Grow",
+    "increasing": "Increase",
+    "boosting": "Boost",
+    "taking": "Take",
+    "bringing": "Bring",
+    "getting": "Get",
+    "moving": "Move",
+}
+# "... and get / and raise / so that ..." or ", driving ...": what follows is the result the deliverable is for.
 _RESULT_JOINER = re.compile(
     r"\s(?:and|to|so\s+that|so)\s+(?=(?:get|raise|increase|grow|improve|boost|lift|cut|reduce|lower|decrease|"
-    r"halve|double|more|fewer|have|reach|hit|see)\b)",
+    r"halve|double|more|fewer|have|reach|hit|see)\b)"
+    rf"|,\s*(?:and\s+)?(?=(?:{'|'.join(RESULT_GERUNDS)})\b)",
     re.I,
 )
 # Verbs that say which way a measure should go; compose's verb check extends the same list.

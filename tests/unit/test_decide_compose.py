@@ -278,6 +278,17 @@ def test_by_when_never_reads_by_within(deadline: str | None, expected: str) -> N
             None,
             ("Have 10% of online orders collected in store by [deadline]", "Roll out click-and-collect to 30 stores"),
         ),
+        # a result joined by a gerund: the work stays the initiative, the result becomes a sentence of its own
+        (
+            "Referral scheme v2 live in UK & IE by end of Q2, driving 15% of new signups",
+            "end of Q2",
+            ("Drive 15% of new signups by end of Q2", "Referral scheme v2 live in UK & IE by end of Q2"),
+        ),
+        (
+            "Launch self-checkout in 40 stores, cutting queue time from 6 to 3 minutes",
+            None,
+            ("Cut queue time from 6 to 3 minutes by [deadline]", "Launch self-checkout in 40 stores"),
+        ),
         # not compound: the sentence is kept whole
         ("Raise NPS from 30 to 40", None, ("Raise NPS from 30 to 40 by [deadline]", None)),
         ("Grow and retain key accounts to 40", None, ("Grow and retain key accounts to 40 by [deadline]", None)),

@@ -21,6 +21,8 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Install pick-to-light in zone B and raise picks per hour from 110 to 150", ("outcome", "measured-result")),
         ("Add upsell alerts and raise bookings from $300k to $500k a quarter", ("outcome", "measured-result")),
         ("Launch the gallery and get more teams using templates", None),  # no number: the model decides
+        ("Launch self-checkout in 40 stores, cutting queue time from 6 to 3 minutes", ("outcome", "measured-result")),
+        ("Referral scheme v2 live in UK & IE by end of Q2, driving 15% of new signups", None),
         ("Publish the guide and increase the number of posts from 4 to 8", None),  # a count of own work
         # compliance: passing or getting certified is a must-do deliverable
         ("Pass the SOX compliance review", ("output", "compliance")),
