@@ -16,6 +16,12 @@ held-out half improved on both slices (``python -m evals.retrieval_eval``; figur
 4. The objective, when the user gives one, is ranked the same way and added with a smaller weight: it says
    what the work is for ("Reduce on-call toil" for "Replace the spreadsheet on-call rota"), which the key
    result's own words often do not. The dev set has no objectives; the weight was read on unseen key results.
+5. The order adds a word match (``LexicalIndex``, BM25 over each metric's name, aliases, definition and the
+   outputs that move it) to the meaning score. MiniLM reads "respiratory physios" near air quality and
+   "patient portal" near any patient survey; the words the goal shares with a metric's entry say which one
+   it is about. On the held-out half, top-1 rose from 0.68 to 0.76 (real-style) and 0.835 to 0.882 (tidy).
+   The word match orders the candidates only: the scores they carry stay cosine similarities, which the
+   alternatives threshold reads.
 
 The weights live in :class:`assistant.settings.Settings` (``rank_*``); :class:`RankWeights` carries them.
 """
@@ -45,6 +51,7 @@ class RankWeights:
     definition: float = Settings.model_fields["rank_definition_weight"].default
     result_query: float = Settings.model_fields["rank_result_query_weight"].default
     objective: float = Settings.model_fields["rank_objective_weight"].default
+    lexical: float = Settings.model_fields["rank_lexical_weight"].default
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RankWeights:
@@ -52,6 +59,7 @@ class RankWeights:
             definition=settings.rank_definition_weight,
             result_query=settings.rank_result_query_weight,
             objective=settings.rank_objective_weight,
+            lexical=settings.rank_lexical_weight,
         )
 
 
@@ -67,7 +75,7 @@ def metric_documents(m: MetricEntry) -> list[tuple[str, str]]:
         (DEFINITION, f"{m.name}: {m.definition}"),
         (NAME, spelled_out(m.name)),
         *((ALIAS, spelled_out(a)) for a in m.aliases),
-        *((HIRING if t.lower().startswith("hiring ") else MOVED_BY, spelled_out(t)) for t in m.moved_by),
+        *((HIRING if is_hiring_line(t) else MOVED_BY, spelled_out(t)) for t in m.moved_by),
     ]
 
 
@@ -96,6 +104,75 @@ def combine(goal_scores: dict[str, float], result_scores: dict[str, float] | Non
 def top(scores: dict[str, float], k: int) -> list[tuple[str, float]]:
     """The k best (id, score), best first; ties broken by id so the order never depends on dict order."""
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+
+
+# ---------------------------------------------------------------------- the word match
+
+_LEXICAL_STOP = frozenset(
+    re.findall(
+        r"\w+",
+        "the a an of to for our and in on with by all new we per from into at is are be as or its their this that "
+        "than more less each every any who what how",
+    )
+)
+_SUFFIXES = (("ies", "y"), ("ing", ""), ("es", ""), ("ed", ""), ("s", ""))
+
+
+def lexical_tokens(text: str) -> list[str]:
+    """Content words, lower case, with plural and verb endings cut ('invites', 'inviting' -> 'invit')."""
+    out = []
+    for word in re.findall(r"[a-z0-9]+", spelled_out(text).lower()):
+        if word in _LEXICAL_STOP or len(word) < 2 or word.isdigit():
+            continue
+        for suffix, repl in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                word = word[: -len(suffix)] + repl
+                break
+        out.append(word)
+    return out
+
+
+class LexicalIndex:
+    """BM25 over one document per metric: its name (twice), aliases, definition and the outputs that move it.
+
+    The "hiring <role>" lines are left out: they name roles, and a role's words would match goals of every kind.
+    """
+
+    def __init__(self, metrics: Iterable[MetricEntry]) -> None:
+        import bm25s
+
+        metrics = list(metrics)
+        self._ids = [m.id for m in metrics]
+        docs = [
+            lexical_tokens(" ".join([m.name, m.name, *m.aliases, m.definition, *_not_hiring(m.moved_by)]))
+            for m in metrics
+        ]
+        self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        if metrics:
+            self._bm25.index(docs, show_progress=False)
+
+    def scores(self, query: str) -> dict[str, float]:
+        """Each metric's BM25 score for the query's words (0 for a metric that shares none)."""
+        known = getattr(self._bm25, "vocab_dict", None) or {}
+        words = [w for w in lexical_tokens(query) if w in known]
+        if not words:
+            return {}
+        return {i: float(s) for i, s in zip(self._ids, self._bm25.get_scores(words), strict=True) if s > 0}
+
+
+def is_hiring_line(moved_by: str) -> bool:
+    """A "hiring <role>" line of ``moved_by``: matched only for goals about hiring (see ``HIRING``)."""
+    return moved_by.lower().startswith("hiring ")
+
+
+def _not_hiring(lines: Iterable[str]) -> list[str]:
+    return [t for t in lines if not is_hiring_line(t)]
+
+
+def ranked_by_words(scores: dict[str, float], lexical: dict[str, float], weight: float, k: int) -> list[str]:
+    """The k best ids when each meaning score gains ``weight`` times its word match; ties broken by id."""
+    boosted = {i: s + weight * lexical.get(i, 0.0) for i, s in scores.items()}
+    return [i for i, _ in top(boosted, k)]
 
 
 # ---------------------------------------------------------------------- the result query

@@ -26,13 +26,14 @@ from .policy import mentions_hiring
 from .ranking import (
     DEFINITION,
     HIRING,
+    LexicalIndex,
     RankWeights,
     combine,
     fuse,
     metric_documents,
+    ranked_by_words,
     result_query,
     spelled_out,
-    top,
 )
 from .schemas import GuidanceCard, MetricEntry, WorkedExample
 from .settings import Settings, disable_telemetry
@@ -270,6 +271,7 @@ class KnowledgeIndex:
         self.rebuilt = False
         self._n_docs = len(self.knowledge.guidance) + len(self.knowledge.examples)
         self._n_docs += sum(len(_metric_texts(m)) for m in self.knowledge.metrics)
+        self._lexical = LexicalIndex(knowledge.metrics)
         self._open()
 
     @property
@@ -374,7 +376,8 @@ class KnowledgeIndex:
             if objective and w.objective > 0:
                 goal_scores = self._metric_scores(self.store.embeddings.embed_query(objective), k_metrics, w, hiring)
                 scores = combine(scores, goal_scores, w.objective)
-            ranked = top(scores, k_metrics)
+            lexical = self._lexical.scores(query) if w.lexical > 0 else {}
+            ranked = [(i, scores[i]) for i in ranked_by_words(scores, lexical, w.lexical, k_metrics)]
         return Retrieved(
             guidance=[self._items[i] for i, _ in guidance],  # type: ignore[misc]
             examples=[self._items[i] for i, _ in examples],  # type: ignore[misc]

@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     rank_objective_weight: float = Field(
         0.3, ge=0, description="Weight of the goal's objective, when given, beside the goal (0 ignores it)"
     )
+    rank_lexical_weight: float = Field(
+        0.02, ge=0, description="Weight of a metric's BM25 word match with the goal, added to its meaning score"
+    )
     max_goal_chars: int = 1000
     max_items_cli: int = Field(2000, ge=1, description="Most goals one okr review/roadmap run accepts")
     max_items_ui: int = Field(500, ge=1, description="Most goals one roadmap in the app accepts")

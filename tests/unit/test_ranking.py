@@ -11,10 +11,14 @@ from assistant.ranking import (
     HIRING,
     MOVED_BY,
     NAME,
+    LexicalIndex,
     RankWeights,
     combine,
     fuse,
+    is_hiring_line,
+    lexical_tokens,
     metric_documents,
+    ranked_by_words,
     result_query,
     spelled_out,
     top,
@@ -110,7 +114,9 @@ def test_hiring_lines_count_only_for_goals_about_hiring(index: KnowledgeIndex) -
 
 def test_weights_default_to_the_settings_and_follow_them(monkeypatch: pytest.MonkeyPatch) -> None:
     s = Settings()
-    assert RankWeights() == RankWeights(s.rank_definition_weight, s.rank_result_query_weight, s.rank_objective_weight)
+    assert RankWeights() == RankWeights(
+        s.rank_definition_weight, s.rank_result_query_weight, s.rank_objective_weight, s.rank_lexical_weight
+    )
     monkeypatch.setenv("OKR_RANK_DEFINITION_WEIGHT", "0.5")
     assert RankWeights.from_settings(Settings()).definition == 0.5
 
@@ -123,7 +129,49 @@ def test_retrieve_ranks_the_metric_whose_name_is_the_goal_first(index: Knowledge
     scores = [s for _, s in r.metrics]
     assert ids[0] == target.id
     assert len(ids) == len(set(ids)) == 8
+    # ordered by meaning plus the word match; the scores they carry are the meaning alone (cosine)
+    words = index._lexical.scores(target.name)
+    boosted = [s + RankWeights().lexical * words.get(i, 0.0) for i, s in zip(ids, scores, strict=True)]
+    assert boosted == sorted(boosted, reverse=True)
+    assert all(-1.0 <= s <= 1.0 for s in scores)
+
+
+def test_retrieve_without_the_word_match_orders_by_meaning(index: KnowledgeIndex) -> None:
+    target = index.knowledge.metrics[7]
+    scores = [s for _, s in index.retrieve(target.name, 0, 0, 8, RankWeights(lexical=0.0)).metrics]
     assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("Invites accepted per user", ["invit", "accept", "user"]),
+        ("Reduce the number of abandoned carts", ["reduce", "number", "abandon", "cart"]),
+        ("Raise NPS from 30 to 40", ["raise", "nps", "net", "promoter", "score"]),  # short forms spelled out; no numbers
+        ("Activities and policies", ["activity", "policy"]),
+    ],
+)
+def test_lexical_tokens(text: str, tokens: list[str]) -> None:
+    assert lexical_tokens(text) == tokens
+
+
+def test_word_match_finds_the_metric_that_shares_the_goals_words(knowledge: Knowledge) -> None:
+    """BM25 over name, aliases, definition and outputs: the goal's own words point at the metric that has them."""
+    lex = LexicalIndex(knowledge.metrics)
+    target = knowledge.metrics[11]
+    scores = lex.scores(f"{target.name} {target.definition}")
+    assert max(scores, key=scores.__getitem__) == target.id
+    assert lex.scores("zzzz qqqq") == {}
+    # a hiring line's role words do not count: they would match goals of every kind
+    metric, line = next((m, t) for m in knowledge.metrics for t in m.moved_by if t.startswith("hiring "))
+    assert is_hiring_line(line) and not is_hiring_line(metric.name)
+
+
+def test_ranked_by_words_breaks_meaning_ties_with_words() -> None:
+    meaning = {"a": 0.70, "b": 0.71, "c": 0.50}
+    assert ranked_by_words(meaning, {}, 0.02, 3) == ["b", "a", "c"]
+    assert ranked_by_words(meaning, {"a": 3.0}, 0.02, 3) == ["a", "b", "c"]  # 0.70 + 0.06 beats 0.71
+    assert ranked_by_words(meaning, {"c": 3.0}, 0.02, 2) == ["b", "a"]  # words alone do not lift a far metric
 
 
 def test_retrieve_without_the_result_query_or_definition_share(index: KnowledgeIndex) -> None:
