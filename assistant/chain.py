@@ -235,8 +235,8 @@ def finish_review(state: dict[str, Any], knowledge: Knowledge, model_label: str 
     cands: list[C.Candidate] = state.get("candidates", [])
     catalogue = knowledge.catalogue
     source = " ".join(filter(None, [goal, state.get("objective"), state.get("user_facts")]))
-    d = decide(j, cands, goal, catalogue, source)
     meas = parse_measurability(goal)
+    d = decide(j, cands, goal, catalogue, source, meas)
     when = outcome_deadline(goal, d.kind, meas.deadline)
     rewrites = compose_rewrites(goal, d, meas, cands, when)
     notes = [*state.get("notes", []), *d.notes, *meas.notes]

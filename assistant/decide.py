@@ -12,7 +12,7 @@ from .candidates import Candidate
 from .compose import MetricView
 from .kind_evidence import kind_evidence
 from .policy import restates_output
-from .schemas import Judgement, Kind, MetricEntry
+from .schemas import Judgement, Kind, Measurability, MetricEntry
 from .textutils import (
     direction_for,
     enforce_placeholders,
@@ -76,12 +76,15 @@ def decide(
     goal: str,
     catalogue: dict[str, MetricEntry],
     source: str | None = None,
+    meas: Measurability | None = None,
 ) -> Decision:
     """Kind from the model or the wording; metric, control and horizon from the model's pick checked against evidence.
 
     ``source`` is everything the user said (goal, objective, follow-ups): the only allowed numbers.
-    The goal's own wording overrules the model's kind when it settles it (``kind_evidence``).
+    The goal's own wording overrules the model's kind when it settles it (``kind_evidence``). ``meas`` is the
+    goal's own numbers, when the caller has already read them.
     """
+    meas = meas or parse_measurability(goal)
     evidence = kind_evidence(goal)
     kind = evidence[0] if evidence else j.kind
     metric, entry, notes = choose_metric(j, candidates, goal, kind, source)
@@ -91,7 +94,7 @@ def decide(
     if entry and entry.scope == "external" and entry.owned_slice:
         owned = view(catalogue[entry.owned_slice])
         outside = True  # the catalogue says no team moves it alone: its owned slice is what the work moves
-    elif outside and entry and not (kind == "outcome" and parse_measurability(goal).target):
+    elif outside and entry and not (kind == "outcome" and meas.target):
         owned = metric  # the metric is the part the team moves (a goal stated with its own target already says so)
     team_controls = not outside
     # Slow outcomes need a proxy: the catalogue's horizon, or the goal's own words (annual, lifetime...).

@@ -90,6 +90,13 @@ _PEOPLE_CAN = re.compile(
     r"(?=.*\b(?:without|themselves|their\s+own|on\s+their\s+own|in\s+under|first\s+time|unaided)\b)",
     re.I,
 )
+# A team grown by a number of people: the hires are the work, whatever the team ("recruiting" included).
+_TEAM_SIZE = re.compile(
+    rf"^(?:grow|expand|increase|double|scale)\s+(?:the\s+|our\s+)?(?:[\w-]+\s+){{0,2}}(?:team|headcount)\b"
+    rf"[^.;]*?\b(?:by|to)\s+{NUMBER}\s+(?:more\s+|new\s+)?(?:[\w-]+\s+)?(?:people|staff|hires|heads|fte|"
+    rf"engineers|recruiters|reps|agents|analysts|designers|nurses|teachers|[\w-]+ers)\b",
+    re.I,
+)
 _LEVEL = re.compile(rf"^[A-Za-z][\w\s'-]+?\s+(?:down|up)\s+to\s+{NUMBER}", re.I)
 
 
@@ -145,7 +152,8 @@ def people_can(goal: str) -> bool:
 
 
 def hiring(goal: str) -> bool:
-    return "hiring" in work_kinds(goal)
+    """Hiring for a role, or growing a team by a number of people ("Grow the recruiting team by 3 recruiters")."""
+    return "hiring" in work_kinds(goal) or bool(_TEAM_SIZE.match(goal.strip()))
 
 
 def level(goal: str) -> bool:

@@ -43,6 +43,10 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         # people-can: people doing something on their own (coach, set 3)
         ("PMs can answer their own questions without raising a data ticket", ("outcome", "people-can")),
         ("Customers can pay by invoice", None),  # a feature, not a change in behaviour: the model decides
+        # hiring: a team grown by a number of people, whatever the team
+        ("Grow the recruiting team by 3 recruiters", ("output", "hiring")),
+        ("Expand the support team to 12 agents by Q3", ("output", "hiring")),
+        ("Grow the team's share of enterprise deals to 40%", None),
         # hiring: filling roles is the hiring work (coach, set 2)
         ("Fill 40 open roles across sales and support by end of Q3", ("output", "hiring")),
         # done: a ritual run, its time limit is not a target
@@ -63,7 +67,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Raise warehouse throughput from 2,000 to 2,600 orders per day", ("outcome", "direction")),
         ("Drive down repeat contacts", ("outcome", "direction")),
         ("Increase the number of blog posts", None),  # activity count
-        ("Grow the recruiting team by 3 recruiters", None),  # the team's own size
+        ("Grow the support team", None),  # the team's own size, with no number: the model decides
         ("Increase published case studies to 10", None),  # deliverable participle
         ("Improve the onboarding flow", None),  # 'improve' names no quantity
         ("Internal admin dashboard used daily by 70% of support agents", ("outcome", "share-of")),

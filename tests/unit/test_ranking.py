@@ -147,7 +147,8 @@ def test_retrieve_without_the_word_match_orders_by_meaning(index: KnowledgeIndex
     [
         ("Invites accepted per user", ["invit", "accept", "user"]),
         ("Reduce the number of abandoned carts", ["reduce", "number", "abandon", "cart"]),
-        ("Raise NPS from 30 to 40", ["raise", "nps", "net", "promoter", "score"]),  # short forms spelled out; no numbers
+        # short forms spelled out, numbers left out
+        ("Raise NPS from 30 to 40", ["raise", "nps", "net", "promoter", "score"]),
         ("Activities and policies", ["activity", "policy"]),
     ],
 )
