@@ -50,10 +50,20 @@ def by_when(deadline: str | None, lead: str = "by") -> str:
     return f"{lead} {deadline or PLACEHOLDER_DEADLINE}"
 
 
+# A level to hold, not a change to make: "Keep payroll errors below 0.5% of payslips every month".
+_HOLD = re.compile(r"^(?:keep|maintain|hold|stay|sustain|remain)\b", re.I)
+
+
 def keep_users_numbers(goal: str, deadline: str | None) -> str:
-    """An outcome that has its own numbers keeps its own sentence; only a missing deadline (and verb) is added."""
+    """An outcome that has its own numbers keeps its own sentence; only a missing deadline (and verb) is added.
+
+    A level held ("Keep ... below 0.5% every month") runs through a period rather than ending by a date: a coach
+    read "... every month by [deadline]" as a contradiction.
+    """
     text = with_direction_verb(goal.strip().rstrip("."))
-    return text if deadline else f"{text} by {PLACEHOLDER_DEADLINE}"
+    if deadline:
+        return text
+    return f"{text} {by_when(None, 'through' if _HOLD.match(text) else 'by')}"
 
 
 def service_level_key_result(goal: str, deadline: str | None) -> str:
@@ -67,7 +77,8 @@ def service_level_key_result(goal: str, deadline: str | None) -> str:
 
 # Words a key result may open with that already say what to do ("Raise", "Keep", "Get", "Bring ... down").
 _LEADING_VERB = re.compile(
-    rf"^(?:{DIRECTION_VERBS}|bring|take|drive|make|reach|achieve|have|see|go|close|win|sell|save|deliver)\w*\b",
+    rf"^(?:{DIRECTION_VERBS}|bring|take|drive|make|reach|achieve|have|see|go|close|win|sell|save|deliver|shorten|"
+    r"speed|slash|trim|accelerate|expand|extend|widen|narrow|minimi[sz]e|maximi[sz]e|eliminate|lengthen)\w*\b",
     re.I,
 )
 # A verb inside the sentence already says it ("Average wait falls from 28 to 14 days").

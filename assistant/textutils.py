@@ -71,6 +71,13 @@ _TARGET_ONLY = re.compile(
     rf"(?:an?\s+)?(?:average\s+of\s+)?(?P<target>{_NUM})",
     re.I,
 )
+# "bringing front-desk queue time down 40%", "conversion up 15%": a change stated after the measure.
+_UP_DOWN = re.compile(
+    # not a phrasal verb ("set up 5 pages", "make up 25% of accounts"), and only a relative change (% or points)
+    r"(?<!\bset\s)(?<!\bsets\s)(?<!\bmake\s)(?<!\bmakes\s)(?<!\bmade\s)(?<!\bsign\s)(?<!\bpick\s)"
+    rf"\b(?P<dir>down|up)\s+(?!to\b)(?:by\s+)?(?P<delta>{NUMBER}\s?(?:%|pp\b|pts?\b|points?\b|percentage\s+points\b))",
+    re.I,
+)
 _BY_CHANGE = re.compile(
     rf"\b(?:increase|grow|raise|improve|boost|lift|reduce|decrease|cut|lower|drop|shrink|decline)\w*"
     rf"\b[^.;]*?\bby\s+(?P<delta>{_NUM})",
@@ -570,10 +577,13 @@ def parse_measurability(text: str) -> Measurability:
             target = t.group("target").strip()
         else:
             d = _BY_CHANGE.search(scan)
+            moved = _UP_DOWN.search(scan)
             if d and not _is_deadline_number(scan, d.start("delta")):
                 verb = d.group(0).split()[0].lower()
                 sign = "-" if re.match(r"(reduc|decreas|cut|lower|drop|shrink|declin)", verb) else "+"
                 target = f"{sign}{d.group('delta').strip()}"
+            elif moved and not _is_deadline_number(scan, moved.start("delta")):
+                target = f"{'-' if moved.group('dir').lower() == 'down' else '+'}{moved.group('delta').strip()}"
             elif foreign:
                 if numbers_in(scan.replace(deadline, " ") if deadline else scan):
                     notes.append(NOTE_NUMBERS_UNREAD)

@@ -109,6 +109,27 @@ def test_hypothesis_line() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("goal", "expected"),
+    [
+        # a level held runs through a period (coach, set 4: "... every month by [deadline]" contradicts itself)
+        (
+            "Keep payroll errors below 0.5% of payslips every month",
+            "Keep payroll errors below 0.5% of payslips every month through [deadline]",
+        ),
+        ("Maintain uptime above 99.9%", "Maintain uptime above 99.9% through [deadline]"),
+        # a verb the key result already opens with is not doubled (coach, set 4: "Cut shorten month-end close")
+        (
+            "Shorten month-end close from 9 to 5 working days",
+            "Shorten month-end close from 9 to 5 working days by [deadline]",
+        ),
+        ("Month-end close from 9 to 5 working days", "Cut month-end close from 9 to 5 working days by [deadline]"),
+    ],
+)
+def test_keep_users_numbers_holds_levels_and_keeps_the_users_verb(goal: str, expected: str) -> None:
+    assert keep_users_numbers(goal, None) == expected
+
+
 def test_keep_users_numbers_adds_only_a_missing_deadline() -> None:
     assert keep_users_numbers("Grow teams from 1,200 to 2,000.", None) == "Grow teams from 1,200 to 2,000 by [deadline]"
     assert keep_users_numbers("Grow teams from 1,200 to 2,000 by Q3", "Q3") == "Grow teams from 1,200 to 2,000 by Q3"

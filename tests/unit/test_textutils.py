@@ -69,6 +69,12 @@ from evals.robustness import refusals
         ("Online passport renewal open to all adult applicants by 31 October", None, None, "31 October"),
         ("Cut churn from 5% to 3% before 1st of March 2027", "5%", "3%", "1st of March 2027"),
         ("New maths curriculum taught in all Year 7 classes from September", None, None, None),
+        # a change stated after the measure (coach, set 4: the '20 hotels' had been read as the target)
+        ("Launch mobile check-in at 20 hotels, bringing front-desk queue time down 40%", None, "-40%", None),
+        ("Trial conversion up 15% by Q2", None, "+15%", "Q2"),
+        ("Raise conversion up to 50%", None, "50%", None),  # 'up to' is a level
+        ("Referral sign-ups make up 25% of all new accounts by FY27", None, "25%", "FY27"),  # a phrasal verb
+        ("Set up 5 landing pages for paid campaigns", None, "5", None),
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
