@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .policy import NUMBER, is_activity_count, starts_with_deliverable, work_kinds
+from .policy import FRACTION, NUMBER, is_activity_count, starts_with_deliverable, work_kinds
 from .ranking import RESULT_GERUNDS, result_half
 from .schemas import Kind
 from .textutils import parse_measurability, without_deadlines, without_time_limit
@@ -62,9 +62,7 @@ _OTHER_PEOPLE = re.compile(
     r"candidates|trainees|members|users|customers|teachers|managers|people)\b",
     re.I,
 )
-_SHARE_OF = re.compile(
-    rf"^(?:(?:have|get|see)\s+)?(?:at\s+least\s+)?(?:{NUMBER}\s?%|half|two[- ]thirds|three[- ]quarters)\s+of\s+", re.I
-)
+_SHARE_OF = re.compile(rf"^(?:(?:have|get|see)\s+)?(?:at\s+least\s+)?(?:{NUMBER}\s?%|{FRACTION})\s+of\s+", re.I)
 _USED_BY_SHARE = re.compile(rf"\b(?:by|for)\s+(?:at\s+least\s+)?{NUMBER}\s?%\s+of\b", re.I)
 # A finished piece of work stated as done: "Forum guidelines agreed with maintainers and published".
 _DONE = re.compile(

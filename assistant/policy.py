@@ -16,6 +16,8 @@ from functools import lru_cache
 DIGITS = r"(?<![A-Za-z])\d[\d,]*(?:\.\d+)?"
 NUMBER = rf"(?:[$€£]\s?)?{DIGITS}"
 NUMBER_RE = re.compile(DIGITS)
+# A share in words, as in "half of merged PRs" or "two thirds of residents".
+FRACTION = r"(?:half|two[- ]thirds|three[- ]quarters|a\s+third)"
 
 # Past participles and nouns that make a metric name a count of the team's own work.
 _DELIVERABLE_PARTICIPLES = (

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .errors import InputError
 from .policy import (
+    FRACTION,
     MARKUP_RE,
     NUMBER,
     NUMBER_RE,
@@ -429,7 +430,7 @@ _SHORT_LIMIT_RE = re.compile(rf"\bwithin\s+{_LIMIT_AMOUNT}\s?-?\s?{_SHORT_UNIT}\
 _LONG_LIMIT_RE = re.compile(rf"\bwithin\s+{_LIMIT_AMOUNT}\s?-?\s?{_LONG_UNIT}\b{_LIMIT_EVENT}", re.I)
 # What makes a longer "within N days" a limit per case rather than a date: a share of cases, every case, or an event.
 _PER_CASE = re.compile(
-    rf"{NUMBER}\s?%\s+of\b|\bfor\s+{NUMBER}\s?%|\b(?:half|two[- ]thirds|three[- ]quarters|a\s+third)\s+of\b|"
+    rf"{NUMBER}\s?%\s+of\b|\bfor\s+{NUMBER}\s?%|\b{FRACTION}\s+of\b|"
     r"\b(?:every|each|all|any)\b|\b\d+\s+(?:in|out\s+of)\s+\d+\b",
     re.I,
 )
@@ -610,7 +611,7 @@ _MULTIPLIED = re.compile(r"\b(?P<target>doubled|tripled|quadrupled|halved)\b(?!-
 # "with zero exceptions", "Zero lost-time injuries": a target in words ("zero-based budgeting" is a name).
 _ZERO = re.compile(r"\b(?P<target>zero)\s+(?=[a-z])", re.I)
 # A share in words: "Half of merged PRs come from people outside the core team" (a coach saw the half dropped).
-_FRACTION = re.compile(r"\b(?P<target>half|two[- ]thirds|three[- ]quarters|a\s+third)\s+of\b", re.I)
+_FRACTION = re.compile(rf"\b(?P<target>{FRACTION})\s+of\b", re.I)
 # A level in words: "find any policy on the intranet in under a minute".
 _UNDER_A = re.compile(
     r"\b(?P<target>(?:under|less\s+than|below)\s+(?:an?|one)\s+(?:second|minute|hour|day|week|month))\b", re.I
