@@ -75,6 +75,8 @@ from evals.robustness import refusals
         ("Raise conversion up to 50%", None, "50%", None),  # 'up to' is a level
         ("Referral sign-ups make up 25% of all new accounts by FY27", None, "25%", "FY27"),  # a phrasal verb
         ("Set up 5 landing pages for paid campaigns", None, "5", None),
+        # a share wins over a count (coach, set 5: "a target (5,000)" in the why)
+        ("Pre-filled tax return piloted with 5,000 taxpayers and 80% submit without changes", None, "80%", None),
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
