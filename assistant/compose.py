@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from .policy import DELIVERABLE_VERBS, starts_with_deliverable
-from .ranking import DIRECTION_VERBS, RESULT_GERUNDS, result_half
+from .ranking import DIRECTION_VERBS, imperative_result, result_half
 from .schemas import PLACEHOLDER_BASELINE, PLACEHOLDER_DEADLINE, PLACEHOLDER_TARGET, Polarity
 from .slots import as_number
 from .textutils import FROM_TO_RE
@@ -117,9 +117,9 @@ def split_compound(goal: str) -> tuple[str, str] | None:
     if result == text:
         return None
     work = re.sub(r"\s+(?:and|to|so\s+that|so)$", "", text[: len(text) - len(result)].strip(" ,"), flags=re.I)
-    gerund = result.split(maxsplit=1)[0].lower()
-    if gerund in RESULT_GERUNDS:  # ", driving 15% of new signups" -> "Drive 15% of new signups"
-        return work, f"{RESULT_GERUNDS[gerund]}{result[len(gerund) :]}"
+    verb_first = imperative_result(result)  # ", driving 15% of new signups" -> "Drive 15% of new signups"
+    if verb_first:
+        return work, verb_first
     if not starts_with_deliverable(work):
         return None
     return work, result[:1].upper() + result[1:]

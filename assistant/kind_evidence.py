@@ -33,7 +33,7 @@ import re
 from collections.abc import Callable
 
 from .policy import FRACTION, NUMBER, is_activity_count, starts_with_deliverable, work_kinds
-from .ranking import RESULT_GERUNDS, result_half
+from .ranking import imperative_result, result_half
 from .schemas import Kind
 from .textutils import parse_measurability, without_deadlines, without_time_limit
 
@@ -113,8 +113,7 @@ def measured_result(goal: str) -> bool:
     half = result_half(goal.strip())
     if half == goal.strip():
         return False
-    gerund = half.split(maxsplit=1)[0].lower()
-    half = RESULT_GERUNDS.get(gerund, gerund) + half[len(gerund) :]  # ", cutting queue time" -> "Cut queue time"
+    half = imperative_result(half) or half  # ", cutting queue time" -> "Cut queue time"
     measure = _moved_measure(half)
     return bool(measure and parse_measurability(measure).target) or share_of(half)
 

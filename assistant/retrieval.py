@@ -271,8 +271,12 @@ class KnowledgeIndex:
         self.rebuilt = False
         self._n_docs = len(self.knowledge.guidance) + len(self.knowledge.examples)
         self._n_docs += sum(len(_metric_texts(m)) for m in self.knowledge.metrics)
-        self._lexical = LexicalIndex(knowledge.metrics)
         self._open()
+
+    @functools.cached_property
+    def _lexical(self) -> LexicalIndex:
+        """The word match over the catalogue, built on the first ranking: commands that never rank skip bm25s."""
+        return LexicalIndex(self.knowledge.metrics)
 
     @property
     def embeddings(self) -> Embeddings:

@@ -417,7 +417,9 @@ def without_deadlines(text: str) -> str:
     return _BARE_DEADLINE_RE.sub(" ", _DEADLINE_RE.sub(" ", text))
 
 
-_SLA_EVENT = re.compile(r"\s+(?:of|after|from|since|following)\b", re.I)
+# The words that name the event a service level's clock starts at: "within 14 days of disclosure".
+_EVENT = r"(?:of|after|from|since|following)"
+_SLA_EVENT = re.compile(rf"\s+{_EVENT}\b", re.I)
 
 # A time limit the team holds each case to ("within 24 hours", "within the hour", "within 7 days of signup"):
 # a service level, never a deadline and never the target. A coach read "35% of trial accounts invite a teammate
@@ -425,7 +427,7 @@ _SLA_EVENT = re.compile(r"\s+(?:of|after|from|since|following)\b", re.I)
 _LIMIT_AMOUNT = rf"(?:{NUMBER}|an?|the|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|thirty)"
 _SHORT_UNIT = r"(?:s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?)"
 _LONG_UNIT = r"(?:(?:working\s+|business\s+|calendar\s+)?days?|d|wks?|weeks?|months?)"
-_LIMIT_EVENT = r"(?:\s+(?:of|after|from|since|following)\s+[\w'’ -]+?(?=\s*[,;.(]|\s+(?:for|and|by|in|during)\b|\s*$))?"
+_LIMIT_EVENT = rf"(?:\s+{_EVENT}\s+[\w'’ -]+?(?=\s*[,;.(]|\s+(?:for|and|by|in|during)\b|\s*$))?"
 _SHORT_LIMIT_RE = re.compile(rf"\bwithin\s+{_LIMIT_AMOUNT}\s?-?\s?{_SHORT_UNIT}\b{_LIMIT_EVENT}", re.I)
 _LONG_LIMIT_RE = re.compile(rf"\bwithin\s+{_LIMIT_AMOUNT}\s?-?\s?{_LONG_UNIT}\b{_LIMIT_EVENT}", re.I)
 # What makes a longer "within N days" a limit per case rather than a date: a share of cases, every case, or an event.
