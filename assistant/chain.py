@@ -306,7 +306,9 @@ def compose_rewrites(goal: str, d: Decision, meas: Any, cands: list[C.Candidate]
         text = service_level_key_result(goal, when)
         out.append(Rewrite(text=text, metric=d.metric.name, metric_id=d.metric.id, basis="user"))
     else:
-        b, t = (meas.baseline, meas.target) if meas.baseline else (None, None)
+        # An output's numbers count its own work ("raised from 7.1 to 8.0" misread, "Migrate 12 of 40 services"):
+        # they stay in the initiative and never become the baseline and target of another metric.
+        b, t = (meas.baseline, meas.target) if meas.baseline and d.kind == "outcome" else (None, None)
         out.append(
             Rewrite(
                 text=key_result(d.metric, b, t, when),

@@ -24,7 +24,8 @@ The rules, first match wins:
    "Hire 4 account executives for the Nordics"); the result is what the hire is for.
 7. ``done``: work reported as done, with no number but its date ("Forum guidelines agreed with maintainers and
    published", "VP of People in seat by end of Q1").
-8. ``level``: a measure stated at a level ("Operating burn down to $1.2M a month").
+8. ``level``: a measure stated at a level ("Operating burn down to $1.2M a month") or moved between two numbers,
+   the measure named first ("Leakage reduced from 142 to 125 Ml/d by March 2026").
 """
 
 from __future__ import annotations
@@ -96,6 +97,15 @@ _TEAM_SIZE = re.compile(
     re.I,
 )
 _LEVEL = re.compile(rf"^[A-Za-z][\w\s'-]+?\s+(?:down|up)\s+to\s+{NUMBER}", re.I)
+# A measure named first, then moved between two numbers: "AMR fleet MTBF up from 120 h to 300 h", "Leakage reduced
+# from 142 to 125 Ml/d by March 2026", "Breakfast show weekly reach grows from 210k to 250k".
+_MOVED_FROM_TO = re.compile(
+    rf"^(?P<measure>[A-Za-z][^.;:]*?)\s+(?:(?:was|is|has\s+been|have\s+been|to\s+be)\s+)?"
+    r"(?:raised|increased|grown|grows|grew|rises|rose|up|down|reduced|cut|lowered|decreased|falls|fell|drops|"
+    r"dropped|improved|improves|moves|moved|goes|went|climbs|climbed|shrinks|shrank|brought\s+down|lifted)"
+    rf"\s+from\s+{NUMBER}[^.;]*?\bto\s+{NUMBER}",
+    re.I,
+)
 
 
 def _moved_measure(text: str) -> str | None:
@@ -154,7 +164,14 @@ def hiring(goal: str) -> bool:
 
 
 def level(goal: str) -> bool:
-    return bool(_LEVEL.match(goal.strip()))
+    """A measure stated at a level, or moved between two numbers, with the measure named first."""
+    if _LEVEL.match(goal.strip()):
+        return True
+    m = _MOVED_FROM_TO.match(goal.strip())
+    if not m or _MOVES.match(goal.strip()):
+        return False
+    measure = m.group("measure")
+    return not (is_activity_count(measure) or starts_with_deliverable(measure) or _OWN_TEAM.search(measure))
 
 
 RULES: tuple[tuple[str, Kind, Callable[[str], bool]], ...] = (

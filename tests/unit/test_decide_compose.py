@@ -469,3 +469,22 @@ def test_a_time_limit_is_kept_and_never_read_as_target_or_deadline(goal: str, re
     rewrites = compose_rewrites(goal, d, meas, [], outcome_deadline(goal, d.kind, meas.deadline))
     assert (rewrites[0].text, rewrites[0].basis) == (rewrite, "user")
     assert why in " ".join(s for _, s in reasons(goal, d, meas))
+
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        # an outcome's own baseline stays its baseline
+        ("outcome", "Raise activation rate of new sign-ups from 12 to [target] by [deadline]"),
+        # an output's numbers count its work: they stay in the initiative, never on the metric it should move
+        ("output", "Raise activation rate of new sign-ups from [baseline] to [target] by [deadline]"),
+    ],
+)
+def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expected: str) -> None:
+    goal = "Services moved from 12 to 40"
+    meas = parse_measurability(goal)
+    assert (meas.baseline, meas.target) == ("12", "40")
+    meas.target = None  # past the branch that keeps an outcome's own sentence
+    rewrites = compose_rewrites(goal, _decision(kind, "activation"), meas, [], None)
+    assert rewrites[0].text == expected

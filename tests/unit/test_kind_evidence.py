@@ -88,6 +88,13 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Introduce structured interviews and improve quality of hire", None),
         # level: a measure stated at a level
         ("Operating burn down to $1.2M a month by end of Q4", ("outcome", "level")),
+        # ... or moved between two numbers, the measure named first
+        ("AMR fleet MTBF up from 120 h to 300 h", ("outcome", "level")),
+        ("Average crop yield across partner farms raised from 6.4 to 7.0 t/ha by harvest", ("outcome", "level")),
+        ("Leakage reduced from 142 to 125 Ml/d by March", ("outcome", "level")),
+        ("Weekly reach grows from 210k to 250k", ("outcome", "level")),
+        ("Services migrated from 12 to 40", None),  # the team's own work moved between numbers
+        ("Blog posts published up from 4 to 8 a month", None),
         ("Launch the new checkout", None),
     ],
 )
