@@ -471,7 +471,6 @@ def test_a_time_limit_is_kept_and_never_read_as_target_or_deadline(goal: str, re
     assert why in " ".join(s for _, s in reasons(goal, d, meas))
 
 
-
 @pytest.mark.parametrize(
     ("kind", "expected"),
     [
