@@ -143,10 +143,7 @@ class LexicalIndex:
 
         metrics = list(metrics)
         self._ids = [m.id for m in metrics]
-        docs = [
-            lexical_tokens(" ".join([m.name, m.name, *m.aliases, m.definition, *_not_hiring(m.moved_by)]))
-            for m in metrics
-        ]
+        docs = [lexical_tokens(" ".join([m.name, m.name, *m.aliases, m.definition, *_team_work(m)])) for m in metrics]
         self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
         if metrics:
             self._bm25.index(docs, show_progress=False)
@@ -167,6 +164,15 @@ def is_hiring_line(moved_by: str) -> bool:
 
 def _not_hiring(lines: Iterable[str]) -> list[str]:
     return [t for t in lines if not is_hiring_line(t)]
+
+
+def _team_work(m: MetricEntry) -> list[str]:
+    """The outputs that move a metric, as the word match reads them: none for a market or national figure.
+
+    No team's work moves an external metric directly (its ``owned_slice`` is what the work moves), and its
+    lines name broad programmes ("national sentencing reform") whose words matched unrelated goals.
+    """
+    return [] if m.scope == "external" else _not_hiring(m.moved_by)
 
 
 def ranked_by_words(scores: dict[str, float], lexical: dict[str, float], weight: float, k: int) -> list[str]:

@@ -168,6 +168,17 @@ def test_word_match_finds_the_metric_that_shares_the_goals_words(knowledge: Know
     assert is_hiring_line(line) and not is_hiring_line(metric.name)
 
 
+def test_an_external_metrics_outputs_are_not_matched_by_words(knowledge: Knowledge) -> None:
+    """A national figure's broad programmes ("national sentencing reform") matched unrelated goals by one word."""
+    external = next(m for m in knowledge.metrics if m.scope == "external" and m.moved_by)
+    team = next(m for m in knowledge.metrics if m.scope == "team" and not any(map(is_hiring_line, m.moved_by)))
+    lex = LexicalIndex([external, team])
+    own_words = set(lexical_tokens(" ".join([external.name, *external.aliases, external.definition])))
+    only_in_lines = [w for w in lexical_tokens(" ".join(external.moved_by)) if w not in own_words]
+    assert only_in_lines and external.id not in lex.scores(" ".join(only_in_lines))
+    assert team.id in lex.scores(" ".join(team.moved_by))
+
+
 def test_ranked_by_words_breaks_meaning_ties_with_words() -> None:
     meaning = {"a": 0.70, "b": 0.71, "c": 0.50}
     assert ranked_by_words(meaning, {}, 0.02, 3) == ["b", "a", "c"]
