@@ -324,7 +324,7 @@ def test_users_key_result_splits_work_from_result(goal: str, deadline: str | Non
     [
         # the slice the team owns is the metric the goal already states: the user's sentence and 80% survive
         ("activation", "Activation among invited teams in the region reaches 80% by [deadline]", "user"),
-        # a different slice the team owns is the key result; the goal as written stays the user's aspiration
+        # a different slice the team owns follows the user's own target, which is never dropped for it
         ("setup", "Raise setup completion in the first session from [baseline] to [target] by [deadline]", "reframe"),
     ],
 )
@@ -334,7 +334,16 @@ def test_reframe_to_the_same_metric_keeps_the_users_key_result(owned_id: str, ex
     d = Decision("outcome", view(entry), entry, False, view(CAT[owned_id]), False, None)
     meas = parse_measurability(goal)
     rewrites = compose_rewrites(goal, d, meas, [], outcome_deadline(goal, d.kind, meas.deadline))
-    assert (rewrites[0].text, rewrites[0].basis) == (expected, basis)
+    assert rewrites[0].text == "Activation among invited teams in the region reaches 80% by [deadline]"
+    assert (rewrites[-1].text, rewrites[-1].basis) == (expected, basis)
+
+
+def test_reframe_without_a_users_target_is_the_key_result() -> None:
+    goal = "Improve activation among invited teams in the region"
+    entry = CAT["activation"]
+    d = Decision("outcome", view(entry), entry, False, view(CAT["setup"]), False, None)
+    rewrites = compose_rewrites(goal, d, parse_measurability(goal), [], None)
+    assert (rewrites[0].basis, rewrites[0].metric_id) == ("reframe", "setup")
 
 
 @pytest.mark.parametrize(
