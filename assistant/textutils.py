@@ -45,6 +45,12 @@ _SEASON = (
 )
 # A deadline phrase *after* its introducing word (by / before / in / within / end of ...).
 _DEADLINE_CORE = (
+    # a season or year written as a span, a harvest or term with its year, a quarter's published release:
+    # "for the 2025/26 season", "by harvest 2025", "in the Q3 RAJAR release"
+    rf"(?:the\s+)?(?:19|20)\d{{2}}[/-]\d{{2}}(?![/-]?\d)(?:\s+(?:season|academic\s+year|school\s+year|financial\s+year|term|"
+    rf"intake|cycle))?|"
+    rf"(?:harvest|season|term|semester|census|intake)\s+(?:19|20)\d{{2}}(?:[/-]\d{{2}})?|"
+    rf"(?:the\s+)?q[1-4]\s+(?:[a-z]+\s+){{0,2}}?(?:release|results|report|survey|publication|figures|wave)|"
     rf"(?:(?:the\s+)?end\s+of\s+(?:the\s+)?)?"
     rf"(?:q[1-4](?:\s*(?:fy)?['’]?\d{{2,4}})?|h[12](?:\s*\d{{4}})?|fy\s?\d{{2,4}}|"
     rf"(?:{_MONTHS})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?|"

@@ -123,6 +123,11 @@ def test_time_limits_and_shares(goal: str, target: str | None, deadline: str | N
         ("in 12 markets", None),
         ("by email", None),
         ("by 15%", None),
+        # seasons written as spans, harvests and terms with their year, a quarter's published figures
+        ("85% of junior members renew for the 2025/26 season", "the 2025/26 season"),
+        ("yield raised to 8.0 t/ha by harvest 2025", "harvest 2025"),
+        ("reach grows to 250k in the Q3 RAJAR release", "the Q3 RAJAR release"),
+        ("eNPS up to 25 by 2026-12-31", "2026-12-31"),  # an ISO date is not a span
     ],
 )
 def test_find_deadline(text: str, deadline: str | None) -> None:
