@@ -297,6 +297,10 @@ ABBREVIATIONS = {
     "CPL": "cost per lead",
     "PLG": "product-led growth",
     "RFP": "request for proposal",
+    "MTBF": "mean time between failures",
+    "Scope 1": "scope one emissions",
+    "Scope 2": "scope two emissions",
+    "Scope 3": "scope three emissions",
 }
 _ABBREVIATION = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")s?(?![\w-])")
 
