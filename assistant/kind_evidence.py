@@ -54,8 +54,9 @@ _PASSES = re.compile(
     rf"\b{_ASSURANCE}\b"
     # stated as done, the noun first: "ISO 27001 certification achieved in Q4", "External pen test done"
     rf"|\b{_ASSURANCE}\s+(?:\w+\s+)?(?:passed|achieved|obtained|gained|granted|awarded|received|completed|done)\b"
-    # 'certified' as the state reached ("Become SOC 2 certified by Q3"), not describing a thing ("certified data")
-    r"|\bcertified\b(?!\s+(?!by\b|in\b|for\b|before\b|under\b|against\b|to\b|at\b|within\b)[a-z])",
+    # 'certified' or 'accredited' as the state reached ("Become SOC 2 certified by Q3", "Get the programme accredited
+    # by the national board"), not describing a thing ("certified data", "accredited trainers")
+    r"|\b(?:certified|accredited)\b(?!\s+(?!by\b|in\b|for\b|before\b|under\b|against\b|to\b|at\b|within\b)[a-z])",
     re.I,
 )
 _OTHER_PEOPLE = re.compile(

@@ -31,6 +31,8 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Achieve ISO 27001 certification", ("output", "compliance")),
         ("Bootcamp grads pass the AWS certification first time", None),  # other people pass: not our deliverable
         ("Become SOC 2 certified by Q3", ("output", "compliance")),
+        ("Get the nursing course accredited by the professional body", ("output", "compliance")),
+        ("Accredited trainers lead every induction session", None),  # describing who, not a state reached
         ("Payments platform PCI DSS certified", ("output", "compliance")),
         # ... also stated as done, the noun first (coach, set 3)
         ("ISO 27001 certification achieved in Q4 2027", ("output", "compliance")),
