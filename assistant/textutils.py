@@ -50,6 +50,9 @@ _DEADLINE_CORE = (
     rf"(?:the\s+)?(?:19|20)\d{{2}}[/-]\d{{2}}(?![/-]?\d)(?:\s+(?:season|academic\s+year|school\s+year|financial\s+year|term|"
     rf"intake|cycle))?|"
     rf"(?:harvest|season|term|semester|census|intake)\s+(?:19|20)\d{{2}}(?:[/-]\d{{2}})?|"
+    # a season with its year ("through winter 2025/26", "in the summer 2026 results")
+    rf"(?:the\s+)?(?:summer|winter|spring|autumn)\s+(?:19|20)\d{{2}}(?:[/-]\d{{2}})?"
+    rf"(?:\s+(?:results|exams|series|term|season|window|peak))?|"
     rf"(?:the\s+)?q[1-4]\s+(?:[a-z]+\s+){{0,2}}?(?:release|results|report|survey|publication|figures|wave)|"
     rf"(?:(?:the\s+)?end\s+of\s+(?:the\s+)?)?"
     rf"(?:q[1-4](?:\s*(?:fy)?['’]?\d{{2,4}})?|h[12](?:\s*\d{{4}})?|fy\s?\d{{2,4}}|"
@@ -60,10 +63,19 @@ _DEADLINE_CORE = (
     rf"eoy|eoq|year[- ]end|quarter[- ]end|(?:this|next|the)\s+(?:quarter|year|half|month|sprint)|"
     rf"(?:the\s+)?{_SEASON}|"
     rf"(?:quarter|year|month|half|sprint)|"
-    rf"\d+\s+(?:days?|weeks?|months?|quarters?|years?))"
+    rf"\d+\s+(?:days?|weeks?|months?|quarters?|years?)|"
+    # the end or close of a named period or event: "close of FY25 Q4", "end of AMP7", "the end of the World Cup"
+    rf"(?:the\s+)?(?:end|close|start)\s+of\s+(?:the\s+)?(?:fy\s?\d{{2,4}}(?:\s+q[1-4])?|"
+    rf"(?-i:[A-Z][\w/&-]*)(?:\s+(?-i:[A-Z][\w/&-]*)){{0,2}})|"
+    # an event the plan runs up to: "before the Easter rush", "by peak", "before spring drilling",
+    # "by the 30 June early-bird deadline", "before the FY26 budget round", "in time for polling day"
+    rf"(?:the\s+)?(?:(?!(?:by|before|for|in|to|of|and|with|after|until|on|at|the)\b)[\w/&'-]+\s+){{0,3}}?(?:rush|peak|deadline|drilling|polling\s+day|menu\s+launch|"
+    rf"budget\s+round)\b"
+    rf")"
 )
 _DEADLINE_RE = re.compile(
-    rf"\b(?P<lead>by|before|until|in|within|during|end\s+of|through|for)\s+(?P<when>{_DEADLINE_CORE})\b",
+    rf"\b(?P<lead>by|before|until|in\s+time\s+for|ahead\s+of|in|within|during|end\s+of|through|over|for)\s+"
+    rf"(?P<when>{_DEADLINE_CORE})\b",
     re.IGNORECASE,
 )
 _UNIT = (
@@ -414,7 +426,9 @@ def _norm_number(token: str) -> str:
 
 
 _BARE_DEADLINE_RE = re.compile(
-    r"\b(?:this|next|the\s+current)\s+(?:quarter|year|half|month|sprint)\b|\b(?:eoy|eoq)\b", re.I
+    r"\b(?:this|next|the\s+current)\s+(?:quarter|year|half|month|sprint|fy|financial\s+year|fiscal\s+year|"
+    r"academic\s+year|school\s+year|term|season)\b|\b(?:eoy|eoq)\b",
+    re.I,
 )
 
 
@@ -476,7 +490,9 @@ def find_deadline(text: str) -> str | None:
     for m in _DEADLINE_RE.finditer(text):
         when = m.group("when").strip()
         lead = m.group("lead").lower()
-        if lead in {"for", "in", "during", "through"} and not re.search(
+        if lead == "over" and not when.lower().startswith("the "):
+            continue  # "doubles year over year" is a comparison, "over the summer peak" a period
+        if lead in {"for", "in", "during", "through", "over"} and not re.search(
             rf"q[1-4]|h[12]|fy|\d{{4}}|quarter|year|{_SEASON}", when, re.I
         ):
             continue
@@ -617,7 +633,7 @@ _MULTIPLE = re.compile(r"^(?P<target>double|triple|quadruple|halve)\b", re.I)
 # ... or states as reached: "Homelessness in the borough halved by 2030" (a coach saw it read as no target).
 _MULTIPLIED = re.compile(r"\b(?P<target>doubled|tripled|quadrupled|halved)\b(?!-)", re.I)
 # "with zero exceptions", "Zero lost-time injuries": a target in words ("zero-based budgeting" is a name).
-_ZERO = re.compile(r"\b(?P<target>zero)\s+(?=[a-z])", re.I)
+_ZERO = re.compile(r"\b(?P<target>zero)\s+(?=[a-z]|(?:\d+|#+)-[a-z])", re.I)  # "zero 12-hour waits": a window follows
 # A share in words: "Half of merged PRs come from people outside the core team" (a coach saw the half dropped).
 _FRACTION = re.compile(rf"\b(?P<target>{FRACTION})\s+of\b", re.I)
 # A level in words: "find any policy on the intranet in under a minute".

@@ -57,6 +57,7 @@ from evals.robustness import refusals
         ("SOC 2 Type II report received with zero exceptions", None, "zero", None),
         ("Zero lost-time injuries at the Leeds plant in 2027", None, "zero", "2027"),
         ("Zero-based budgeting rolled out to every department", None, None, None),  # a name, not a target
+        ("Zero 4-hour trolley waits through winter 2026/27", None, "zero", "winter 2026/27"),  # a window follows
         # a service level after an event is not a deadline; named seasons are
         ("Patch all critical CVEs within 14 days of disclosure", None, None, None),
         ("Raise retention from 82% to 88% by the autumn census", "82%", "88%", "the autumn census"),
@@ -128,6 +129,20 @@ def test_time_limits_and_shares(goal: str, target: str | None, deadline: str | N
         ("yield raised to 8.0 t/ha by harvest 2025", "harvest 2025"),
         ("reach grows to 250k in the Q3 RAJAR release", "the Q3 RAJAR release"),
         ("eNPS up to 25 by 2026-12-31", "2026-12-31"),  # an ISO date is not a span
+        # the end or close of a named period, an event the plan runs up to, a season with its year
+        ("ARR to $3.0M by close of FY27 Q2", "close of FY27 Q2"),
+        ("Mains bursts down to 60 by end of AMP8", "end of AMP8"),
+        ("Subscribers up 10% by the end of the Olympics", "the end of the Olympics"),
+        ("Backlog cleared before the Easter rush", "the Easter rush"),
+        ("95% of parcels on time by peak", "peak"),
+        ("Renewals at 80% by the 31 May early-bird deadline", "the 31 May early-bird deadline"),
+        ("Live blog ready in time for polling day", "polling day"),
+        ("No corridor waits through winter 2026/27", "winter 2026/27"),
+        ("Lost-time injuries below 0.3 this FY", "this FY"),
+        ("99.9% availability over the quarter", "the quarter"),
+        ("Branded searches double year over year", None),  # a comparison, not a period
+        ("Approved by Legal", None),  # a name after 'by' is not an event
+        ("Load tests before peak season", "peak season"),
     ],
 )
 def test_find_deadline(text: str, deadline: str | None) -> None:
