@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .policy import DELIVERABLE_VERBS, starts_with_deliverable
+from .policy import DELIVERABLE_VERBS, reports_done_work, starts_with_deliverable
 from .ranking import DIRECTION_VERBS, imperative_result, result_half
 from .schemas import PLACEHOLDER_BASELINE, PLACEHOLDER_DEADLINE, PLACEHOLDER_TARGET, Polarity
 from .slots import as_number
@@ -109,18 +109,18 @@ def with_direction_verb(text: str) -> str:
 def split_compound(goal: str) -> tuple[str, str] | None:
     """(work, result) of 'Rebuild the pricing page and increase paid sign-ups by 15%'; None for other goals.
 
-    Only when the first half leads with a deliverable verb: the work is kept as the initiative and the result,
-    in the user's own words, becomes the key result.
+    Only when the first half leads with a deliverable verb or states work as done: the work is kept as the
+    initiative and the result, in the user's own words, becomes the key result.
     """
     text = goal.strip().rstrip(".")
     result = result_half(text)
     if result == text:
         return None
-    work = re.sub(r"\s+(?:and|to|so\s+that|so)$", "", text[: len(text) - len(result)].strip(" ,"), flags=re.I)
+    work = re.sub(r"[\s,]+(?:and|to|so\s+that|so|with)$", "", text[: len(text) - len(result)].strip(" ,"), flags=re.I)
     verb_first = imperative_result(result)  # ", driving 15% of new signups" -> "Drive 15% of new signups"
     if verb_first:
         return work, verb_first
-    if not starts_with_deliverable(work):
+    if not (starts_with_deliverable(work) or reports_done_work(work)):
         return None
     return work, result[:1].upper() + result[1:]
 

@@ -97,7 +97,7 @@ _TEAM_SIZE = re.compile(
     rf"engineers|recruiters|reps|agents|analysts|designers|nurses|teachers|[\w-]+ers)\b",
     re.I,
 )
-_LEVEL = re.compile(rf"^[A-Za-z][\w\s'-]+?\s+(?:down|up)\s+to\s+{NUMBER}", re.I)
+_LEVEL = re.compile(rf"^[A-Za-z][\w\s'-]+?\s+(?:down|up)\s+to\s+(?:under\s+|below\s+|above\s+|over\s+)?{NUMBER}", re.I)
 # A measure named first, then moved between two numbers: "AMR fleet MTBF up from 120 h to 300 h", "Leakage reduced
 # from 142 to 125 Ml/d by March 2026", "Breakfast show weekly reach grows from 210k to 250k".
 _MOVED_FROM_TO = re.compile(
@@ -126,7 +126,7 @@ def measured_result(goal: str) -> bool:
         return False
     half = imperative_result(half) or half  # ", cutting queue time" -> "Cut queue time"
     measure = _moved_measure(half)
-    return bool(measure and parse_measurability(measure).target) or share_of(half)
+    return bool(measure and parse_measurability(measure).target) or share_of(half) or level(half)
 
 
 def compliance(goal: str) -> bool:

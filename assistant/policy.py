@@ -333,6 +333,14 @@ def starts_with_deliverable(text: str) -> bool:
 _STOP = {"the", "a", "an", "of", "to", "for", "our", "and", "in", "on", "with", "by", "all", "new", "we", "per"}
 
 
+_DONE_WORK_RE = re.compile(rf"\b(?:{_DELIVERABLE_PARTICIPLES}|added|fitted|live|in\s+place)\b", re.IGNORECASE)
+
+
+def reports_done_work(text: str) -> bool:
+    """'Self-serve checklist shipped in v4.2', '60,000 meters fitted': work stated as done, the noun first."""
+    return bool(_DONE_WORK_RE.search(text))
+
+
 def content_words(text: str) -> set[str]:
     """Lower-case words that carry meaning (no stop words, no numbers), crudely singularised."""
     words = re.findall(r"[a-z][a-z'-]+", text.lower())

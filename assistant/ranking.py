@@ -202,7 +202,11 @@ RESULT_GERUNDS = {
 _RESULT_JOINER = re.compile(
     r"\s(?:and|to|so\s+that|so)\s+(?=(?:get|raise|increase|grow|improve|boost|lift|cut|reduce|lower|decrease|"
     r"halve|double|more|fewer|have|reach|hit|see)\b)"
-    rf"|,\s*(?:and\s+)?(?=(?:{'|'.join(RESULT_GERUNDS)})\b)",
+    rf"|,\s*(?:and\s+)?(?=(?:{'|'.join(RESULT_GERUNDS)})\b)"
+    # "... and trial-to-paid conversion up from 11% to 15%", "..., with estimated bills down to under 10%":
+    # a measure named, then moved to a number
+    r"|(?:\s+and|,?\s+with)\s+(?=[^,;]*?\b(?:up|down|cut|reduced|raised|increased|lowered|grows?|falls?|rises?)\s+"
+    r"(?:from\s+[$£€]?\d[^,;]*?\bto|to)\s+(?:under\s+|below\s+|above\s+|over\s+)?[$£€]?\d)",
     re.I,
 )
 # Verbs that say which way a measure should go; compose's verb check extends the same list.

@@ -310,8 +310,24 @@ def test_by_when_never_reads_by_within(deadline: str | None, expected: str) -> N
             None,
             ("Cut queue time from 6 to 3 minutes by [deadline]", "Launch self-checkout in 40 stores"),
         ),
+        # work stated as done, then a measure moved to a number
+        (
+            "Guided setup shipped in v3.1 and trial-to-paid conversion up from 9% to 12%",
+            None,
+            ("Trial-to-paid conversion up from 9% to 12% by [deadline]", "Guided setup shipped in v3.1"),
+        ),
+        (
+            "20,000 smart meters fitted, with estimated bills down to under 15% of all bills",
+            None,
+            ("Estimated bills down to under 15% of all bills by [deadline]", "20,000 smart meters fitted"),
+        ),
         # not compound: the sentence is kept whole
         ("Raise NPS from 30 to 40", None, ("Raise NPS from 30 to 40 by [deadline]", None)),
+        (
+            "Launch the partner portal with 12 partners",
+            None,
+            ("Launch the partner portal with 12 partners by [deadline]", None),
+        ),
         ("Grow and retain key accounts to 40", None, ("Grow and retain key accounts to 40 by [deadline]", None)),
     ],
 )

@@ -19,6 +19,8 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
     [
         # measured-result: a deliverable joined to a measured change
         ("Install pick-to-light in zone B and raise picks per hour from 110 to 150", ("outcome", "measured-result")),
+        ("Size notes added to all shoe pages and shoe return rate cut from 30% to 24%", ("outcome", "measured-result")),
+        ("5,000 meters fitted, with estimated bills down to under 15% of all bills", ("outcome", "measured-result")),
         ("Add upsell alerts and raise bookings from $300k to $500k a quarter", ("outcome", "measured-result")),
         ("Launch the gallery and get more teams using templates", None),  # no number: the model decides
         ("Launch self-checkout in 40 stores, cutting queue time from 6 to 3 minutes", ("outcome", "measured-result")),
