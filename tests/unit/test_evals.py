@@ -78,6 +78,7 @@ EXPERT_SETS = [
     "unseen_real_4.tsv",
     "unseen_real_5.tsv",
     "unseen_real_6.tsv",
+    "unseen_real_7.tsv",
 ]
 
 
