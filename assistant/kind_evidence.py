@@ -24,8 +24,9 @@ The rules, first match wins:
    "Hire 4 account executives for the Nordics"); the result is what the hire is for.
 7. ``done``: work reported as done, with no number but its date ("Forum guidelines agreed with maintainers and
    published", "VP of People in seat by end of Q1").
-8. ``level``: a measure stated at a level ("Operating burn down to $1.2M a month") or moved between two numbers,
-   the measure named first ("Leakage reduced from 142 to 125 Ml/d by March 2026").
+8. ``level``: a measure stated at a level ("Operating burn down to $1.2M a month", "Digital subscribers past 250k")
+   or moved between two numbers, the measure named first ("Leakage reduced from 142 to 125 Ml/d by March 2026",
+   "Monthly DD donors from 3,400 to 5,000").
 """
 
 from __future__ import annotations
@@ -107,6 +108,14 @@ _MOVED_FROM_TO = re.compile(
     rf"\s+from\s+{NUMBER}[^.;]*?\bto\s+{NUMBER}",
     re.I,
 )
+# ... or with no verb at all: "Monthly DD donors from 3,400 to 5,000 by end of FY", "Digital subscribers past 250k".
+_MEASURE_AT = re.compile(
+    rf"^(?P<measure>[A-Za-z][^.;:,]*?)\s+(?:from\s+{NUMBER}[^.;]*?\bto\s+{NUMBER}|"
+    rf"(?:past|above|below|under|beyond|at\s+or\s+above|at\s+or\s+below)\s+{NUMBER})",
+    re.I,
+)
+# The coverage of the team's own work is not a measure ("Mutual action plans used on every deal above 50k").
+_COVERAGE = re.compile(r"\b(?:every|each|all)\b", re.I)
 
 
 def _moved_measure(text: str) -> str | None:
@@ -168,11 +177,24 @@ def level(goal: str) -> bool:
     """A measure stated at a level, or moved between two numbers, with the measure named first."""
     if _LEVEL.match(goal.strip()):
         return True
-    m = _MOVED_FROM_TO.match(goal.strip())
-    if not m or _MOVES.match(goal.strip()):
+    text = goal.strip()
+    if _MOVES.match(text):
         return False
-    measure = m.group("measure")
-    return not (is_activity_count(measure) or starts_with_deliverable(measure) or _OWN_TEAM.search(measure))
+    for pattern in (_MOVED_FROM_TO, _MEASURE_AT):
+        m = pattern.match(text)
+        if m and not _work_or_team(m.group("measure")):
+            return True
+    return False
+
+
+def _work_or_team(measure: str) -> bool:
+    """The named 'measure' is the team's own work, its size or its coverage: not a result."""
+    return bool(
+        is_activity_count(measure)
+        or starts_with_deliverable(measure)
+        or _OWN_TEAM.search(measure)
+        or _COVERAGE.search(measure)
+    )
 
 
 RULES: tuple[tuple[str, Kind, Callable[[str], bool]], ...] = (

@@ -97,6 +97,10 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Average crop yield across partner farms raised from 6.4 to 7.0 t/ha by harvest", ("outcome", "level")),
         ("Leakage reduced from 142 to 125 Ml/d by March", ("outcome", "level")),
         ("Weekly reach grows from 210k to 250k", ("outcome", "level")),
+        ("Monthly direct-debit donors from 2,900 to 4,000 by end of FY", ("outcome", "level")),
+        ("Paying members past 40k by the end of the season", ("outcome", "level")),
+        ("Landfill share of site waste below 12%", ("outcome", "level")),
+        ("Account plans written for all accounts above $80k", None),  # coverage of the team's own work
         ("Services migrated from 12 to 40", None),  # the team's own work moved between numbers
         ("Blog posts published up from 4 to 8 a month", None),
         ("Launch the new checkout", None),
