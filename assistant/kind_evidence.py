@@ -124,9 +124,7 @@ def _moved_measure(text: str) -> str | None:
     if not m:
         return None
     measure = m.group("measure")
-    if is_activity_count(measure) or starts_with_deliverable(measure) or _OWN_TEAM.search(measure):
-        return None
-    return measure
+    return None if _own_work(measure) else measure
 
 
 def measured_result(goal: str) -> bool:
@@ -187,14 +185,14 @@ def level(goal: str) -> bool:
     return False
 
 
+def _own_work(measure: str) -> bool:
+    """The named 'measure' is the team's own work or its size ('the number of posts', 'the data team'): no result."""
+    return bool(is_activity_count(measure) or starts_with_deliverable(measure) or _OWN_TEAM.search(measure))
+
+
 def _work_or_team(measure: str) -> bool:
-    """The named 'measure' is the team's own work, its size or its coverage: not a result."""
-    return bool(
-        is_activity_count(measure)
-        or starts_with_deliverable(measure)
-        or _OWN_TEAM.search(measure)
-        or _COVERAGE.search(measure)
-    )
+    """... or the coverage of that work ('plans used on every deal'), which a measure named first can also be."""
+    return _own_work(measure) or bool(_COVERAGE.search(measure))
 
 
 RULES: tuple[tuple[str, Kind, Callable[[str], bool]], ...] = (
