@@ -288,28 +288,20 @@ def compose_rewrites(goal: str, d: Decision, meas: Any, cands: list[C.Candidate]
     out: list[Rewrite] = []
     # A reframe to the very metric the goal states adds nothing and would drop the user's numbers.
     reframed = d.owned if d.owned and not d.team_controls and d.owned.id != d.metric.id else None
-    if reframed and d.kind == "outcome" and meas.target:
-        # the user's own target survives first ("Enterprise NPS of 45 or higher" lost its 45 and its scope);
-        # the slice the team owns follows as the key result it can move
-        text = users_key_result(goal, meas.deadline)[0]
-        out.append(Rewrite(text=text, metric=d.metric.name, metric_id=d.metric.id, basis="user"))
-        text = key_result(reframed, deadline=when)
-        out.append(Rewrite(text=text, metric=reframed.name, metric_id=reframed.id, basis="reframe"))
-        return out
-    if reframed:
-        out.append(
-            Rewrite(
-                text=key_result(reframed, deadline=when),
-                metric=reframed.name,
-                metric_id=reframed.id,
-                basis="reframe",
-            )
-        )
-    elif d.kind == "outcome" and meas.target:
+    reframe = (
+        Rewrite(text=key_result(reframed, deadline=when), metric=reframed.name, metric_id=reframed.id, basis="reframe")
+        if reframed
+        else None
+    )
+    if d.kind == "outcome" and meas.target:
+        # a measurable outcome keeps its own sentence, and no alternatives to a target the user set; the slice the
+        # team owns follows it ("Enterprise NPS of 45 or higher" had lost its 45 and its scope to the reframe)
         text, work = users_key_result(goal, meas.deadline)
-        if work or not meas.deadline:
+        if work or not meas.deadline or reframe:
             out.append(Rewrite(text=text, metric=d.metric.name, metric_id=d.metric.id, basis="user"))
-        return out  # a measurable outcome keeps its own sentence; no alternatives to a target the user set
+        return [*out, reframe] if reframe else out
+    if reframe:
+        out.append(reframe)
     elif d.kind == "outcome" and meas.time_limit and d.team_controls:
         text = service_level_key_result(goal, when)
         out.append(Rewrite(text=text, metric=d.metric.name, metric_id=d.metric.id, basis="user"))

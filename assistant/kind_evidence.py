@@ -99,18 +99,19 @@ _TEAM_SIZE = re.compile(
     re.I,
 )
 _LEVEL = re.compile(rf"^[A-Za-z][\w\s'-]+?\s+(?:down|up)\s+to\s+(?:under\s+|below\s+|above\s+|over\s+)?{NUMBER}", re.I)
+_FROM_TO_NUMBERS = rf"from\s+{NUMBER}[^.;]*?\bto\s+{NUMBER}"
 # A measure named first, then moved between two numbers: "AMR fleet MTBF up from 120 h to 300 h", "Leakage reduced
 # from 142 to 125 Ml/d by March 2026", "Breakfast show weekly reach grows from 210k to 250k".
 _MOVED_FROM_TO = re.compile(
     rf"^(?P<measure>[A-Za-z][^.;:]*?)\s+(?:(?:was|is|has\s+been|have\s+been|to\s+be)\s+)?"
     r"(?:raised|increased|grown|grows|grew|rises|rose|up|down|reduced|cut|lowered|decreased|falls|fell|drops|"
     r"dropped|improved|improves|moves|moved|goes|went|climbs|climbed|shrinks|shrank|brought\s+down|lifted)"
-    rf"\s+from\s+{NUMBER}[^.;]*?\bto\s+{NUMBER}",
+    rf"\s+{_FROM_TO_NUMBERS}",
     re.I,
 )
 # ... or with no verb at all: "Monthly DD donors from 3,400 to 5,000 by end of FY", "Digital subscribers past 250k".
 _MEASURE_AT = re.compile(
-    rf"^(?P<measure>[A-Za-z][^.;:,]*?)\s+(?:from\s+{NUMBER}[^.;]*?\bto\s+{NUMBER}|"
+    rf"^(?P<measure>[A-Za-z][^.;:,]*?)\s+(?:{_FROM_TO_NUMBERS}|"
     rf"(?:past|above|below|under|beyond|at\s+or\s+above|at\s+or\s+below)\s+{NUMBER})",
     re.I,
 )
@@ -173,16 +174,13 @@ def hiring(goal: str) -> bool:
 
 def level(goal: str) -> bool:
     """A measure stated at a level, or moved between two numbers, with the measure named first."""
-    if _LEVEL.match(goal.strip()):
-        return True
     text = goal.strip()
+    if _LEVEL.match(text):
+        return True
     if _MOVES.match(text):
         return False
-    for pattern in (_MOVED_FROM_TO, _MEASURE_AT):
-        m = pattern.match(text)
-        if m and not _work_or_team(m.group("measure")):
-            return True
-    return False
+    found = (p.match(text) for p in (_MOVED_FROM_TO, _MEASURE_AT))
+    return any(m and not _work_or_team(m.group("measure")) for m in found)
 
 
 def _own_work(measure: str) -> bool:
