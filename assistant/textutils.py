@@ -43,6 +43,11 @@ _SEASON = (
     # trading events retail and e-commerce teams plan around
     r"black\s+friday(?:\s+(?:week|weekend))?|cyber\s+(?:monday|week)|boxing\s+day|prime\s+day|singles['’]?\s+day"
 )
+# The word that ends an event a plan runs up to ("the Easter rush", "the January SA peak", "polling day").
+_EVENT_END = r"(?:rush|peak|deadline|drilling|polling\s+day|menu\s+launch|budget\s+round)"
+# A period a goal already runs through, after "for", "in", "during", "through" or "over" (these words alone also
+# introduce measures: "for every order", "in the app").
+_PERIOD = rf"q[1-4]|h[12]|fy|\d{{4}}|quarter|year|{_SEASON}|\b{_EVENT_END}\b|\b(?:{_MONTHS})\b|intake|series|half[- ]term|(?-i:AW|SS|FW)\s?\d"
 # A deadline phrase *after* its introducing word (by / before / in / within / end of ...).
 _DEADLINE_CORE = (
     # a season or year written as a span, a harvest or term with its year, a quarter's published release:
@@ -50,12 +55,17 @@ _DEADLINE_CORE = (
     rf"(?:the\s+)?(?:19|20)\d{{2}}[/-]\d{{2}}(?![/-]?\d)(?:\s+(?:season|academic\s+year|school\s+year|financial\s+year|term|"
     rf"intake|cycle))?|"
     rf"(?:harvest|season|term|semester|census|intake)\s+(?:19|20)\d{{2}}(?:[/-]\d{{2}})?|"
+    # a month's or season's intake, exam series or half-term: "by the September intake", "for the June series",
+    # "by October half-term"; a fashion season code: "for AW24", "by SS25"
+    rf"(?:the\s+)?(?:{_MONTHS}|spring|summer|autumn|winter)\s+(?:intake|series|half[- ]term|exams?|"
+    rf"sitting|census)|"
+    rf"(?-i:AW|SS|FW)\s?['’]?\d{{2}}\b|"
     # a season with its year ("through winter 2025/26", "in the summer 2026 results")
     rf"(?:the\s+)?(?:summer|winter|spring|autumn)\s+(?:19|20)\d{{2}}(?:[/-]\d{{2}})?"
     rf"(?:\s+(?:results|exams|series|term|season|window|peak))?|"
     rf"(?:the\s+)?q[1-4]\s+(?:[a-z]+\s+){{0,2}}?(?:release|results|report|survey|publication|figures|wave)|"
     rf"(?:(?:the\s+)?end\s+of\s+(?:the\s+)?)?"
-    rf"(?:q[1-4](?:\s*(?:fy)?['’]?\d{{2,4}})?|h[12](?:\s*\d{{4}})?|fy\s?\d{{2,4}}|"
+    rf"(?:q[1-4](?:\s*(?:fy)?['’]?\d{{2,4}})?|h[12](?:\s*\d{{4}})?|fy\s?\d{{2,4}}(?:[/-]\d{{2}}(?!\d))?|"
     rf"(?:{_MONTHS})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?|"
     # day first, as most of the world writes it: "by 15 August", "before 31st October 2026"
     rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?(?:,?\s+\d{{4}})?|"
@@ -69,8 +79,7 @@ _DEADLINE_CORE = (
     rf"(?-i:[A-Z][\w/&-]*)(?:\s+(?-i:[A-Z][\w/&-]*)){{0,2}})|"
     # an event the plan runs up to: "before the Easter rush", "by peak", "before spring drilling",
     # "by the 30 June early-bird deadline", "before the FY26 budget round", "in time for polling day"
-    rf"(?:the\s+)?(?:(?!(?:by|before|for|in|to|of|and|with|after|until|on|at|the)\b)[\w/&'-]+\s+){{0,3}}?(?:rush|peak|deadline|drilling|polling\s+day|menu\s+launch|"
-    rf"budget\s+round)\b"
+    rf"(?:the\s+)?(?:(?!(?:by|before|for|in|to|of|and|with|after|until|on|at|the)\b)[\w/&'-]+\s+){{0,3}}?{_EVENT_END}\b"
     rf")"
 )
 _DEADLINE_RE = re.compile(
@@ -487,14 +496,13 @@ def find_deadline(text: str) -> str | None:
     """The deadline phrase the goal gives ('Q3', 'end of 2025', 'within 90 days'), or None."""
     bare = _BARE_DEADLINE_RE.search(text)
     best = bare.group(0) if bare else None
+    end = -2  # where the phrase kept last ends: "in time for polling day in May" keeps both halves
     for m in _DEADLINE_RE.finditer(text):
         when = m.group("when").strip()
         lead = m.group("lead").lower()
         if lead == "over" and not when.lower().startswith("the "):
             continue  # "doubles year over year" is a comparison, "over the summer peak" a period
-        if lead in {"for", "in", "during", "through", "over"} and not re.search(
-            rf"q[1-4]|h[12]|fy|\d{{4}}|quarter|year|{_SEASON}", when, re.I
-        ):
+        if lead in {"for", "in", "during", "through", "over"} and not re.search(_PERIOD, when, re.I):
             continue
         if _SLA_EVENT.match(text, m.end()):  # "within 14 days of disclosure": a service level, not a deadline
             continue
@@ -502,7 +510,8 @@ def find_deadline(text: str) -> str | None:
             if lead not in {"within", "in"}:
                 continue
             when = f"within {when}" if lead == "within" else f"in {when}"
-        best = when
+        best = f"{best} {m.group(0).strip()}" if best and m.start() <= end + 1 else when
+        end = m.end()
     return best
 
 
@@ -579,6 +588,22 @@ def _looks_foreign(text: str) -> bool:
     return bool(_FOREIGN_CONNECTOR.search(text)) or not looks_english(text)
 
 
+# A baseline stated beside the target, in brackets: "below 10% (38% in 2023)", "(was 14 days)". The year is when
+# the baseline was read, not a deadline (a coach saw "by 2023" read from it).
+_BRACKETED_BASELINE = re.compile(
+    rf"\(\s*(?:(?:was|from|down\s+from|up\s+from|baseline:?|currently)\s+)?(?P<base>{_NUM})"
+    rf"(?:\s+(?:in|for|at|as\s+of)\s+(?:FY\s?)?(?:19|20)\d{{2}}(?:[/-]\d{{2}})?|\s+(?:today|now|currently))\s*\)|"
+    rf"\(\s*(?:was|from|down\s+from|up\s+from|baseline:?|currently)\s+(?P<base2>{_NUM})\s*\)",
+    re.I,
+)
+# "Books closed by WD5 instead of WD9", "in 2 days rather than 5": the first is the target, the second the baseline.
+_INSTEAD = re.compile(
+    rf"(?<![\w.])(?P<target>(?-i:[A-Z]{{1,3}})\d+|{NUMBER}{_UNIT})\s+(?:instead\s+of|rather\s+than)\s+(?:the\s+)?"
+    rf"(?:current\s+|today['’]s\s+)?(?P<base>(?-i:[A-Z]{{1,3}})\d+|{NUMBER}{_UNIT})(?![\w.])",
+    re.I,
+)
+
+
 def parse_measurability(text: str) -> Measurability:
     """Pull baseline, target and deadline out of the goal's own words (never guessed).
 
@@ -587,11 +612,15 @@ def parse_measurability(text: str) -> Measurability:
     """
     time_limit = find_time_limit(text)
     scan = without_time_limit(mask_windows(text))
-    deadline = find_deadline(scan)
     baseline = target = None
+    bracketed = _BRACKETED_BASELINE.search(scan)
+    if bracketed:
+        baseline = (bracketed.group("base") or bracketed.group("base2")).strip()
+        scan = scan[: bracketed.start()] + scan[bracketed.end() :]
+    deadline = find_deadline(scan)
     notes: list[str] = []
     foreign = _looks_foreign(scan)
-    m = _FROM_TO.search(scan) or (_FOREIGN_FROM_TO.search(scan) if foreign else None)
+    m = _FROM_TO.search(scan) or (_FOREIGN_FROM_TO.search(scan) if foreign else None) or _INSTEAD.search(scan)
     if foreign and not deadline:
         deadline = find_foreign_deadline(scan)
     if m:
@@ -642,6 +671,16 @@ _UNDER_A = re.compile(
 )
 
 
+# A range of numbers followed by a word that is no unit: the band that names a group ("16-18 learners",
+# "18-24 year olds"), not a count ("75-80%" and "5-10 days" are levels and keep their numbers).
+_GROUP_RANGE = re.compile(
+    r"(?<![\w.])\d{1,3}\s?[-–]\s?\d{1,3}(?=\s+(?:year[- ]?olds?|yr[- ]?olds?|[a-z]))"
+    r"(?!\s+(?:pp|pts?|points?|percent|ms|secs?|seconds?|mins?|minutes?|hours?|hrs?|h|days?|d|weeks?|wks?|months?|"
+    r"quarters?|years?(?![- ]?olds?)|x|k|m)\b)",
+    re.I,
+)
+
+
 def _bare_count(text: str, deadline: str | None) -> str | None:
     """'Publish 12 posts' -> '12': the first number that is not part of the deadline or a name.
 
@@ -650,8 +689,10 @@ def _bare_count(text: str, deadline: str | None) -> str | None:
     """
     scrub = text.replace(deadline, " ") if deadline else text
     scrub = re.sub(r"\b[A-Za-z]+\d+\b|\b\d+(?:st|nd|rd|th)\b", " ", scrub)  # P1, M12, 3rd
+    scrub = _GROUP_RANGE.sub(" ", scrub)  # "16-18 learners": an age band names the group, it is not a target
     scrub = _STANDARD_NAME.sub(" ", scrub)  # SOC 2, ISO 27001, WCAG 2.1, Tier 1
-    m = re.search(rf"(?<![\w.])({NUMBER}\s?%)", scrub) or re.search(rf"(?<![\w.])({_NUM})", scrub, re.I)
+    band_or_share = rf"(?<![\w.])({NUMBER}(?:\s?[-–]\s?{NUMBER})?\s?%)"  # a band: "in the 75-80% band"
+    m = re.search(band_or_share, scrub) or re.search(rf"(?<![\w.])({_NUM})", scrub, re.I)
     if m and not _is_deadline_number(scrub, m.start(1)):
         return m.group(1).strip()
     return None

@@ -78,6 +78,16 @@ from evals.robustness import refusals
         ("Set up 5 landing pages for paid campaigns", None, "5", None),
         # a share wins over a count (coach, set 5: "a target (5,000)" in the why)
         ("Pre-filled tax return piloted with 5,000 taxpayers and 80% submit without changes", None, "80%", None),
+        # a baseline in brackets, with the year it was read: that year is no deadline (coach, set 7)
+        ("Site waste to landfill below 10% (38% in 2023)", "38%", "10%", None),
+        ("Month-end close in 5 working days (currently 9)", "9", "5", None),
+        ("Average wait under 12 days (was 19 days) by Q4", "19 days", "12 days", "Q4"),
+        # "instead of": the target first, then the baseline
+        ("Books closed by WD5 instead of WD9", "WD9", "WD5", None),
+        ("Pay suppliers in 30 days rather than 45 days", "45 days", "30 days", None),
+        # an age band names a group, it is no target
+        ("Every 16-18 learner without a grade 4 has a resit plan", None, None, None),
+        ("Senior consultant utilisation in the 75-80% band", None, "75-80%", None),  # a band is the target
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
@@ -143,6 +153,16 @@ def test_time_limits_and_shares(goal: str, target: str | None, deadline: str | N
         ("Branded searches double year over year", None),  # a comparison, not a period
         ("Approved by Legal", None),  # a name after 'by' is not an event
         ("Load tests before peak season", "peak season"),
+        # intakes, exam series and half-terms named by month; fashion seasons; a financial year as a span (set 7)
+        ("Every room lead first-aid certified by the September intake", "the September intake"),
+        ("Marking moved on screen for the June series", "the June series"),
+        ("Resit plans for every learner by October half-term", "October half-term"),
+        ("Online return rate below 28% for AW24", "AW24"),
+        ("Average call wait under 5 mins during the January SA peak", "the January SA peak"),
+        ("Donors from 3,400 to 5,000 by end of FY 2025/26", "end of FY 2025/26"),
+        # two adjacent phrases make one deadline
+        ("Live blog ready in time for polling day in May", "polling day in May"),
+        ("for every order in the app", None),  # 'for' and 'in' introduce a period only when one follows
     ],
 )
 def test_find_deadline(text: str, deadline: str | None) -> None:
