@@ -13,7 +13,10 @@ The rules, first match wins:
 2. ``compliance``: passing or obtaining an audit, review, assessment, pen test or certification ("ISO 27001
    certification achieved in Q4") is a must-do piece of work, an output, unless people other than the team do
    the passing ("Bootcamp grads pass the AWS exam").
-3. ``share-of``: "95% of stroke patients scanned within an hour" or "used daily by 70% of agents" states how
+3. ``readiness``: every member of a group holding a certificate, a plan, a sponsor or a training done ("100% of
+   room leads hold a current first aid cert", "Every 16-18 learner has a resit plan") is the team's own work
+   counted by its coverage: an output, whatever share it names. The result is what being ready is for.
+   ``share-of``: "95% of stroke patients scanned within an hour" or "used daily by 70% of agents" states how
    many of a population do something.
 4. ``direction``: a goal that opens with a direction verb ("Reduce discounting on renewals") moves a measure,
    unless what it moves is the team's own work or size ("Increase the number of posts", "Grow the team").
@@ -109,10 +112,31 @@ _MOVED_FROM_TO = re.compile(
     rf"\s+{_FROM_TO_NUMBERS}",
     re.I,
 )
-# ... or with no verb at all: "Monthly DD donors from 3,400 to 5,000 by end of FY", "Digital subscribers past 250k".
+# ... or with no verb at all: "Monthly DD donors from 3,400 to 5,000 by end of FY", "Digital subscribers past 250k",
+# "Graduate recruitment at 95% of plan".
 _MEASURE_AT = re.compile(
     rf"^(?P<measure>[A-Za-z][^.;:,]*?)\s+(?:{_FROM_TO_NUMBERS}|"
-    rf"(?:past|above|below|under|beyond|at\s+or\s+above|at\s+or\s+below)\s+{NUMBER})",
+    rf"(?:past|above|below|under|beyond|at\s+or\s+above|at\s+or\s+below)\s+{NUMBER}|"
+    # against a plan: "Infantry recruitment at 100% of FY intake target", "Sales at 110% of quota"
+    rf"at\s+(?:or\s+above\s+)?{NUMBER}\s?%\s+of\s+(?:the\s+|our\s+|its\s+)?(?:[\w-]+\s+){{0,3}}?"
+    rf"(?:target|plan|quota|budget|forecast)s?\b)",
+    re.I,
+)
+# Everyone in a group holding what the team's work gives them: a plan, a certificate, a sponsor, a training done.
+_READINESS = re.compile(
+    r"^(?:100\s?%|all|every|each)\s+(?:of\s+)?(?:our\s+|the\s+)?(?:[\w/&'$.,-]+\s+){0,9}?"
+    r"(?:(?:are|is|have\s+been|has\s+been)\s+(?:trained|certified|briefed|inducted|vetted|dbs[- ]checked)\b|"
+    r"(?:holds?|held|ha(?:ve|s|d)(?:\s+(?:done|completed|attended|had|received|been\s+given))?|complete[ds]?|"
+    r"attend(?:ed|s)?|receive[ds]?)\s+"
+    r"(?:(?:an?|their|the|current|valid|up-to-date|named|signed|agreed|written|individual)\s+)*(?:[\w/&'-]+\s+){0,4}?"
+    r"(?:training|cert|certificate|certification|qualification|plan|induction|briefing|course|module|dbs(?:\s+check)?|"
+    r"appraisal|sponsor|owner|risk\s+assessment|check-?in|review|licen[cs]e|ebr|qbr)s?\b)",
+    re.I,
+)
+# ... or a share of accounts that have had the team's own session: "90% of Enterprise accounts have had an EBR".
+_HAD_SESSION = re.compile(
+    rf"^{NUMBER}\s?%\s+of\s+(?:[\w/&'$.,-]+\s+){{0,6}}?ha(?:ve|s)\s+had\s+(?:an?|their)\s+(?:[\w/&'-]+\s+){{0,3}}?"
+    r"(?:review|ebr|qbr|check-?in|health\s+check|appraisal|visit|audit)s?\b",
     re.I,
 )
 # The coverage of the team's own work is not a measure ("Mutual action plans used on every deal above 50k").
@@ -140,6 +164,10 @@ def measured_result(goal: str) -> bool:
 def compliance(goal: str) -> bool:
     m = _PASSES.search(goal)
     return bool(m) and not _OTHER_PEOPLE.search(goal[: m.start()])
+
+
+def readiness(goal: str) -> bool:
+    return bool(_READINESS.search(goal.strip()) or _HAD_SESSION.match(goal.strip()))
 
 
 def share_of(goal: str) -> bool:
@@ -196,6 +224,7 @@ def _work_or_team(measure: str) -> bool:
 RULES: tuple[tuple[str, Kind, Callable[[str], bool]], ...] = (
     ("measured-result", "outcome", measured_result),
     ("compliance", "output", compliance),
+    ("readiness", "output", readiness),
     ("share-of", "outcome", share_of),
     ("direction", "outcome", direction),
     ("closes-deals", "outcome", closes_deals),

@@ -90,6 +90,16 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Hire a Head of Sales Development", ("output", "hiring")),
         ("Hire 20 nurses for the night shift and cut ED waits from 5 to 4 hours", ("outcome", "measured-result")),
         ("Introduce structured interviews and improve quality of hire", None),
+        # readiness: everyone in a group holding what the team's work gives them is that work's coverage
+        ("100% of shift leads hold a current first aid certificate by the spring intake", ("output", "readiness")),
+        ("Every 14-16 pupil below grade 4 in maths has a catch-up plan by half-term", ("output", "readiness")),
+        ("All new managers have completed the coaching course", ("output", "readiness")),
+        ("Every deal over $250k has a named executive sponsor", ("output", "readiness")),
+        ("All agents are trained on the new refunds policy", ("output", "readiness")),
+        ("85% of strategic accounts have had a QBR this quarter", ("output", "readiness")),
+        ("60% of new learners complete Module 1 within 14 days", ("outcome", "share-of")),  # learners' behaviour
+        ("80% of members hold a season ticket", ("outcome", "share-of")),  # a behaviour, not a training or plan
+        ("95% of patients seen within 4 hours", ("outcome", "share-of")),
         # level: a measure stated at a level
         ("Operating burn down to $1.2M a month by end of Q4", ("outcome", "level")),
         # ... or moved between two numbers, the measure named first
