@@ -52,6 +52,11 @@ def by_when(deadline: str | None, lead: str = "by") -> str:
 
 # A level to hold, not a change to make: "Keep payroll errors below 0.5% of payslips every month".
 _HOLD = re.compile(r"^(?:keep|maintain|hold|stay|sustain|remain)\b", re.I)
+# ... or a level stated for every period: "Senior consultant utilisation in the 75-80% band every month".
+_CADENCE = re.compile(
+    r"\b(?:every|each)\s+(?:day|week|month|quarter|sprint|term|season|year)\b|\bat\s+all\s+times\b|\ball\s+year\b",
+    re.I,
+)
 
 
 def keep_users_numbers(goal: str, deadline: str | None) -> str:
@@ -63,7 +68,8 @@ def keep_users_numbers(goal: str, deadline: str | None) -> str:
     text = with_direction_verb(goal.strip().rstrip("."))
     if deadline:
         return text
-    return f"{text} {by_when(None, 'through' if _HOLD.match(text) else 'by')}"
+    held = _HOLD.match(text) or _CADENCE.search(text)
+    return f"{text} {by_when(None, 'through' if held else 'by')}"
 
 
 def service_level_key_result(goal: str, deadline: str | None) -> str:
@@ -162,12 +168,32 @@ def _gerund(verb: str) -> str:
     return v + "ing"
 
 
+# Words that open a noun joined by "and" ("Build alerts and a save flow"), not a second piece of work.
+_NOUN_OPENERS = frozenset("a an the all every each our their its new more one two three four five".split())
+
+
 def initiative_phrase(initiative: str) -> str:
-    """'Launch the new onboarding flow' -> 'launching the new onboarding flow'; anything else is quoted."""
-    words = initiative.strip().rstrip(".").split(maxsplit=1)
-    if words and words[0].lower() in DELIVERABLE_VERBS:
-        return " ".join([_gerund(words[0]), *words[1:]])
-    return f'the work "{initiative.strip().rstrip(".")}"'
+    """'Launch the new onboarding flow' -> 'launching the new onboarding flow'; anything else is quoted.
+
+    A second clause after "and" must open with a verb we know (gerundised too) or a noun: "Redesign checkout and
+    A/B test a one-page flow" read as "redesigning checkout and A/B test ..." and "Open call ... published" as
+    "opening call ... published" (a coach called both garbled); such lines are quoted as written.
+    """
+    text = initiative.strip().rstrip(".")
+    first, *more = re.split(r"\s+and\s+", text)
+    head = first.split(maxsplit=1)
+    if not head or head[0].lower() not in DELIVERABLE_VERBS or reports_done_work(text[len(head[0]) :]):
+        return f'the work "{text}"'
+    parts = [" ".join([_gerund(head[0]), *head[1:]])]
+    for clause in more:
+        word, _, rest = clause.partition(" ")
+        if word.lower() in DELIVERABLE_VERBS:
+            parts.append(" ".join([_gerund(word), rest]).strip())
+        elif word.lower() in _NOUN_OPENERS or word[:1].isdigit() or (word[:1].isupper() and "/" not in word):
+            parts.append(clause)
+        else:
+            return f'the work "{text}"'
+    return " and ".join(parts)
 
 
 def hypothesis(initiative: str, metric: MetricView, deadline: str | None = None) -> str:

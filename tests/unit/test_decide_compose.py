@@ -96,6 +96,14 @@ def test_key_result_keeps_what_the_user_gave(args: tuple[str | None, ...], expec
         ("Ship dark mode", "shipping dark mode"),
         ("Define pricing tiers", "defining pricing tiers"),
         ("VP Talent hired and started in Q1", 'the work "VP Talent hired and started in Q1"'),
+        # every clause gerundised, or the whole quoted (coach, set 7: "redesigning checkout and A/B test ...")
+        ("Launch the gallery and publish ten templates", "launching the gallery and publishing ten templates"),
+        (
+            "Redesign checkout and A/B test a one-page flow",
+            'the work "Redesign checkout and A/B test a one-page flow"',
+        ),
+        ("Open call for the fund published", 'the work "Open call for the fund published"'),
+        ("Launch the gallery and templates", 'the work "Launch the gallery and templates"'),
     ],
 )
 def test_initiative_phrase(initiative: str, phrase: str) -> None:
@@ -118,6 +126,12 @@ def test_hypothesis_line() -> None:
             "Keep payroll errors below 0.5% of payslips every month through [deadline]",
         ),
         ("Maintain uptime above 99.9%", "Maintain uptime above 99.9% through [deadline]"),
+        # ... and so does a level stated for every period (coach, set 7)
+        (
+            "Senior consultant utilisation in the 75-80% band every month",
+            "Senior consultant utilisation in the 75-80% band every month through [deadline]",
+        ),
+        ("Zero missed school runs each week", "Zero missed school runs each week through [deadline]"),
         # a verb the key result already opens with is not doubled (coach, set 4: "Cut shorten month-end close")
         (
             "Shorten month-end close from 9 to 5 working days",
