@@ -305,6 +305,20 @@ ABBREVIATIONS = {
     "Scope 1": "scope one emissions",
     "Scope 2": "scope two emissions",
     "Scope 3": "scope three emissions",
+    # sector short forms a coach saw misread (set 7: "CII" as CI, FTTP "build" as software builds)
+    "OTP": "on-time performance",
+    "CDR": "critical design review",
+    "PDR": "preliminary design review",
+    "EBR": "executive business review",
+    "FTTP": "full fibre to the premises",
+    "SMETS2": "second-generation smart energy meters",
+    "CII": "ship carbon intensity indicator rating",
+    "AHS": "autonomous haulage system",
+    "DD": "direct debit",
+    "EPC": "energy performance certificate",
+    "NSS": "national student survey",
+    "PUE": "power usage effectiveness",
+    "OEE": "overall equipment effectiveness",
 }
 _ABBREVIATION = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")s?(?![\w-])")
 

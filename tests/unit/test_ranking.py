@@ -205,6 +205,10 @@ def test_retrieve_without_the_result_query_or_definition_share(index: KnowledgeI
         ("Launch the new SQL editor", "Launch the new SQL editor"),  # ambiguous short forms are left alone
         ("NPSX and pre-NPS", "NPSX and pre-NPS"),  # only whole short forms
         ("snps", "snps"),
+        # sector short forms (coach, set 7: "CII" read as CI, FTTP "build" as software builds)
+        ("FTTP build passes 400k premises", "FTTP (full fibre to the premises) build passes 400k premises"),
+        ("Fleet rated CII C", "Fleet rated CII (ship carbon intensity indicator rating) C"),
+        ("Install 60k SMETS2 meters", "Install 60k SMETS2 (second-generation smart energy meters) meters"),
     ],
 )
 def test_short_forms_are_spelled_out(text: str, expected: str) -> None:
