@@ -79,6 +79,7 @@ EXPERT_SETS = [
     "unseen_real_5.tsv",
     "unseen_real_6.tsv",
     "unseen_real_7.tsv",
+    "unseen_real_8.tsv",
 ]
 
 
