@@ -18,7 +18,14 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import BaseModel
 
 from . import candidates as C
-from .compose import hypothesis, key_result, outcome_deadline, service_level_key_result, users_key_result
+from .compose import (
+    hypothesis,
+    key_result,
+    outcome_deadline,
+    scoped,
+    service_level_key_result,
+    users_key_result,
+)
 from .decide import Decision, decide, view
 from .errors import InputError, ModelOutputError, OutcomeLensError
 from .explain import rationale
@@ -263,7 +270,7 @@ def finish_review(state: dict[str, Any], knowledge: Knowledge, model_label: str 
         measurable=outcome_measurable,
         rewrites=rewrites,
         initiative=goal if d.kind == "output" else _work_of(goal, d, meas),
-        hypothesis=hypothesis(goal, served, when) if d.kind == "output" else None,
+        hypothesis=hypothesis(goal, scoped(served, goal), when) if d.kind == "output" else None,
         measured_in=_source_of(served, catalogue),
         needs_proxy=d.needs_proxy,
         proxy=d.proxy.name if d.proxy else None,
@@ -311,7 +318,7 @@ def compose_rewrites(goal: str, d: Decision, meas: Any, cands: list[C.Candidate]
         b, t = (meas.baseline, meas.target) if meas.baseline and d.kind == "outcome" else (None, None)
         out.append(
             Rewrite(
-                text=key_result(d.metric, b, t, when),
+                text=key_result(scoped(d.metric, goal), b, t, when),
                 metric=d.metric.name,
                 metric_id=d.metric.id,
                 basis="chosen",
@@ -322,7 +329,8 @@ def compose_rewrites(goal: str, d: Decision, meas: Any, cands: list[C.Candidate]
         if d.owned and alt.metric.id == d.owned.id:
             continue
         m = view(alt.metric)
-        out.append(Rewrite(text=key_result(m, deadline=when), metric=m.name, metric_id=m.id, basis="alternative"))
+        text = key_result(scoped(m, goal), deadline=when)
+        out.append(Rewrite(text=text, metric=m.name, metric_id=m.id, basis="alternative"))
     return out[:3]
 
 

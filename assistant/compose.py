@@ -32,6 +32,82 @@ class MetricView:
         return self.id is not None
 
 
+# ---------------------------------------------------------------------- the group a goal names
+
+# A region or market teams plan by; a city or a product name is not read as one (too often a tool: "in Gainsight").
+_REGION = (
+    r"(?:EMEA|APAC|LATAM|DACH|ANZ|AMER|NA|EU|UK|US|USA|Nordics|Benelux|Europe|North\s+America|South\s+America|"
+    r"Latin\s+America|Asia|Africa|Middle\s+East|India|Germany|France|Spain|Italy|Japan|Brazil|Canada|Australia|"
+    r"Ireland|Scotland|Wales|England|Northern\s+Ireland|Mexico|Netherlands|Poland|Sweden|Singapore)"
+)
+# The people or units a metric can be counted over, singular or plural ("every Year 9 pupil").
+_GROUP = (
+    r"(?:account|customer|client|pupil|student|learner|patient|member|user|workspace|store|site|school|ward|"
+    r"hospital|tenant|resident|household|merchant|seller|buyer|partner|claim|route|depot|plant|warehouse|agent|"
+    r"employee|driver|rider|donor|shop)s?|branch(?:es)?|practices?|pharmac(?:y|ies)|polic(?:y|ies)|staff"
+)
+_SCOPES = (
+    # a school year or a tier: "every Year 9 pupil", "Tier 1 customers", "Key Stage 2"
+    # (a tier only with its group: "Tier 1" alone is also a support line or an incident class)
+    re.compile(
+        rf"(?<![\w-])(?P<scope>(?:Year|Key\s+Stage|Grade)\s+\d+[A-Z]?(?:\s+(?:{_GROUP}))?|Tier\s+\d\s+(?:{_GROUP}))\b"
+    ),
+    # a named segment of people or units: "for SMB customers", "90% of Enterprise accounts", "Business-tier workspaces"
+    re.compile(rf"(?<![\w-])(?P<scope>[A-Z][\w&-]*(?:\s+[A-Za-z][\w&-]*)?\s+(?:{_GROUP}))\b"),
+    # a region: "in EMEA", "across the Nordics", "for the UK market"
+    re.compile(
+        rf"\b(?:in|for|across|among|throughout)\s+(?:the\s+)?(?P<scope>{_REGION}"
+        rf"(?:(?:\s*,\s*|\s+(?:and|&)\s+)(?:the\s+)?{_REGION})*(?:\s+(?:market|region)s?)?)\b"
+    ),
+)
+# Regions written with "the": "in the UK", "across the Nordics".
+_WITH_THE = re.compile(r"^(?:UK|US|USA|EU|Nordics|Benelux|Middle\s+East|Netherlands)\b")
+# Words that open a noun phrase: after "and" they join a noun ("Build alerts and a save flow"), not a second piece of
+# work; capitalised first in a phrase ("All Pro workspaces") they name no segment.
+_DETERMINERS = frozenset(
+    {"a", "an", "the", "all", "every", "each", "our", "their", "its", "new", "more", "most", "top", "key", "active"}
+    | {"one", "two", "three", "four", "five"}
+)
+
+
+def _plural(scope: str) -> str:
+    """'Year 9 pupil' -> 'Year 9 pupils': the metric is counted over the whole group."""
+    *head, last = scope.split()
+    if not re.fullmatch(_GROUP, last) or last.endswith("s") or last == "staff":
+        return scope
+    last = last[:-1] + "ies" if last.endswith("y") else last + ("es" if last.endswith(("ch", "sh")) else "s")
+    return " ".join([*head, last])
+
+
+def scope_of(goal: str) -> str | None:
+    """The group the goal is about, with its preposition: 'for Year 9 pupils', 'in EMEA', 'for SMB customers'.
+
+    A coach's commonest edit was "scope the metric to <the group the goal names>" (Tier 1, Year 7, UK pharmacies,
+    Enterprise accounts): a metric counted over everyone does not say whether the work for that group paid off.
+    Only named groups are read (a school year or tier, a capitalised segment before a group noun, a region); the
+    sentence's first word and words like "All" or "Every" are capitalised for other reasons.
+    """
+    for n, pattern in enumerate(_SCOPES):
+        pos = 0
+        while m := pattern.search(goal, pos):
+            scope = m.group("scope")
+            pos = m.start("scope") + len(scope.split()[0])  # "All Pro workspaces": look again from "Pro"
+            if n == 1 and (m.start("scope") == 0 or scope.split()[0].lower() in _DETERMINERS):
+                continue
+            if n == 2:
+                return f"in the {scope}" if _WITH_THE.match(scope) else f"in {scope}"
+            return f"for {_plural(scope)}"
+    return None
+
+
+def scoped(metric: MetricView, goal: str) -> MetricView:
+    """The metric counted over the group the goal names ('... for Year 9 pupils'); as it is when none is named."""
+    scope = scope_of(goal)
+    if not scope or scope.split(maxsplit=1)[1].lower() in metric.name.lower():
+        return metric
+    return MetricView(f"{metric.name} {scope}", metric.polarity, metric.id, metric.source)
+
+
 def key_result(
     metric: MetricView, baseline: str | None = None, target: str | None = None, deadline: str | None = None
 ) -> str:
@@ -168,10 +244,6 @@ def _gerund(verb: str) -> str:
     return v + "ing"
 
 
-# Words that open a noun joined by "and" ("Build alerts and a save flow"), not a second piece of work.
-_NOUN_OPENERS = frozenset("a an the all every each our their its new more one two three four five".split())
-
-
 def initiative_phrase(initiative: str) -> str:
     """'Launch the new onboarding flow' -> 'launching the new onboarding flow'; anything else is quoted.
 
@@ -189,7 +261,7 @@ def initiative_phrase(initiative: str) -> str:
         word, _, rest = clause.partition(" ")
         if word.lower() in DELIVERABLE_VERBS:
             parts.append(" ".join([_gerund(word), rest]).strip())
-        elif word.lower() in _NOUN_OPENERS or word[:1].isdigit() or (word[:1].isupper() and "/" not in word):
+        elif word.lower() in _DETERMINERS or word[:1].isdigit() or (word[:1].isupper() and "/" not in word):
             parts.append(clause)
         else:
             return f'the work "{text}"'

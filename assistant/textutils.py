@@ -47,7 +47,10 @@ _SEASON = (
 _EVENT_END = r"(?:rush|peak|deadline|drilling|polling\s+day|menu\s+launch|budget\s+round)"
 # A period a goal already runs through, after "for", "in", "during", "through" or "over" (these words alone also
 # introduce measures: "for every order", "in the app").
-_PERIOD = rf"q[1-4]|h[12]|fy|\d{{4}}|quarter|year|{_SEASON}|\b{_EVENT_END}\b|\b(?:{_MONTHS})\b|intake|series|half[- ]term|(?-i:AW|SS|FW)\s?\d"
+_PERIOD = (
+    rf"q[1-4]|h[12]|fy|\d{{4}}|quarter|year|{_SEASON}|\b{_EVENT_END}\b|\b(?:{_MONTHS})\b|intake|series|half[- ]term|"
+    r"(?-i:AW|SS|FW)\s?\d"
+)
 # A deadline phrase *after* its introducing word (by / before / in / within / end of ...).
 _DEADLINE_CORE = (
     # a season or year written as a span, a harvest or term with its year, a quarter's published release:

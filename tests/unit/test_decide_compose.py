@@ -14,6 +14,8 @@ from assistant.compose import (
     keep_users_numbers,
     key_result,
     outcome_deadline,
+    scope_of,
+    scoped,
     users_key_result,
     with_direction_verb,
 )
@@ -526,3 +528,40 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
     meas.target = None  # past the branch that keeps an outcome's own sentence
     rewrites = compose_rewrites(goal, _decision(kind, "activation"), meas, [], None)
     assert rewrites[0].text == expected
+
+
+@pytest.mark.parametrize(
+    ("goal", "scope"),
+    [
+        # the coach's commonest edit: scope the metric to the group the goal names (sets 4-7)
+        ("Reading age assessments completed for every Year 9 pupil by October half-term", "for Year 9 pupils"),
+        ("QBRs held with all Tier 1 customers every quarter", "for Tier 1 customers"),
+        ("Self-serve SAML SSO shipped to all Business-tier workspaces", "for Business-tier workspaces"),
+        ("Switched on automated dunning for all SMB customers", "for SMB customers"),
+        ("Ambient AI scribe piloted in 3 GP practices", "for GP practices"),
+        ("Maths tutoring for Year 10, three times a week", "for Year 10"),
+        ("Hire 4 account executives for the Nordics", "in the Nordics"),
+        ("Referral programme live in UK and Germany by 15 August", "in the UK and Germany"),
+        ("Hired and ramped two solutions engineers for EMEA", "in EMEA"),
+        # no named group: none (a capitalised first word, a tool, a tier with no group, a team)
+        ("Customers reach value in their first week", None),
+        ("Customer health score model built in Gainsight", None),
+        ("Zero Tier 1 incidents this quarter", None),
+        ("Cut ad hoc data pull requests to the BI team by 40%", None),
+        ("Launch the new onboarding flow", None),
+        ("All Pro workspaces get saved searches", "for Pro workspaces"),
+    ],
+)
+def test_scope_of_reads_the_named_group(goal: str, scope: str | None) -> None:
+    assert scope_of(goal) == scope
+
+
+def test_scoped_metric_adds_the_group_once() -> None:
+    m = MetricView("win rate", "up", "win-rate")
+    assert scoped(m, "Hire 4 AEs for DACH").name == "win rate in DACH"
+    assert scoped(m, "Hire 4 AEs").name == "win rate"
+    assert scoped(MetricView("win rate in DACH", "up"), "Hire 4 AEs for DACH").name == "win rate in DACH"
+    assert (
+        key_result(scoped(m, "Hire 4 AEs for DACH"))
+        == "Raise win rate in DACH from [baseline] to [target] by [deadline]"
+    )
