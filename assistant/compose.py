@@ -13,7 +13,7 @@ from .policy import DELIVERABLE_VERBS, reports_done_work, starts_with_deliverabl
 from .ranking import DIRECTION_VERBS, imperative_result, result_half
 from .schemas import PLACEHOLDER_BASELINE, PLACEHOLDER_DEADLINE, PLACEHOLDER_TARGET, Polarity
 from .slots import as_number
-from .textutils import FROM_TO_RE
+from .textutils import FROM_TO_RE, MONTHS
 
 VERBS: dict[str, tuple[str, str]] = {"up": ("Raise", "raise"), "down": ("Cut", "cut"), "within": ("Keep", "keep")}
 
@@ -64,6 +64,14 @@ _SCOPES = (
 _WITH_THE = re.compile(r"^(?:UK|US|USA|EU|Nordics|Benelux|Middle\s+East|Netherlands)\b")
 # Words that open a noun phrase: after "and" they join a noun ("Build alerts and a save flow"), not a second piece of
 # work; capitalised first in a phrase ("All Pro workspaces") they name no segment.
+# Capitalised words that say when, not who: "the Saturday warehouse shift" names no segment.
+_WHEN_WORDS = (
+    frozenset(MONTHS.split("|"))
+    | frozenset(
+        re.findall(r"[a-z]+", "monday tuesday wednesday thursday friday saturday sunday weekend christmas easter")
+    )
+    | frozenset(re.findall(r"[a-z]+", "summer winter spring autumn"))
+)
 _DETERMINERS = frozenset(
     {"a", "an", "the", "all", "every", "each", "our", "their", "its", "new", "more", "most", "top", "key", "active"}
     | {"one", "two", "three", "four", "five"}
@@ -92,7 +100,7 @@ def scope_of(goal: str) -> str | None:
         while m := pattern.search(goal, pos):
             scope = m.group("scope")
             pos = m.start("scope") + len(scope.split()[0])  # "All Pro workspaces": look again from "Pro"
-            if n == 1 and (m.start("scope") == 0 or scope.split()[0].lower() in _DETERMINERS):
+            if n == 1 and (m.start("scope") == 0 or scope.split()[0].lower() in _DETERMINERS | _WHEN_WORDS):
                 continue
             if n == 2:
                 return f"in the {scope}" if _WITH_THE.match(scope) else f"in {scope}"

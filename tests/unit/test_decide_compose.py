@@ -549,6 +549,7 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("Zero Tier 1 incidents this quarter", None),
         ("Cut ad hoc data pull requests to the BI team by 40%", None),
         ("Launch the new onboarding flow", None),
+        ("Recruit 40 volunteers for the Saturday warehouse shift", None),  # a day names no segment
         ("All Pro workspaces get saved searches", "for Pro workspaces"),
     ],
 )
