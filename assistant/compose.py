@@ -40,11 +40,12 @@ _REGION = (
     r"Latin\s+America|Asia|Africa|Middle\s+East|India|Germany|France|Spain|Italy|Japan|Brazil|Canada|Australia|"
     r"Ireland|Scotland|Wales|England|Northern\s+Ireland|Mexico|Netherlands|Poland|Sweden|Singapore)"
 )
-# The people or units a metric can be counted over, singular or plural ("every Year 9 pupil").
+# The people or units a metric can be counted over, singular or plural ("every Year 9 pupil"). Not the team's own
+# people (staff, agents, drivers): in "All KS1 staff trained" they do the work, the result is counted over pupils.
 _GROUP = (
     r"(?:account|customer|client|pupil|student|learner|patient|member|user|workspace|store|site|school|ward|"
-    r"hospital|tenant|resident|household|merchant|seller|buyer|partner|claim|route|depot|plant|warehouse|agent|"
-    r"employee|driver|rider|donor|shop)s?|branch(?:es)?|practices?|pharmac(?:y|ies)|polic(?:y|ies)|staff"
+    r"hospital|tenant|resident|household|merchant|seller|buyer|partner|claim|route|depot|plant|warehouse|"
+    r"rider|donor|shop)s?|branch(?:es)?|practices?|pharmac(?:y|ies)|polic(?:y|ies)"
 )
 _SCOPES = (
     # a school year or a tier: "every Year 9 pupil", "Tier 1 customers", "Key Stage 2"
@@ -81,7 +82,7 @@ _DETERMINERS = frozenset(
 def _plural(scope: str) -> str:
     """'Year 9 pupil' -> 'Year 9 pupils': the metric is counted over the whole group."""
     *head, last = scope.split()
-    if not re.fullmatch(_GROUP, last) or last.endswith("s") or last == "staff":
+    if not re.fullmatch(_GROUP, last) or last.endswith("s"):
         return scope
     last = last[:-1] + "ies" if last.endswith("y") else last + ("es" if last.endswith(("ch", "sh")) else "s")
     return " ".join([*head, last])
@@ -109,10 +110,22 @@ def scope_of(goal: str) -> str | None:
 
 
 def scoped(metric: MetricView, goal: str) -> MetricView:
-    """The metric counted over the group the goal names ('... for Year 9 pupils'); as it is when none is named."""
+    """The metric counted over the group the goal names; as it is when none is named.
+
+    A metric that already counts that kind of people gets the group's name in place ("share of pupils reading at
+    their age" -> "share of Year 9 pupils reading at their age"): a coach called "first-year students ... for FTIC
+    students" redundant. Otherwise the group follows the name ("win rate in DACH").
+    """
     scope = scope_of(goal)
-    if not scope or scope.split(maxsplit=1)[1].lower() in metric.name.lower():
+    if not scope:
         return metric
+    lead, group = scope.split(maxsplit=1)
+    if group.lower() in metric.name.lower():
+        return metric
+    noun = group.split()[-1]
+    if lead == "for" and len(group.split()) > 1 and re.search(rf"\b{re.escape(noun)}\b", metric.name, re.I):
+        name = re.sub(rf"\b{re.escape(noun)}\b", group, metric.name, count=1, flags=re.I)
+        return MetricView(name, metric.polarity, metric.id, metric.source)
     return MetricView(f"{metric.name} {scope}", metric.polarity, metric.id, metric.source)
 
 

@@ -550,6 +550,7 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("Cut ad hoc data pull requests to the BI team by 40%", None),
         ("Launch the new onboarding flow", None),
         ("Recruit 40 volunteers for the Saturday warehouse shift", None),  # a day names no segment
+        ("All KS1 staff trained in the new phonics programme", None),  # the team's own people do the work
         ("All Pro workspaces get saved searches", "for Pro workspaces"),
     ],
 )
@@ -566,3 +567,8 @@ def test_scoped_metric_adds_the_group_once() -> None:
         key_result(scoped(m, "Hire 4 AEs for DACH"))
         == "Raise win rate in DACH from [baseline] to [target] by [deadline]"
     )
+    # a metric that already counts that kind of people takes the group's name in place (coach, set 8)
+    pupils = MetricView("share of pupils reading at their age", "up")
+    assert scoped(pupils, "Tutoring for every Year 9 pupil").name == "share of Year 9 pupils reading at their age"
+    students = MetricView("first-year students passing all modules", "up")
+    assert scoped(students, "Advising for all FTIC students").name == "first-year FTIC students passing all modules"
