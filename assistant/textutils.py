@@ -39,12 +39,15 @@ _MONTHS = (
 # Named seasons and periods teams plan around: "through the holiday peak", "by the autumn census".
 _SEASON = (
     r"(?:holiday|festive|christmas|summer|winter|spring|autumn|peak|back[- ]to[- ]school)\s+"
-    r"(?:season|peak|period|census|term|semester|break|sale|rush|holidays)|(?:summer|winter|spring|autumn)\b|"
+    r"(?:season|peak|period|census|term|semester|break|sale|rush|holidays|schedule|timetable)|(?:summer|winter|spring|autumn)\b|"
     # trading events retail and e-commerce teams plan around
     r"black\s+friday(?:\s+(?:week|weekend))?|cyber\s+(?:monday|week)|boxing\s+day|prime\s+day|singles['’]?\s+day"
 )
 # The word that ends an event a plan runs up to ("the Easter rush", "the January SA peak", "polling day").
-_EVENT_END = r"(?:rush|peak|deadline|drilling|polling\s+day|menu\s+launch|budget\s+round)"
+_EVENT_END = (
+    r"(?:rush|peak|deadline|drilling|polling\s+day|menu\s+launch|budget\s+round|(?:general\s+|local\s+)?election|"
+    r"practical\s+completion|handover)"
+)
 # A period a goal already runs through, after "for", "in", "during", "through" or "over" (these words alone also
 # introduce measures: "for every order", "in the app").
 _PERIOD = (
@@ -55,7 +58,8 @@ _PERIOD = (
 _DEADLINE_CORE = (
     # a season or year written as a span, a harvest or term with its year, a quarter's published release:
     # "for the 2025/26 season", "by harvest 2025", "in the Q3 RAJAR release"
-    rf"(?:the\s+)?(?:19|20)\d{{2}}[/-]\d{{2}}(?![/-]?\d)(?:\s+(?:season|academic\s+year|school\s+year|financial\s+year|term|"
+    rf"(?:the\s+)?(?:19|20)\d{{2}}[/-]\d{{2}}(?![/-]?\d)(?!\s+(?:entry|entrants|cohort|starters|intake\s+cohort|leavers|graduates))"
+    rf"(?:\s+(?:season|academic\s+year|school\s+year|financial\s+year|term|"
     rf"intake|cycle))?|"
     rf"(?:harvest|season|term|semester|census|intake)\s+(?:19|20)\d{{2}}(?:[/-]\d{{2}})?|"
     # a month's or season's intake, exam series or half-term: "by the September intake", "for the June series",
@@ -73,8 +77,9 @@ _DEADLINE_CORE = (
     # day first, as most of the world writes it: "by 15 August", "before 31st October 2026"
     rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?(?:,?\s+\d{{4}})?|"
     rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|(?:19|20)\d{{2}}|"
-    rf"eoy|eoq|year[- ]end|quarter[- ]end|(?:this|next|the)\s+(?:quarter|year|half|month|sprint)|"
-    rf"(?:the\s+)?{_SEASON}|"
+    rf"eoy|eoq|year[- ]end|quarter[- ]end|"
+    rf"(?:this|next|the)\s+(?:(?:school|academic|financial|fiscal|calendar)\s+)?(?:quarter|year|half|month|sprint)|"
+    rf"(?:the\s+)?(?:whole\s+|entire\s+|full\s+)?{_SEASON}|"
     rf"(?:quarter|year|month|half|sprint)|"
     rf"\d+\s+(?:days?|weeks?|months?|quarters?|years?)|"
     # the end or close of a named period or event: "close of FY25 Q4", "end of AMP7", "the end of the World Cup"
@@ -86,7 +91,7 @@ _DEADLINE_CORE = (
     rf")"
 )
 _DEADLINE_RE = re.compile(
-    rf"\b(?P<lead>by|before|until|in\s+time\s+for|ahead\s+of|in|within|during|end\s+of|through|over|for)\s+"
+    rf"\b(?P<lead>by|before|until|in\s+time\s+for|ahead\s+of|in|within|during|end\s+of|through(?:\s+to)?|over|for)\s+"
     rf"(?P<when>{_DEADLINE_CORE})\b",
     re.IGNORECASE,
 )
@@ -96,7 +101,11 @@ _UNIT = (
     r"days?|d|weeks?|months?)\b)?"
 )
 _NUM = rf"{NUMBER}{_UNIT}"
-_FROM_TO = re.compile(rf"\bfrom\s+(?:about\s+|around\s+|~)?(?P<base>{_NUM})\s+(?:to|->|→)\s+(?P<target>{_NUM})", re.I)
+_FROM_TO = re.compile(
+    rf"\bfrom\s+(?:about\s+|around\s+|~)?(?P<base>{_NUM})\s+(?:to|->|→)\s+"
+    rf"(?:(?:under|below|over|above|at\s+least|less\s+than|more\s+than|no\s+more\s+than)\s+)?(?P<target>{_NUM})",
+    re.I,
+)
 _TARGET_ONLY = re.compile(
     rf"\b(?:to|reach(?:es|ing)?|at\s+least|above|below|under|over|hit|achieve|≥|>=|<=|≤)\s+"
     rf"(?:an?\s+)?(?:average\s+of\s+)?(?P<target>{_NUM})",
@@ -107,6 +116,13 @@ _UP_DOWN = re.compile(
     # not a phrasal verb ("set up 5 pages", "make up 25% of accounts"), and only a relative change (% or points)
     r"(?<!\bset\s)(?<!\bsets\s)(?<!\bmake\s)(?<!\bmakes\s)(?<!\bmade\s)(?<!\bsign\s)(?<!\bpick\s)"
     rf"\b(?P<dir>down|up)\s+(?!to\b)(?:by\s+)?(?P<delta>{NUMBER}\s?(?:%|pp\b|pts?\b|points?\b|percentage\s+points\b))",
+    re.I,
+)
+# A change by a fraction in words: "Injurious falls down by a third compared with last year" (a coach saw it read as
+# no target at all).
+_BY_FRACTION = re.compile(
+    r"\b(?P<dir>down|up|cut|reduced|lowered|fallen|fell|dropped|rose|risen|raised|increased|grown|grew)\s+by\s+"
+    r"(?P<frac>a\s+third|a\s+quarter|a\s+fifth|half|two[- ]thirds|three[- ]quarters)\b",
     re.I,
 )
 _BY_CHANGE = re.compile(
@@ -513,7 +529,8 @@ def find_deadline(text: str) -> str | None:
             if lead not in {"within", "in"}:
                 continue
             when = f"within {when}" if lead == "within" else f"in {when}"
-        best = f"{best} {m.group(0).strip()}" if best and m.start() <= end + 1 else when
+        joined = best and m.start() <= end + 1 and lead in {"in", "for", "during"}  # "polling day in May"
+        best = f"{best} {m.group(0).strip()}" if joined else when
         end = m.end()
     return best
 
@@ -641,6 +658,17 @@ def parse_measurability(text: str) -> Measurability:
                 target = f"{sign}{d.group('delta').strip()}"
             elif moved and not _is_deadline_number(scan, moved.start("delta")):
                 target = f"{'-' if moved.group('dir').lower() == 'down' else '+'}{moved.group('delta').strip()}"
+            elif fraction := _BY_FRACTION.search(scan):
+                down = fraction.group("dir").lower() in {
+                    "down",
+                    "cut",
+                    "reduced",
+                    "lowered",
+                    "fallen",
+                    "fell",
+                    "dropped",
+                }
+                target = f"{'-' if down else '+'}{fraction.group('frac').lower()}"
             elif foreign:
                 if numbers_in(scan.replace(deadline, " ") if deadline else scan):
                     notes.append(NOTE_NUMBERS_UNREAD)
@@ -709,14 +737,21 @@ def _is_deadline_number(text: str, pos: int) -> bool:
 # --------------------------------------------------------------------------- placeholders
 
 
-def words_for_windows(text: str, said: set[str] | frozenset[str] = frozenset()) -> str:
+def words_for_windows(text: str, said: set[str] | frozenset[str] = frozenset(), source: str = "") -> str:
     """'30-day retention' -> 'first-month retention': a window is a definition, not a target.
 
-    A window whose number the user wrote (in ``said``) stays as written: "30-day readmissions" in the user's own
-    key result is their wording, and a coach marked "first-month readmissions" as a lost detail.
+    A window whose number the user wrote (in ``said``), or that the user wrote as it stands ("D7" in ``source``),
+    stays as written: "30-day readmissions" in the user's own key result is their wording, and coaches marked
+    "first-month readmissions" and "first-week retention" for "D7 retention" as lost details.
     """
+    written = source.lower()
+
+    def word_for(m: re.Match[str], word: str) -> str:
+        kept = numbers_in(m.group(0)) & said or (written and m.group(0).lower() in written)
+        return m.group(0) if kept else word
+
     for pattern, word in _WINDOW_WORDS:
-        text = pattern.sub(lambda m, w=word: m.group(0) if numbers_in(m.group(0)) & said else w, text)
+        text = pattern.sub(lambda m, w=word: word_for(m, w), text)
     return text
 
 
@@ -731,7 +766,7 @@ def enforce_placeholders(text: str | None, source: str) -> tuple[str | None, int
         return text, 0
     allowed = numbers_in(source)
     replaced = 0
-    text = words_for_windows(text, allowed)
+    text = words_for_windows(text, allowed, source)
 
     def deadline_sub(m: re.Match[str]) -> str:
         nonlocal replaced

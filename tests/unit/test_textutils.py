@@ -85,6 +85,18 @@ from evals.robustness import refusals
         # "instead of": the target first, then the baseline
         ("Books closed by WD5 instead of WD9", "WD9", "WD5", None),
         ("Pay suppliers in 30 days rather than 45 days", "45 days", "30 days", None),
+        # "to under N" is still a from-to; a fraction in words is a target; a cohort's year is no deadline (set 8)
+        (
+            "Cut absenteeism from 24% to under 18% by the end of the school year",
+            "24%",
+            "18%",
+            "the end of the school year",
+        ),
+        ("Injurious falls down by a third compared with last year", None, "-a third", None),
+        ("Non-continuation below 7% for the 2025/26 entry cohort", None, "7%", None),
+        ("Grow subscribers from 82k to 100k before the general election", "82k", "100k", "the general election"),
+        ("Zero reportable incidents through to practical completion", None, "zero", "practical completion"),
+        ("OTP at or above 85% for the whole summer schedule", None, "85%", "the whole summer schedule"),
         # an age band names a group, it is no target
         ("Every 16-18 learner without a grade 4 has a resit plan", None, None, None),
         ("Senior consultant utilisation in the 75-80% band", None, "75-80%", None),  # a band is the target
@@ -167,6 +179,16 @@ def test_time_limits_and_shares(goal: str, target: str | None, deadline: str | N
 )
 def test_find_deadline(text: str, deadline: str | None) -> None:
     assert find_deadline(text) == deadline
+
+
+def test_windows_the_user_wrote_stay_as_written() -> None:
+    # coach, set 8: "D7 retention" had become "first-week retention" in the user's own key result
+    assert enforce_placeholders("D7 retention at 18% by [deadline]", "D7 retention at 18%")[0] == (
+        "D7 retention at 18% by [deadline]"
+    )
+    assert enforce_placeholders("Raise D7 retention from [baseline]", "Launch the tutorial")[0] == (
+        "Raise first-week retention from [baseline]"
+    )
 
 
 def test_numbers_in_normalises() -> None:
