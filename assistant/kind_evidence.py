@@ -101,7 +101,11 @@ _TEAM_SIZE = re.compile(
     rf"engineers|recruiters|reps|agents|analysts|designers|nurses|teachers|[\w-]+ers)\b",
     re.I,
 )
-_LEVEL = re.compile(rf"^[A-Za-z][\w\s'-]+?\s+(?:down|up)\s+to\s+(?:under\s+|below\s+|above\s+|over\s+)?{NUMBER}", re.I)
+_LEVEL = re.compile(
+    rf"^(?P<measure>[A-Za-z][\w\s'-]+?)\s+(?:down|up|reduced|cut|lowered|raised|increased|grown|brought\s+down)\s+to\s+"
+    rf"(?:under\s+|below\s+|above\s+|over\s+)?{NUMBER}",
+    re.I,
+)
 _FROM_TO_NUMBERS = rf"from\s+{NUMBER}[^.;]*?\bto\s+{NUMBER}"
 # A measure named first, then moved between two numbers: "AMR fleet MTBF up from 120 h to 300 h", "Leakage reduced
 # from 142 to 125 Ml/d by March 2026", "Breakfast show weekly reach grows from 210k to 250k".
@@ -203,8 +207,9 @@ def hiring(goal: str) -> bool:
 def level(goal: str) -> bool:
     """A measure stated at a level, or moved between two numbers, with the measure named first."""
     text = goal.strip()
-    if _LEVEL.match(text):
-        return True
+    at_level = _LEVEL.match(text)
+    if at_level:
+        return not _own_work(at_level.group("measure"))
     if _MOVES.match(text):
         return False
     found = (p.match(text) for p in (_MOVED_FROM_TO, _MEASURE_AT))

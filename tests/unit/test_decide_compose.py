@@ -134,6 +134,7 @@ def test_hypothesis_line() -> None:
             "Senior consultant utilisation in the 75-80% band every month through [deadline]",
         ),
         ("Zero missed school runs each week", "Zero missed school runs each week through [deadline]"),
+        ("Postpaid churn held below 1.1% a month", "Postpaid churn held below 1.1% a month through [deadline]"),
         # a verb the key result already opens with is not doubled (coach, set 4: "Cut shorten month-end close")
         (
             "Shorten month-end close from 9 to 5 working days",

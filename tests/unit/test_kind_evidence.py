@@ -102,6 +102,9 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("95% of patients seen within 4 hours", ("outcome", "share-of")),
         # level: a measure stated at a level
         ("Operating burn down to $1.2M a month by end of Q4", ("outcome", "level")),
+        ("Leakage reduced to 165 Ml/d by the end of AMP7", ("outcome", "level")),  # coach, set 8
+        ("Number of blog posts raised to 12 a month", None),  # a count of the team's own work
+        ("The data team grown to 12", None),
         # ... or moved between two numbers, the measure named first
         ("AMR fleet MTBF up from 120 h to 300 h", ("outcome", "level")),
         ("Average crop yield across partner farms raised from 6.4 to 7.0 t/ha by harvest", ("outcome", "level")),
