@@ -63,16 +63,15 @@ _SCOPES = (
 )
 # Regions written with "the": "in the UK", "across the Nordics".
 _WITH_THE = re.compile(r"^(?:UK|US|USA|EU|Nordics|Benelux|Middle\s+East|Netherlands)\b")
+# Capitalised words that say when, not who: "the Saturday warehouse shift" names no segment.
+_WHEN_WORDS = frozenset(MONTHS.split("|")) | frozenset(
+    re.findall(
+        r"[a-z]+",
+        "monday tuesday wednesday thursday friday saturday sunday weekend christmas easter summer winter spring autumn",
+    )
+)
 # Words that open a noun phrase: after "and" they join a noun ("Build alerts and a save flow"), not a second piece of
 # work; capitalised first in a phrase ("All Pro workspaces") they name no segment.
-# Capitalised words that say when, not who: "the Saturday warehouse shift" names no segment.
-_WHEN_WORDS = (
-    frozenset(MONTHS.split("|"))
-    | frozenset(
-        re.findall(r"[a-z]+", "monday tuesday wednesday thursday friday saturday sunday weekend christmas easter")
-    )
-    | frozenset(re.findall(r"[a-z]+", "summer winter spring autumn"))
-)
 _DETERMINERS = frozenset(
     {"a", "an", "the", "all", "every", "each", "our", "their", "its", "new", "more", "most", "top", "key", "active"}
     | {"one", "two", "three", "four", "five"}

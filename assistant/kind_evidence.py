@@ -171,7 +171,8 @@ def compliance(goal: str) -> bool:
 
 
 def readiness(goal: str) -> bool:
-    return bool(_READINESS.search(goal.strip()) or _HAD_SESSION.match(goal.strip()))
+    text = goal.strip()
+    return bool(_READINESS.search(text) or _HAD_SESSION.match(text))
 
 
 def share_of(goal: str) -> bool:

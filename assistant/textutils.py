@@ -121,7 +121,7 @@ _UP_DOWN = re.compile(
 # A change by a fraction in words: "Injurious falls down by a third compared with last year" (a coach saw it read as
 # no target at all).
 _BY_FRACTION = re.compile(
-    r"\b(?P<dir>down|up|cut|reduced|lowered|fallen|fell|dropped|rose|risen|raised|increased|grown|grew)\s+by\s+"
+    r"\b(?:(?P<down>down|cut|reduced|lowered|fallen|fell|dropped)|up|rose|risen|raised|increased|grown|grew)\s+by\s+"
     r"(?P<frac>a\s+third|a\s+quarter|a\s+fifth|half|two[- ]thirds|three[- ]quarters)\b",
     re.I,
 )
@@ -659,16 +659,7 @@ def parse_measurability(text: str) -> Measurability:
             elif moved and not _is_deadline_number(scan, moved.start("delta")):
                 target = f"{'-' if moved.group('dir').lower() == 'down' else '+'}{moved.group('delta').strip()}"
             elif fraction := _BY_FRACTION.search(scan):
-                down = fraction.group("dir").lower() in {
-                    "down",
-                    "cut",
-                    "reduced",
-                    "lowered",
-                    "fallen",
-                    "fell",
-                    "dropped",
-                }
-                target = f"{'-' if down else '+'}{fraction.group('frac').lower()}"
+                target = f"{'-' if fraction.group('down') else '+'}{fraction.group('frac').lower()}"
             elif foreign:
                 if numbers_in(scan.replace(deadline, " ") if deadline else scan):
                     notes.append(NOTE_NUMBERS_UNREAD)
