@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
@@ -231,6 +232,39 @@ def _card_text(card: GuidanceCard) -> str:
 ADD_BATCH = 2000
 
 
+def _unit(vector: list[float]) -> Any:
+    """The vector scaled to length one, so a dot product is the cosine similarity Chroma reports."""
+    v = np.asarray(vector, dtype=np.float64)
+    norm = np.linalg.norm(v)
+    return v / norm if norm > 0 else v
+
+
+@dataclass(frozen=True)
+class _VectorTable:
+    """The catalogue's documents as rows: metric id, part, unit-length vector."""
+
+    ids: list[str]
+    parts: list[str]
+    matrix: Any  # numpy array, one unit-length row per document
+    is_definition: Any
+    is_hiring: Any
+    definition_ids: list[str]
+
+    @classmethod
+    def of(cls, metadatas: list[Any], embeddings: Any) -> _VectorTable:
+        ids, parts = [meta["id"] for meta in metadatas], [meta.get("part", "") for meta in metadatas]
+        matrix = np.asarray(embeddings, dtype=np.float64).reshape(len(metadatas), -1)
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        return cls(
+            ids=ids,
+            parts=parts,
+            matrix=matrix / np.where(norms > 0, norms, 1.0),
+            is_definition=np.array([p == DEFINITION for p in parts], dtype=bool),
+            is_hiring=np.array([p == HIRING for p in parts], dtype=bool),
+            definition_ids=[i for i, p in zip(ids, parts, strict=True) if p == DEFINITION],
+        )
+
+
 def _metric_texts(m: MetricEntry) -> list[str]:
     """The texts one metric is indexed as (see ``ranking.metric_documents``)."""
     return [text for _, text in metric_documents(m)]
@@ -306,6 +340,7 @@ class KnowledgeIndex:
             )
             if self.store._collection.count() != self._n_docs:
                 self._build()
+            self._metric_table: _VectorTable | None = None
 
     def other_collections(self) -> list[str]:
         """Outcome Lens collections other than this one (older knowledge, other embeddings)."""
@@ -395,44 +430,42 @@ class KnowledgeIndex:
         """Every metric's fused score for one query vector: all definition documents, the nearest of the rest.
 
         A metric has several documents; its definition similarity is read for every metric (one document
-        each, a few hundred), the other documents only near the top, enough for the best ``k_metrics``.
+        each), the other documents only near the top, enough for the best ``k_metrics``. Every metric
+        needs scoring, so the vectors are scored in memory (one matrix product); a Chroma query for all
+        definitions took a second per goal.
         The "hiring <role>" documents count only for a goal about hiring.
         """
-        n_metrics = len(self.knowledge.metrics)
-        only_definitions = {"$and": [{"type": "metric"}, {"part": DEFINITION}]}
-        definition = {i: score for i, _, score in self._nearest_parts(vector, only_definitions, n_metrics, n_metrics)}
-        where = {"type": "metric"} if hiring else {"$and": [{"type": "metric"}, {"part": {"$ne": HIRING}}]}
-        hits = self._nearest_parts(vector, where, k_metrics * 8, self._count("metric"))
+        table = self._metric_vectors()
+        similarity = table.matrix @ _unit(vector)
+        definition = dict(zip(table.definition_ids, similarity[table.is_definition].tolist(), strict=True))
+        usable = np.ones(len(table.ids), dtype=bool) if hiring else ~table.is_hiring
+        candidates = np.flatnonzero(usable)
+        k = min(k_metrics * 8, len(candidates))
+        nearest = candidates[np.argpartition(-similarity[candidates], k - 1)[:k]] if k > 0 else candidates[:0]
+        hits = [(table.ids[i], table.parts[i], float(similarity[i])) for i in nearest]
         return fuse(hits, definition, w.definition)
 
-    def _nearest(self, vector: list[float], kind: str, k: int) -> list[tuple[str, float]]:
-        """(item id, cosine similarity) of the k nearest documents of one kind."""
-        return [(i, score) for i, _, score in self._nearest_parts(vector, {"type": kind}, k, self._count(kind))]
+    def _metric_vectors(self) -> _VectorTable:
+        """Every metric document's vector, read from the collection once per opening."""
+        if self._metric_table is None:
+            found = self.store._collection.get(where={"type": "metric"}, include=["metadatas", "embeddings"])
+            self._metric_table = _VectorTable.of(found["metadatas"], found["embeddings"])
+        return self._metric_table
 
-    def _nearest_parts(
-        self, vector: list[float], where: dict[str, Any], k: int, available: int
-    ) -> list[tuple[str, str, float]]:
-        """(item id, part, cosine similarity) of the k nearest of the ``available`` documents matching ``where``."""
+    def _nearest(self, vector: list[float], kind: str, k: int) -> list[tuple[str, float]]:
+        """(item id, cosine similarity) of the k nearest guidance cards or worked examples."""
+        available = len(self.knowledge.guidance if kind == "guidance" else self.knowledge.examples)
         if k <= 0 or available <= 0:
             return []
         found = self.store._collection.query(
             query_embeddings=[vector],
             n_results=min(k, available),
-            where=where,
+            where={"type": kind},
             include=["metadatas", "distances"],
         )
         return [
-            (meta["id"], meta.get("part", ""), 1.0 - dist)
-            for meta, dist in zip(found["metadatas"][0], found["distances"][0], strict=True)
+            (meta["id"], 1.0 - dist) for meta, dist in zip(found["metadatas"][0], found["distances"][0], strict=True)
         ]
-
-    def _count(self, kind: str) -> int:
-        k = self.knowledge
-        if kind == "guidance":
-            return len(k.guidance)
-        if kind == "example":
-            return len(k.examples)
-        return sum(len(_metric_texts(m)) for m in k.metrics)
 
     def as_retriever(self, **kwargs: Any) -> Any:
         """The plain LangChain retriever, for tools that want documents rather than our objects."""
