@@ -141,7 +141,7 @@ def key_result(
 
 def by_when(deadline: str | None, lead: str = "by") -> str:
     """'by Q3', 'within 90 days' (not 'by within 90 days'), 'by [deadline]' when none was given."""
-    if deadline and re.match(r"(?:within|in|by|before|until|through|during)\b", deadline, re.I):
+    if deadline and re.match(r"(?:within|in|by|before|until|through|during|every|each)\b", deadline, re.I):
         return deadline
     return f"{lead} {deadline or PLACEHOLDER_DEADLINE}"
 
@@ -150,7 +150,8 @@ def by_when(deadline: str | None, lead: str = "by") -> str:
 _HOLD = re.compile(r"^(?:keep|maintain|hold|stay|sustain|remain)\b", re.I)
 # ... or a level stated for every period: "Senior consultant utilisation in the 75-80% band every month".
 _CADENCE = re.compile(
-    r"\b(?:every|each)\s+(?:day|week|month|quarter|sprint|term|season|year)\b|\bat\s+all\s+times\b|\ball\s+year\b|"
+    r"\b(?:every|each)\s+(?:day|week|month|quarter|sprint|term|season|year|period|shift)\b|\bat\s+all\s+times\b|"
+    r"\ball\s+year\b|"
     # ... or held there, the verb inside: "Postpaid consumer churn held below 1.1% a month"
     r"\b(?:held|kept|maintained|stays?|remains?|sustained)\s+(?:below|above|under|over|at|within|in)\b",
     re.I,

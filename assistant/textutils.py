@@ -41,12 +41,18 @@ _SEASON = (
     r"(?:holiday|festive|christmas|summer|winter|spring|autumn|peak|back[- ]to[- ]school)\s+"
     r"(?:season|peak|period|census|term|semester|break|sale|rush|holidays|schedule|timetable)|(?:summer|winter|spring|autumn)\b|"
     # trading events retail and e-commerce teams plan around
-    r"black\s+friday(?:\s+(?:week|weekend))?|cyber\s+(?:monday|week)|boxing\s+day|prime\s+day|singles['’]?\s+day"
+    r"black\s+friday(?:\s+(?:week|weekend))?|cyber\s+(?:monday|week)|boxing\s+day|prime\s+day|singles['’]?\s+day|"
+    r"golden\s+quarter"
 )
 # The word that ends an event a plan runs up to ("the Easter rush", "the January SA peak", "polling day").
 _EVENT_END = (
     r"(?:rush|peak|deadline|drilling|polling\s+day|menu\s+launch|budget\s+round|(?:general\s+|local\s+)?election|"
     r"practical\s+completion|handover)"
+)
+# What may follow a time phrase that ends there: the end, punctuation, or a word joining the next phrase.
+_PHRASE_ENDS = (
+    r"(?=\s*(?:$|[,;.:)!?–—]|\s-\s|\b(?:and|or|to|for|in|on|at|with|by|across|compared|versus|vs|through|from|"
+    r"while|so|when|than|as|every|each)\b))"
 )
 # A period a goal already runs through, after "for", "in", "during", "through" or "over" (these words alone also
 # introduce measures: "for every order", "in the app").
@@ -79,6 +85,9 @@ _DEADLINE_CORE = (
     rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|(?:19|20)\d{{2}}|"
     rf"eoy|eoq|year[- ]end|quarter[- ]end|"
     rf"(?:this|next|the)\s+(?:(?:school|academic|financial|fiscal|calendar)\s+)?(?:quarter|year|half|month|sprint)|"
+    # "through the winter", "every week this winter": the season ends the phrase ("the spring campaign" is a
+    # campaign, not a season)
+    rf"(?:the|this|next)\s+(?:whole\s+|entire\s+|full\s+)?(?:{_SEASON}){_PHRASE_ENDS}|"
     rf"(?:the\s+)?(?:whole\s+|entire\s+|full\s+)?{_SEASON}|"
     rf"(?:quarter|year|month|half|sprint)|"
     rf"\d+\s+(?:days?|weeks?|months?|quarters?|years?)|"
@@ -87,7 +96,10 @@ _DEADLINE_CORE = (
     rf"(?-i:[A-Z][\w/&-]*)(?:\s+(?-i:[A-Z][\w/&-]*)){{0,2}})|"
     # an event the plan runs up to: "before the Easter rush", "by peak", "before spring drilling",
     # "by the 30 June early-bird deadline", "before the FY26 budget round", "in time for polling day"
-    rf"(?:the\s+)?(?:(?!(?:by|before|for|in|to|of|and|with|after|until|on|at|the)\b)[\w/&'-]+\s+){{0,3}}?{_EVENT_END}\b"
+    rf"(?:the\s+)?(?:(?!(?:by|before|for|in|to|of|and|with|after|until|on|at|the)\b)[\w/&'’–-]+\s+){{0,3}}?{_EVENT_END}\b|"
+    # a dated sitting or event: "in the 2025 KS2 SATs", "in the 2026 GCSEs", "at the 2028 Games"
+    rf"the\s+(?:19|20)\d{{2}}(?:[/-]\d{{2}})?\s+(?:[\w/&-]+\s+){{0,2}}?(?:SATs|GCSEs?|A[- ]levels?|exams?|"
+    rf"assessments?|tests|results|census|inspection|elections?|games|olympics|paralympics|world\s+cup|championships?)"
     rf")"
 )
 _DEADLINE_RE = re.compile(
@@ -106,6 +118,8 @@ _FROM_TO = re.compile(
     rf"(?:(?:under|below|over|above|at\s+least|less\s+than|more\s+than|no\s+more\s+than)\s+)?(?P<target>{_NUM})",
     re.I,
 )
+# A change written as an arrow, without "from": "999 calls answered within 10 seconds: 71% → 90%".
+_ARROW = re.compile(rf"(?<![\w.])(?P<base>{_NUM})\s*(?:->|→|=>)\s*(?P<target>{_NUM})", re.I)
 _TARGET_ONLY = re.compile(
     rf"\b(?:to|reach(?:es|ing)?|at\s+least|above|below|under|over|hit|achieve|≥|>=|<=|≤)\s+"
     rf"(?:an?\s+)?(?:average\s+of\s+)?(?P<target>{_NUM})",
@@ -455,7 +469,9 @@ def _norm_number(token: str) -> str:
 
 _BARE_DEADLINE_RE = re.compile(
     r"\b(?:this|next|the\s+current)\s+(?:quarter|year|half|month|sprint|fy|financial\s+year|fiscal\s+year|"
-    r"academic\s+year|school\s+year|term|season)\b|\b(?:eoy|eoq)\b",
+    r"academic\s+year|school\s+year|term|season|winter|summer|spring|autumn)\b|\b(?:eoy|eoq)\b|"
+    # a level held over a named period: "every week of Golden Quarter", "each day of the Christmas peak"
+    rf"\b(?:every|each)\s+(?:day|week|month|period|shift)\s+(?:of|in|during|through)\s+(?:the\s+)?(?:{_SEASON}|{_EVENT_END}\b)",
     re.I,
 )
 
@@ -640,7 +656,12 @@ def parse_measurability(text: str) -> Measurability:
     deadline = find_deadline(scan)
     notes: list[str] = []
     foreign = _looks_foreign(scan)
-    m = _FROM_TO.search(scan) or (_FOREIGN_FROM_TO.search(scan) if foreign else None) or _INSTEAD.search(scan)
+    m = (
+        _FROM_TO.search(scan)
+        or _ARROW.search(scan)
+        or (_FOREIGN_FROM_TO.search(scan) if foreign else None)
+        or _INSTEAD.search(scan)
+    )
     if foreign and not deadline:
         deadline = find_foreign_deadline(scan)
     if m:
@@ -670,6 +691,7 @@ def parse_measurability(text: str) -> Measurability:
                     or _ZERO.search(scan)
                     or _FRACTION.search(scan)
                     or _UNDER_A.search(scan)
+                    or _BENCHMARK.search(scan)
                 )
                 target = words.group("target").lower() if words else _bare_count(scan, deadline)
     return Measurability(baseline=baseline, target=target, deadline=deadline, time_limit=time_limit, notes=notes)
@@ -690,6 +712,15 @@ _FRACTION = re.compile(rf"\b(?P<target>{FRACTION})\s+of\b", re.I)
 # A level in words: "find any policy on the intranet in under a minute".
 _UNDER_A = re.compile(
     r"\b(?P<target>(?:under|less\s+than|below)\s+(?:an?|one)\s+(?:second|minute|hour|day|week|month))\b", re.I
+)
+
+
+# A level set against a benchmark: "achievement rate at or above the national rate" (a coach saw it dropped).
+_BENCHMARK = re.compile(
+    r"\b(?P<target>(?:(?:at\s+or\s+)?(?:above|below|better\s+than|under|over)|in\s+line\s+with|level\s+with|"
+    r"equal\s+to|in)\s+(?:the\s+)?(?:(?:national|regional|sector|industry|peer[- ]group|england|uk|eu)\s+)"
+    r"(?:rate|average|median|mean|level|benchmark|figure|quartile)|(?:the\s+)?(?:top|upper)\s+(?:quartile|decile))\b",
+    re.I,
 )
 
 

@@ -134,6 +134,10 @@ def test_hypothesis_line() -> None:
             "Senior consultant utilisation in the 75-80% band every month through [deadline]",
         ),
         ("Zero missed school runs each week", "Zero missed school runs each week through [deadline]"),
+        (
+            "Labour at or below 28% of net sales every period",
+            "Labour at or below 28% of net sales every period through [deadline]",
+        ),
         ("Postpaid churn held below 1.1% a month", "Postpaid churn held below 1.1% a month through [deadline]"),
         # a verb the key result already opens with is not doubled (coach, set 4: "Cut shorten month-end close")
         (
@@ -150,6 +154,9 @@ def test_keep_users_numbers_holds_levels_and_keeps_the_users_verb(goal: str, exp
 def test_keep_users_numbers_adds_only_a_missing_deadline() -> None:
     assert keep_users_numbers("Grow teams from 1,200 to 2,000.", None) == "Grow teams from 1,200 to 2,000 by [deadline]"
     assert keep_users_numbers("Grow teams from 1,200 to 2,000 by Q3", "Q3") == "Grow teams from 1,200 to 2,000 by Q3"
+    # a window named in the team's words is the deadline (coach, set 9)
+    held = "OTIF at 97%+ every week of Golden Quarter"
+    assert keep_users_numbers(held, "every week of Golden Quarter") == held
 
 
 def _cands(*pairs: tuple[str, float]) -> list[Candidate]:
@@ -286,7 +293,13 @@ def test_distinct_rejects_near_identical_names() -> None:
 
 @pytest.mark.parametrize(
     ("deadline", "expected"),
-    [("Q3", "by Q3"), (None, "by [deadline]"), ("within 90 days", "within 90 days"), ("in 2026", "in 2026")],
+    [
+        ("Q3", "by Q3"),
+        (None, "by [deadline]"),
+        ("within 90 days", "within 90 days"),
+        ("in 2026", "in 2026"),
+        ("every week of Golden Quarter", "every week of Golden Quarter"),
+    ],
 )
 def test_by_when_never_reads_by_within(deadline: str | None, expected: str) -> None:
     assert by_when(deadline) == expected

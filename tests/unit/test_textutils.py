@@ -100,6 +100,12 @@ from evals.robustness import refusals
         # an age band names a group, it is no target
         ("Every 16-18 learner without a grade 4 has a resit plan", None, None, None),
         ("Senior consultant utilisation in the 75-80% band", None, "75-80%", None),  # a band is the target
+        # an arrow is a from-to; a benchmark in words is a target (coach, set 9)
+        ("999 calls answered within 10 seconds: 71% → 90%", "71%", "90%", None),
+        ("Stage-2 conversion: 15% -> 25% by H2 2026", "15%", "25%", "H2 2026"),
+        ("Achievement rate at or above the national rate", None, "at or above the national rate", None),
+        ("Progress 8 in the top quartile", None, "the top quartile", None),
+        ("Hold on-time performance at 85% through the July–August peak", None, "85%", "the July–August peak"),
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
@@ -175,6 +181,17 @@ def test_time_limits_and_shares(goal: str, target: str | None, deadline: str | N
         # two adjacent phrases make one deadline
         ("Live blog ready in time for polling day in May", "polling day in May"),
         ("for every order in the app", None),  # 'for' and 'in' introduce a period only when one follows
+        # a window the team already named (coach, set 9: "... this winter by [deadline]" doubled it)
+        ("Mean response under 30 minutes every week this winter", "this winter"),
+        ("Abandonment under 5% through the winter", "the winter"),
+        ("Hire 2 growth engineers before the summer", "the summer"),
+        ("New pricing page live before the spring campaign", None),  # a campaign, not the season
+        ("Allergen matrix up before the summer menu launch", "the summer menu launch"),
+        ("On-time performance at 85% through the July–August peak", "the July–August peak"),
+        ("OTIF at 97%+ every week of Golden Quarter", "every week of Golden Quarter"),
+        ("Fill rate above 95% in every week of peak", "every week of peak"),
+        ("Expected standard from 58% to 68% in the 2025 KS2 SATs", "the 2025 KS2 SATs"),
+        ("Non-continuation below 7% for the 2025/26 entry cohort", None),
     ],
 )
 def test_find_deadline(text: str, deadline: str | None) -> None:
