@@ -81,6 +81,7 @@ EXPERT_SETS = [
     "unseen_real_7.tsv",
     "unseen_real_8.tsv",
     "unseen_real_9.tsv",
+    "unseen_real_10.tsv",
 ]
 
 
