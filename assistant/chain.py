@@ -22,6 +22,7 @@ from .compose import (
     hypothesis,
     key_result,
     outcome_deadline,
+    scope_of,
     scoped,
     service_level_key_result,
     users_key_result,
@@ -245,7 +246,8 @@ def finish_review(state: dict[str, Any], knowledge: Knowledge, model_label: str 
     meas = parse_measurability(goal)
     d = decide(j, cands, goal, catalogue, source, meas)
     when = outcome_deadline(goal, d.kind, meas.deadline)
-    rewrites = compose_rewrites(goal, d, meas, cands, when)
+    scope = scope_of(goal)
+    rewrites = compose_rewrites(goal, d, meas, cands, when, scope)
     notes = [*state.get("notes", []), *d.notes, *meas.notes]
     replaced = 0
     for rw in rewrites:  # belt and braces: nothing composed may carry a number the user did not give
@@ -270,7 +272,7 @@ def finish_review(state: dict[str, Any], knowledge: Knowledge, model_label: str 
         measurable=outcome_measurable,
         rewrites=rewrites,
         initiative=goal if d.kind == "output" else _work_of(goal, d, meas),
-        hypothesis=hypothesis(goal, scoped(served, goal), when) if d.kind == "output" else None,
+        hypothesis=hypothesis(goal, scoped(served, scope), when) if d.kind == "output" else None,
         measured_in=_source_of(served, catalogue),
         needs_proxy=d.needs_proxy,
         proxy=d.proxy.name if d.proxy else None,
@@ -287,10 +289,13 @@ def finish_review(state: dict[str, Any], knowledge: Knowledge, model_label: str 
     )
 
 
-def compose_rewrites(goal: str, d: Decision, meas: Any, cands: list[C.Candidate], when: str | None) -> list[Rewrite]:
+def compose_rewrites(
+    goal: str, d: Decision, meas: Any, cands: list[C.Candidate], when: str | None, scope: str | None = None
+) -> list[Rewrite]:
     """The main rewrite and up to two alternatives; the user's own numbers always survive.
 
-    ``when`` is the key result's deadline (``outcome_deadline``), decided once for the whole review.
+    ``when`` is the key result's deadline (``outcome_deadline``) and ``scope`` the group it names (``scope_of``),
+    both read once for the whole review.
     """
     out: list[Rewrite] = []
     # A reframe to the very metric the goal states adds nothing and would drop the user's numbers.
@@ -318,7 +323,7 @@ def compose_rewrites(goal: str, d: Decision, meas: Any, cands: list[C.Candidate]
         b, t = (meas.baseline, meas.target) if meas.baseline and d.kind == "outcome" else (None, None)
         out.append(
             Rewrite(
-                text=key_result(scoped(d.metric, goal), b, t, when),
+                text=key_result(scoped(d.metric, scope), b, t, when),
                 metric=d.metric.name,
                 metric_id=d.metric.id,
                 basis="chosen",
@@ -329,7 +334,7 @@ def compose_rewrites(goal: str, d: Decision, meas: Any, cands: list[C.Candidate]
         if d.owned and alt.metric.id == d.owned.id:
             continue
         m = view(alt.metric)
-        text = key_result(scoped(m, goal), deadline=when)
+        text = key_result(scoped(m, scope), deadline=when)
         out.append(Rewrite(text=text, metric=m.name, metric_id=m.id, basis="alternative"))
     return out[:3]
 

@@ -108,14 +108,13 @@ def scope_of(goal: str) -> str | None:
     return None
 
 
-def scoped(metric: MetricView, goal: str) -> MetricView:
-    """The metric counted over the group the goal names; as it is when none is named.
+def scoped(metric: MetricView, scope: str | None) -> MetricView:
+    """The metric counted over the group the goal names (``scope_of``); as it is when none is named.
 
     A metric that already counts that kind of people gets the group's name in place ("share of pupils reading at
     their age" -> "share of Year 9 pupils reading at their age"): a coach called "first-year students ... for FTIC
     students" redundant. Otherwise the group follows the name ("win rate in DACH").
     """
-    scope = scope_of(goal)
     if not scope:
         return metric
     lead, group = scope.split(maxsplit=1)

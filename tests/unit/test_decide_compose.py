@@ -574,15 +574,21 @@ def test_scope_of_reads_the_named_group(goal: str, scope: str | None) -> None:
 
 def test_scoped_metric_adds_the_group_once() -> None:
     m = MetricView("win rate", "up", "win-rate")
-    assert scoped(m, "Hire 4 AEs for DACH").name == "win rate in DACH"
-    assert scoped(m, "Hire 4 AEs").name == "win rate"
-    assert scoped(MetricView("win rate in DACH", "up"), "Hire 4 AEs for DACH").name == "win rate in DACH"
+    assert scoped(m, scope_of("Hire 4 AEs for DACH")).name == "win rate in DACH"
+    assert scoped(m, scope_of("Hire 4 AEs")).name == "win rate"
+    assert scoped(MetricView("win rate in DACH", "up"), scope_of("Hire 4 AEs for DACH")).name == "win rate in DACH"
     assert (
-        key_result(scoped(m, "Hire 4 AEs for DACH"))
+        key_result(scoped(m, scope_of("Hire 4 AEs for DACH")))
         == "Raise win rate in DACH from [baseline] to [target] by [deadline]"
     )
     # a metric that already counts that kind of people takes the group's name in place (coach, set 8)
     pupils = MetricView("share of pupils reading at their age", "up")
-    assert scoped(pupils, "Tutoring for every Year 9 pupil").name == "share of Year 9 pupils reading at their age"
+    assert (
+        scoped(pupils, scope_of("Tutoring for every Year 9 pupil")).name
+        == "share of Year 9 pupils reading at their age"
+    )
     students = MetricView("first-year students passing all modules", "up")
-    assert scoped(students, "Advising for all FTIC students").name == "first-year FTIC students passing all modules"
+    assert (
+        scoped(students, scope_of("Advising for all FTIC students")).name
+        == "first-year FTIC students passing all modules"
+    )
