@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .policy import FRACTION, NUMBER, is_activity_count, starts_with_deliverable, work_kinds
+from .policy import DONE_WORK, FRACTION, NUMBER, is_activity_count, starts_with_deliverable, work_kinds
 from .ranking import imperative_result, result_half
 from .schemas import Kind
 from .textutils import parse_measurability, without_deadlines, without_time_limit
@@ -71,14 +71,7 @@ _OTHER_PEOPLE = re.compile(
 _SHARE_OF = re.compile(rf"^(?:(?:have|get|see)\s+)?(?:at\s+least\s+)?(?:{NUMBER}\s?%|{FRACTION})\s+of\s+", re.I)
 _USED_BY_SHARE = re.compile(rf"\b(?:by|for)\s+(?:at\s+least\s+)?{NUMBER}\s?%\s+of\b", re.I)
 # A finished piece of work stated as done: "Forum guidelines agreed with maintainers and published".
-_DONE = re.compile(
-    r"\b(?:published|shipped|launched|built|delivered|held|hosted|written|drafted|posted|released|deployed|"
-    r"implemented|migrated|defined|documented|conducted|organi[sz]ed|created|produced|installed|rolled\s+out|"
-    r"signed\s+off|hired|recruited|approved|agreed|adopted|enabled|retired|decommissioned|live|in\s+place|shared|"
-    r"completed|updated|extended|introduced|set\s+up|replaced|refreshed|issued|closed|received|(?<!-)run|"
-    r"done(?!\s+(?:in|within|faster|quicker)))\b",
-    re.I,
-)
+_DONE = re.compile(rf"\b(?:{DONE_WORK})\b", re.I)
 # Deals a seller closes are the sales result itself: "Close 3 new enterprise logos", "Sign 25 new customers".
 _CLOSES_DEALS = re.compile(
     r"^(?:close|win|sign|land)\s+(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|a\s+dozen)\s+"

@@ -23,7 +23,7 @@ FRACTION = r"(?:half|two[- ]thirds|three[- ]quarters|a\s+third)"
 _DELIVERABLE_PARTICIPLES = (
     r"published|shipped|launched|built|delivered|held|hosted|written|drafted|posted|released|deployed|"
     r"implemented|migrated|defined|documented|conducted|organi[sz]ed|created|produced|made|trained|sent|"
-    r"run|ran|installed|opened|filed|closed out|rolled out|signed off|hired|recruited|onboarded by us"
+    r"(?<!-)run|ran|installed|opened|filed|closed out|rolled out|signed off|hired|recruited|onboarded by us"
 )
 _ACTIVITY_NOUNS = r"velocity|story points|milestones?|deliverables?|tasks? done|roadmap items|features shipped"
 ACTIVITY_COUNT_RE = re.compile(
@@ -333,7 +333,14 @@ def starts_with_deliverable(text: str) -> bool:
 _STOP = {"the", "a", "an", "of", "to", "for", "our", "and", "in", "on", "with", "by", "all", "new", "we", "per"}
 
 
-_DONE_WORK_RE = re.compile(rf"\b(?:{_DELIVERABLE_PARTICIPLES}|added|fitted|live|in\s+place)\b", re.IGNORECASE)
+# Work stated as done, in every form teams write it: the one list the kind rules and the composer read. After "the"
+# or "a" the participle describes a thing ("Publish the updated handbook"), it reports nothing done.
+DONE_WORK = (
+    rf"(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bour\s)(?:{_DELIVERABLE_PARTICIPLES}|added|fitted|live|in\s+place|approved|agreed|adopted|enabled|retired|"
+    r"decommissioned|shared|completed|updated|extended|introduced|set\s+up|replaced|refreshed|issued|closed|"
+    r"received|done(?!\s+(?:in|within|faster|quicker)))"
+)
+_DONE_WORK_RE = re.compile(rf"\b(?:{DONE_WORK})\b", re.IGNORECASE)
 
 
 def reports_done_work(text: str) -> bool:

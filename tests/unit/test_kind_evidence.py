@@ -65,7 +65,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         # share-of: how many of a population do something
         ("95% of stroke patients scanned within one hour of arrival", ("outcome", "share-of")),
         ("At least 60% of new clinics book a second appointment", ("outcome", "share-of")),
-        ("Ninety percent of staff trained", None),  # no figure to read
+        ("Ninety percent of staff trained", ("output", "done")),  # no figure to read; training is the work done
         # direction: the goal opens by moving a measure
         ("Reduce discounting on renewals", ("outcome", "direction")),
         ("Raise warehouse throughput from 2,000 to 2,600 orders per day", ("outcome", "direction")),
