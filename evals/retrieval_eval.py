@@ -10,6 +10,11 @@ The halves are fixed by a hash of the goal id: ranking changes are tuned on the 
 ``held-out`` half tells whether they generalise. Catalogue coverage (goals with any acceptable catalogue metric)
 is reported beside them; goals without one are left out of the ranking figures.
 
+A third slice, ``expert``, is reported apart from the dev set (its rows do not enter ``all``): the key results of
+the coach's expert sets, each with the catalogue metrics a strict coach accepts for it
+(``evals/data/expert/metric_labels.tsv``; labelled by helper reviewers from each goal's top twelve and the whole
+catalogue, ``none`` where nothing fits). They are messier and span far more sectors than the dev set.
+
     .venv/bin/python -m evals.retrieval_eval                 # or: okr eval retrieval
     .venv/bin/python -m evals.retrieval_eval --name before   # evals/reports/retrieval/before.{json,md}
 """
@@ -29,9 +34,10 @@ from assistant.settings import Settings, disable_telemetry
 disable_telemetry()
 
 OUT = Path(__file__).parent / "reports" / "retrieval"
+EXPERT_LABELS = Path(__file__).parent / "data" / "expert" / "metric_labels.tsv"
 CUTOFFS = (1, 3, 5, 8)
 DEPTH = 20  # how deep the ranking is read for the reciprocal rank (beyond it counts as 0)
-SLICES = ("tidy", "real")
+SLICES = ("tidy", "real", "expert")
 HALVES = ("tune", "held-out")
 
 RankFn = Callable[[dict[str, Any]], list[str]]
@@ -43,7 +49,19 @@ def half_of(goal_id: str) -> str:
 
 
 def slice_of(row: dict[str, Any]) -> str:
-    return "real" if "real" in row.get("tags", []) else "tidy"
+    tags = row.get("tags", [])
+    return "expert" if "expert" in tags else "real" if "real" in tags else "tidy"
+
+
+def load_expert_labels(path: Path = EXPERT_LABELS) -> list[dict[str, Any]]:
+    """The expert sets' key results with their acceptable catalogue ids (none: nothing in the catalogue fits)."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        set_name, goal, acceptable, _note = line.split("\t")
+        ids = [] if acceptable == "none" else acceptable.split(",")
+        goal_id = f"{set_name.removesuffix('.tsv')}-{hashlib.sha256(goal.encode()).hexdigest()[:8]}"
+        rows.append({"id": goal_id, "goal": goal, "acceptable": ids, "tags": ["expert"]})
+    return rows
 
 
 def score_ranking(ranked: Sequence[str], acceptable: Sequence[str]) -> dict[str, float]:
@@ -116,7 +134,8 @@ def markdown(summary: dict[str, dict[str, Any]], name: str) -> str:
         "",
         "Real MiniLM embeddings, real catalogue, ranked as the chain ranks (`retrieve` then `gather`).",
         "Halves are fixed by a hash of the goal id; ranking is tuned on `tune` only. Figures are over goals with",
-        "an acceptable catalogue metric (`covered`); coverage is the share of goals that have one.",
+        "an acceptable catalogue metric (`covered`); coverage is the share of goals that have one. `all` is the dev",
+        "set (tidy and real); `expert` is the coach's expert sets, labelled apart and never in `all`.",
         "",
         "| slice/half | n | coverage | top-1 | recall@3 | recall@5 | recall@8 | MRR |",
         "|---|---|---|---|---|---|---|---|",
@@ -136,10 +155,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--name", default="latest", help="report name under evals/reports/retrieval (default latest)")
     p.add_argument("--out", type=Path, default=OUT, help="report folder")
     a = p.parse_args(list(sys.argv[1:] if argv is None else argv))
-    records = evaluate(load_dev(), chain_ranker(Settings()))
+    rank = chain_ranker(Settings())
+    records = evaluate(load_dev(), rank)
+    expert = evaluate(load_expert_labels(), rank)
     summary = summarise(records)
+    summary.update({k: v for k, v in summarise(expert).items() if k.startswith("expert/")})
     a.out.mkdir(parents=True, exist_ok=True)
-    (a.out / f"{a.name}.json").write_text(json.dumps({"summary": summary, "records": records}, indent=1) + "\n")
+    (a.out / f"{a.name}.json").write_text(
+        json.dumps({"summary": summary, "records": records + expert}, indent=1) + "\n"
+    )
     (a.out / f"{a.name}.md").write_text(markdown(summary, a.name), encoding="utf-8")
     sys.stdout.write(markdown(summary, a.name))
     return 0

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from evals.retrieval_eval import evaluate, half_of, score_ranking, summarise
+from assistant.knowledge import Knowledge
+from evals.retrieval_eval import evaluate, half_of, load_expert_labels, score_ranking, summarise
 from evals.runner import load_dev
 
 
@@ -38,3 +39,27 @@ def test_summary_leaves_uncovered_goals_out_of_the_ranking_figures() -> None:
     records = evaluate(rows, lambda row: ["m1", "m2"])
     s = summarise(records)["tidy/all"]
     assert s["n"] == 2 and s["covered"] == 1 and s["coverage"] == 0.5 and s["top1"] == 1.0 and s["mrr"] == 1.0
+
+
+def test_expert_labels_name_catalogue_metrics_and_cover_every_graded_set(knowledge: Knowledge) -> None:
+    """Every labelled id exists, each goal comes from an expert set the coach has graded, and each graded set
+    (not the newest, still unseen one) is labelled in full."""
+    from tests.unit.test_evals import DATA, EXPERT_SETS
+
+    rows = load_expert_labels()
+    catalogue = knowledge.catalogue
+    assert all(i in catalogue for r in rows for i in r["acceptable"])
+    assert all(len(r["acceptable"]) <= 3 for r in rows)
+    labelled = {r["goal"] for r in rows}
+    for name in EXPERT_SETS[:-1]:
+        goals = {line.split("\t")[0] for line in (DATA / "expert" / name).read_text(encoding="utf-8").splitlines()}
+        assert goals <= labelled, name
+    newest = {line.split("\t")[0] for line in (DATA / "expert" / EXPERT_SETS[-1]).read_text().splitlines()}
+    assert not newest & labelled  # the newest set is read only by its coach, after grading
+    assert len({r["id"] for r in rows}) == len(rows)
+
+
+def test_expert_rows_are_their_own_slice() -> None:
+    records = evaluate(load_expert_labels()[:6], lambda row: ["x"])
+    assert {r["slice"] for r in records} == {"expert"}
+    assert "expert/all" in summarise(records)
