@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .candidates import Candidate
+from .candidates import Candidate, weak_match
 from .compose import MetricView
 from .kind_evidence import kind_evidence
 from .policy import restates_output
@@ -36,6 +36,13 @@ class Decision:
     proxy: MetricView | None
     notes: list[str] = field(default_factory=list)
     owned_is_quick: bool = False  # the reframed key result is read within the quarter: it steers a slow outcome
+
+
+# Said when the catalogue's closest metric is a weak match (``candidates.WEAK_MATCH``): better than a silent guess.
+WEAK_MATCH_NOTE = (
+    "This metric is only a weak match in our catalogue: check that it is the result this work is for, or add your "
+    "team's own metric (metrics.yaml in your data folder; see the README)."
+)
 
 
 def view(entry: MetricEntry) -> MetricView:
@@ -88,6 +95,8 @@ def decide(
     evidence = kind_evidence(goal)
     kind = evidence[0] if evidence else j.kind
     metric, entry, notes = choose_metric(j, candidates, goal, kind, source)
+    if weak_match(candidates, entry) and not (kind == "outcome" and meas.target):
+        notes.append(WEAK_MATCH_NOTE)
     # "Not controllable" needs support in the user's words; an external catalogue metric is reframed either way.
     outside = not j.team_controls and has_external_scope(goal)
     owned: MetricView | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.candidates import Candidate, alternatives, distinct, without_restatements
+from assistant.candidates import Candidate, alternatives, distinct, weak_match, without_restatements
 from assistant.chain import compose_rewrites
 from assistant.compose import (
     MetricView,
@@ -19,7 +19,7 @@ from assistant.compose import (
     users_key_result,
     with_direction_verb,
 )
-from assistant.decide import Decision, decide, view
+from assistant.decide import WEAK_MATCH_NOTE, Decision, decide, view
 from assistant.explain import reasons
 from assistant.policy import work_kinds
 from assistant.schemas import Judgement, MetricEntry
@@ -592,3 +592,23 @@ def test_scoped_metric_adds_the_group_once() -> None:
         scoped(students, scope_of("Advising for all FTIC students")).name
         == "first-year FTIC students passing all modules"
     )
+
+
+@pytest.mark.parametrize(
+    ("goal", "kind", "score", "warned"),
+    [
+        ("Launch the new onboarding flow", "output", 0.30, True),  # the first metric is a weak match
+        ("Launch the new onboarding flow", "output", 0.60, False),
+        ("Activation of new sign-ups up", "outcome", 0.30, True),
+        ("Activation from 40% to 55% by Q3", "outcome", 0.30, False),  # the user's own measure and numbers stand
+    ],
+)
+def test_a_weak_first_metric_is_flagged(goal: str, kind: str, score: float, warned: bool) -> None:
+    d = decide(_j(kind, CAT["activation"].name), _cands(("activation", score)), goal, CAT)
+    assert (WEAK_MATCH_NOTE in d.notes) is warned
+
+
+def test_weak_match_reads_only_the_rankings_first() -> None:
+    cands = _cands(("activation", 0.3), ("late", 0.2))
+    assert weak_match(cands, CAT["activation"]) and not weak_match(cands, CAT["late"])
+    assert not weak_match([], CAT["activation"]) and not weak_match(cands, None)
