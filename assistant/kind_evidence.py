@@ -16,8 +16,8 @@ The rules, first match wins:
 3. ``readiness``: every member of a group holding a certificate, a plan, a sponsor or a training done ("100% of
    room leads hold a current first aid cert", "Every 16-18 learner has a resit plan") is the team's own work
    counted by its coverage: an output, whatever share it names. The result is what being ready is for.
-   ``share-of``: "95% of stroke patients scanned within an hour" or "used daily by 70% of agents" states how
-   many of a population do something.
+   ``share-of``: "95% of stroke patients scanned within an hour", "used daily by 70% of agents" or "300 member
+   farms using the soil testing service" states how many of a population do something.
 4. ``direction``: a goal that opens with a direction verb ("Reduce discounting on renewals") moves a measure,
    unless what it moves is the team's own work or size ("Increase the number of posts", "Grow the team").
 5. ``closes-deals``: deals a seller closes are the sales result ("Close 3 new enterprise logos in EMEA").
@@ -25,11 +25,11 @@ The rules, first match wins:
    a data ticket") is a change in behaviour.
 6. ``hiring``: hiring people for a role outside recruiting is the work ("VP Engineering hired and started",
    "Hire 4 account executives for the Nordics"); the result is what the hire is for.
-7. ``done``: work reported as done, with no number but its date ("Forum guidelines agreed with maintainers and
-   published", "VP of People in seat by end of Q1").
+7. ``done``: work reported as done, with no number but its date or its coverage ("Forum guidelines agreed with
+   maintainers and published", "VP of People in seat by end of Q1", "Viability retest done for 1,200 accessions").
 8. ``level``: a measure stated at a level ("Operating burn down to $1.2M a month", "Digital subscribers past 250k")
    or moved between two numbers, the measure named first ("Leakage reduced from 142 to 125 Ml/d by March 2026",
-   "Monthly DD donors from 3,400 to 5,000").
+   "Monthly DD donors from 3,400 to 5,000"), or none of something bad ("Zero lost-time injuries on site").
 """
 
 from __future__ import annotations
@@ -72,6 +72,12 @@ _SHARE_OF = re.compile(rf"^(?:(?:have|get|see)\s+)?(?:at\s+least\s+)?(?:{NUMBER}
 _USED_BY_SHARE = re.compile(rf"\b(?:by|for)\s+(?:at\s+least\s+)?{NUMBER}\s?%\s+of\b", re.I)
 # A finished piece of work stated as done: "Forum guidelines agreed with maintainers and published".
 _DONE = re.compile(rf"\b(?:{DONE_WORK})\b", re.I)
+# ... over a number of things or all of them: the number is the work's coverage, no target to reach.
+_DONE_FOR = re.compile(rf"\b(?:{DONE_WORK})\s+(?:for|on|across)\s+(?:\d|all\b|every\b)", re.I)
+# A count of people or places using what the team offers: "300 member farms using the soil testing service".
+_COUNT_USING = re.compile(r"^\d[\d,]*\s+(?:[\w-]+\s+){1,3}?(?:using|use|used)\b", re.I)
+# None of something bad: "Zero lost-time injuries across all sites" ("Zero-based budgeting" is a name).
+_ZERO_LEVEL = re.compile(r"^zero\s+(?P<measure>[\w].*)", re.I)
 # Deals a seller closes are the sales result itself: "Close 3 new enterprise logos", "Sign 25 new customers".
 _CLOSES_DEALS = re.compile(
     r"^(?:close|win|sign|land)\s+(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|a\s+dozen)\s+"
@@ -169,7 +175,8 @@ def readiness(goal: str) -> bool:
 
 
 def share_of(goal: str) -> bool:
-    return bool(_SHARE_OF.match(goal.strip()) or _USED_BY_SHARE.search(goal))
+    text = goal.strip()
+    return bool(_SHARE_OF.match(text) or _USED_BY_SHARE.search(goal) or _COUNT_USING.match(text))
 
 
 def direction(goal: str) -> bool:
@@ -180,9 +187,11 @@ def done_statement(goal: str) -> bool:
     """Work reported as done, with no number to reach: not led by a verb, a past participle carries it."""
     text = goal.strip()
     undated = without_time_limit(without_deadlines(text))  # "by end of Q1", "within 2 weeks": not a target
-    if starts_with_deliverable(text) or _MOVES.match(text) or re.search(r"\d", undated):
+    if starts_with_deliverable(text) or _MOVES.match(text):
         return False
-    return bool(_DONE.search(text))
+    if _DONE_FOR.search(text):  # "Viability retest done for 1,200 accessions": the number counts the work
+        return True
+    return not re.search(r"\d", undated) and bool(_DONE.search(text))
 
 
 def closes_deals(goal: str) -> bool:
@@ -201,6 +210,9 @@ def hiring(goal: str) -> bool:
 def level(goal: str) -> bool:
     """A measure stated at a level, or moved between two numbers, with the measure named first."""
     text = goal.strip()
+    zero = _ZERO_LEVEL.match(text)
+    if zero:
+        return not _own_work(zero.group("measure"))
     at_level = _LEVEL.match(text)
     if at_level:
         return not _own_work(at_level.group("measure"))

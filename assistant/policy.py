@@ -338,7 +338,7 @@ _STOP = {"the", "a", "an", "of", "to", "for", "our", "and", "in", "on", "with", 
 DONE_WORK = (
     rf"(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bour\s)(?:{_DELIVERABLE_PARTICIPLES}|added|fitted|live|in\s+place|approved|agreed|adopted|enabled|retired|"
     r"decommissioned|shared|completed|updated|extended|introduced|set\s+up|replaced|refreshed|issued|closed|"
-    r"received|done(?!\s+(?:in|within|faster|quicker)))"
+    r"received|stood\s+up|done(?!\s+(?:in|within|faster|quicker)))"
 )
 _DONE_WORK_RE = re.compile(rf"\b(?:{DONE_WORK})\b", re.IGNORECASE)
 

@@ -690,6 +690,7 @@ def parse_measurability(text: str) -> Measurability:
                     or _MULTIPLIED.search(scan)
                     or _ZERO.search(scan)
                     or _FRACTION.search(scan)
+                    or _ONE_IN.search(scan)
                     or _UNDER_A.search(scan)
                     or _BENCHMARK.search(scan)
                 )
@@ -709,6 +710,8 @@ _MULTIPLIED = re.compile(r"\b(?P<target>doubled|tripled|quadrupled|halved)\b(?!-
 _ZERO = re.compile(r"\b(?P<target>zero)\s+(?=[a-z]|(?:\d+|#+)-[a-z])", re.I)  # "zero 12-hour waits": a window follows
 # A share in words: "Half of merged PRs come from people outside the core team" (a coach saw the half dropped).
 _FRACTION = re.compile(rf"\b(?P<target>{FRACTION})\s+of\b", re.I)
+# A share as "one in N": "Under-25s make up one in five gallery visitors" (a coach saw "25s" read as the target).
+_ONE_IN = re.compile(r"\b(?P<target>one\s+in\s+(?:two|three|four|five|six|seven|eight|nine|ten|\d+))\b", re.I)
 # A level in words: "find any policy on the intranet in under a minute".
 _UNDER_A = re.compile(
     r"\b(?P<target>(?:under|less\s+than|below)\s+(?:an?|one)\s+(?:second|minute|hour|day|week|month))\b", re.I
@@ -743,6 +746,7 @@ def _bare_count(text: str, deadline: str | None) -> str | None:
     scrub = text.replace(deadline, " ") if deadline else text
     scrub = re.sub(r"\b[A-Za-z]+\d+\b|\b\d+(?:st|nd|rd|th)\b", " ", scrub)  # P1, M12, 3rd
     scrub = _GROUP_RANGE.sub(" ", scrub)  # "16-18 learners": an age band names the group, it is not a target
+    scrub = re.sub(r"\b(?:under|over)-\d+s\b", " ", scrub, flags=re.I)  # "Under-25s", "over-65s": an age group
     scrub = _STANDARD_NAME.sub(" ", scrub)  # SOC 2, ISO 27001, WCAG 2.1, Tier 1
     band_or_share = rf"(?<![\w.])({NUMBER}(?:\s?[-–]\s?{NUMBER})?\s?%)"  # a band: "in the 75-80% band"
     m = re.search(band_or_share, scrub) or re.search(rf"(?<![\w.])({_NUM})", scrub, re.I)

@@ -66,6 +66,8 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("95% of stroke patients scanned within one hour of arrival", ("outcome", "share-of")),
         ("At least 60% of new clinics book a second appointment", ("outcome", "share-of")),
         ("Ninety percent of staff trained", ("output", "done")),  # no figure to read; training is the work done
+        # a count of people using what the team offers is a share in numbers (coach, set 10)
+        ("300 member farms using the co-op soil testing service", ("outcome", "share-of")),
         # direction: the goal opens by moving a measure
         ("Reduce discounting on renewals", ("outcome", "direction")),
         ("Raise warehouse throughput from 2,000 to 2,600 orders per day", ("outcome", "direction")),
@@ -81,8 +83,13 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Forum moderation guidelines agreed with maintainers and published", ("output", "done")),
         ("New MSc data science curriculum approved by Senate", ("output", "done")),
         ("Engagement survey run every quarter and results shared with each team", ("output", "done")),
+        # ... over a number of things or all of them: the number is the work's coverage (coach, set 10)
+        ("Viability retest done for 1,200 legume accessions", ("output", "done")),
+        ("Stock condition surveys completed on 100% of homes", ("output", "done")),
+        ("MT post-editing workflow stood up for legal team", ("output", "done")),
+        ("Zendesk swapped for Intercom and CSAT held at 90%+ through the switch", None),  # held at: a level
         ("Credit rating upgraded to investment grade", None),  # upgraded by others: not our work
-        ("Runbooks written for 40 services", None),  # a number: the model decides
+        ("Runbooks written for 40 services", ("output", "done")),  # the number counts the work done
         ("Data retention policy implemented before the end of Q3", ("output", "done")),  # a date is not a target
         # hiring: people hired for a role outside recruiting
         ("VP Engineering hired and started before the end of Q2", ("output", "hiring")),
@@ -103,6 +110,8 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         # level: a measure stated at a level
         ("Operating burn down to $1.2M a month by end of Q4", ("outcome", "level")),
         ("Leakage reduced to 165 Ml/d by the end of AMP7", ("outcome", "level")),  # coach, set 8
+        ("Zero out-of-area placements for adult acute beds by March", ("outcome", "level")),  # coach, set 10
+        ("Zero lost-time injuries across all active sites", ("outcome", "level")),
         ("Number of blog posts raised to 12 a month", None),  # a count of the team's own work
         ("The data team grown to 12", None),
         # ... or moved between two numbers, the measure named first
@@ -113,7 +122,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Monthly direct-debit donors from 2,900 to 4,000 by end of FY", ("outcome", "level")),
         ("Paying members past 40k by the end of the season", ("outcome", "level")),
         ("Landfill share of site waste below 12%", ("outcome", "level")),
-        ("Account plans written for all accounts above $80k", None),  # coverage of the team's own work
+        ("Account plans written for all accounts above $80k", ("output", "done")),  # coverage of own work: done
         ("Services migrated from 12 to 40", None),  # the team's own work moved between numbers
         ("Blog posts published up from 4 to 8 a month", None),
         ("Launch the new checkout", None),

@@ -105,6 +105,8 @@ from evals.robustness import refusals
         ("Stage-2 conversion: 15% -> 25% by H2 2026", "15%", "25%", "H2 2026"),
         ("Achievement rate at or above the national rate", None, "at or above the national rate", None),
         ("Progress 8 in the top quartile", None, "the top quartile", None),
+        # "one in five" is the share; "Under-25s" names the group (coach, set 10)
+        ("Under-25s make up one in five gallery visitors", None, "one in five", None),
         ("Hold on-time performance at 85% through the July–August peak", None, "85%", "the July–August peak"),
     ],
 )
