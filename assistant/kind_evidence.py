@@ -77,7 +77,7 @@ _DONE_FOR = re.compile(rf"\b(?:{DONE_WORK})\s+(?:for|on|across)\s+(?:\d|all\b|ev
 # A count of people or places using what the team offers: "300 member farms using the soil testing service".
 _COUNT_USING = re.compile(r"^\d[\d,]*\s+(?:[\w-]+\s+){1,3}?(?:using|use|used)\b", re.I)
 # None of something bad: "Zero lost-time injuries across all sites" ("Zero-based budgeting" is a name).
-_ZERO_LEVEL = re.compile(r"^zero\s+(?P<measure>[\w].*)", re.I)
+_ZERO_LEVEL = re.compile(r"^zero\s+(?P<measure>\w.*)", re.I)
 # Deals a seller closes are the sales result itself: "Close 3 new enterprise logos", "Sign 25 new customers".
 _CLOSES_DEALS = re.compile(
     r"^(?:close|win|sign|land)\s+(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|a\s+dozen)\s+"

@@ -336,7 +336,8 @@ _STOP = {"the", "a", "an", "of", "to", "for", "our", "and", "in", "on", "with", 
 # Work stated as done, in every form teams write it: the one list the kind rules and the composer read. After "the"
 # or "a" the participle describes a thing ("Publish the updated handbook"), it reports nothing done.
 DONE_WORK = (
-    rf"(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bour\s)(?:{_DELIVERABLE_PARTICIPLES}|added|fitted|live|in\s+place|approved|agreed|adopted|enabled|retired|"
+    r"(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bour\s)"
+    rf"(?:{_DELIVERABLE_PARTICIPLES}|added|fitted|live|in\s+place|approved|agreed|adopted|enabled|retired|"
     r"decommissioned|shared|completed|updated|extended|introduced|set\s+up|replaced|refreshed|issued|closed|"
     r"received|stood\s+up|done(?!\s+(?:in|within|faster|quicker)))"
 )
