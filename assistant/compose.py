@@ -54,7 +54,10 @@ _SCOPES = (
         rf"(?<![\w-])(?P<scope>(?:Year|Key\s+Stage|Grade)\s+\d+[A-Z]?(?:\s+(?:{_GROUP}))?|Tier\s+\d\s+(?:{_GROUP}))\b"
     ),
     # a named segment of people or units: "for SMB customers", "90% of Enterprise accounts", "Business-tier workspaces"
-    re.compile(rf"(?<![\w-])(?P<scope>[A-Z][\w&-]*(?:\s+[A-Za-z][\w&-]*)?\s+(?:{_GROUP}))\b"),
+    # ("Islay & Arran routes", "Riverside + Eastgate sites": two names joined are one group)
+    re.compile(
+        rf"(?<![\w-])(?P<scope>[A-Z][\w&-]*(?:\s*(?:&|\+|\band\b)\s*[A-Z][\w&-]*)*(?:\s+[A-Za-z][\w&-]*)?\s+(?:{_GROUP}))\b"
+    ),
     # a region: "in EMEA", "across the Nordics", "for the UK market"
     re.compile(
         rf"\b(?:in|for|across|among|throughout)\s+(?:the\s+)?(?P<scope>{_REGION}"

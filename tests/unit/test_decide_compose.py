@@ -566,6 +566,9 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("Recruit 40 volunteers for the Saturday warehouse shift", None),  # a day names no segment
         ("All KS1 staff trained in the new phonics programme", None),  # the team's own people do the work
         ("All Pro workspaces get saved searches", "for Pro workspaces"),
+        # two names joined are one group (coach, set 10: "Islay dropped from scope")
+        ("Online booking live for Islay & Arran routes before summer", "for Islay & Arran routes"),
+        ("Pay by bank for all UK and EU merchants", "for UK and EU merchants"),
     ],
 )
 def test_scope_of_reads_the_named_group(goal: str, scope: str | None) -> None:
