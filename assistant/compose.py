@@ -13,7 +13,7 @@ from .policy import DELIVERABLE_VERBS, reports_done_work, starts_with_deliverabl
 from .ranking import DIRECTION_VERBS, imperative_result, result_half
 from .schemas import PLACEHOLDER_BASELINE, PLACEHOLDER_DEADLINE, PLACEHOLDER_TARGET, Polarity
 from .slots import as_number
-from .textutils import FROM_TO_RE, MONTHS
+from .textutils import FROM_TO_RE, MONTHS, SEASONS
 
 VERBS: dict[str, tuple[str, str]] = {"up": ("Raise", "raise"), "down": ("Cut", "cut"), "within": ("Keep", "keep")}
 
@@ -67,11 +67,10 @@ _SCOPES = (
 # Regions written with "the": "in the UK", "across the Nordics".
 _WITH_THE = re.compile(r"^(?:UK|US|USA|EU|Nordics|Benelux|Middle\s+East|Netherlands)\b")
 # Capitalised words that say when, not who: "the Saturday warehouse shift" names no segment.
-_WHEN_WORDS = frozenset(MONTHS.split("|")) | frozenset(
-    re.findall(
-        r"[a-z]+",
-        "monday tuesday wednesday thursday friday saturday sunday weekend christmas easter summer winter spring autumn",
-    )
+_WHEN_WORDS = (
+    frozenset(MONTHS.split("|"))
+    | frozenset(SEASONS.split("|"))
+    | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "weekend", "christmas", "easter"}
 )
 # Words that open a noun phrase: after "and" they join a noun ("Build alerts and a save flow"), not a second piece of
 # work; capitalised first in a phrase ("All Pro workspaces") they name no segment.

@@ -210,10 +210,7 @@ def hiring(goal: str) -> bool:
 def level(goal: str) -> bool:
     """A measure stated at a level, or moved between two numbers, with the measure named first."""
     text = goal.strip()
-    zero = _ZERO_LEVEL.match(text)
-    if zero:
-        return not _own_work(zero.group("measure"))
-    at_level = _LEVEL.match(text)
+    at_level = _ZERO_LEVEL.match(text) or _LEVEL.match(text)
     if at_level:
         return not _own_work(at_level.group("measure"))
     if _MOVES.match(text):

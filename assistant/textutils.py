@@ -36,10 +36,11 @@ _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
+_SEASONS = "summer|winter|spring|autumn"
 # Named seasons and periods teams plan around: "through the holiday peak", "by the autumn census".
 _SEASON = (
-    r"(?:holiday|festive|christmas|summer|winter|spring|autumn|peak|back[- ]to[- ]school)\s+"
-    r"(?:season|peak|period|census|term|semester|break|sale|rush|holidays|schedule|timetable)|(?:summer|winter|spring|autumn)\b|"
+    rf"(?:holiday|festive|christmas|{_SEASONS}|peak|back[- ]to[- ]school)\s+"
+    rf"(?:season|peak|period|census|term|semester|break|sale|rush|holidays|schedule|timetable)|(?:{_SEASONS})\b|"
     # trading events retail and e-commerce teams plan around
     r"black\s+friday(?:\s+(?:week|weekend))?|cyber\s+(?:monday|week)|boxing\s+day|prime\s+day|singles['’]?\s+day|"
     r"golden\s+quarter"
@@ -70,11 +71,11 @@ _DEADLINE_CORE = (
     rf"(?:harvest|season|term|semester|census|intake)\s+(?:19|20)\d{{2}}(?:[/-]\d{{2}})?|"
     # a month's or season's intake, exam series or half-term: "by the September intake", "for the June series",
     # "by October half-term"; a fashion season code: "for AW24", "by SS25"
-    rf"(?:the\s+)?(?:{_MONTHS}|spring|summer|autumn|winter)\s+(?:intake|series|half[- ]term|exams?|"
+    rf"(?:the\s+)?(?:{_MONTHS}|{_SEASONS})\s+(?:intake|series|half[- ]term|exams?|"
     rf"sitting|census)|"
     rf"(?-i:AW|SS|FW)\s?['’]?\d{{2}}\b|"
     # a season with its year ("through winter 2025/26", "in the summer 2026 results")
-    rf"(?:the\s+)?(?:summer|winter|spring|autumn)\s+(?:19|20)\d{{2}}(?:[/-]\d{{2}})?"
+    rf"(?:the\s+)?(?:{_SEASONS})\s+(?:19|20)\d{{2}}(?:[/-]\d{{2}})?"
     rf"(?:\s+(?:results|exams|series|term|season|window|peak))?|"
     rf"(?:the\s+)?q[1-4]\s+(?:[a-z]+\s+){{0,2}}?(?:release|results|report|survey|publication|figures|wave)|"
     rf"(?:(?:the\s+)?end\s+of\s+(?:the\s+)?)?"
@@ -469,7 +470,7 @@ def _norm_number(token: str) -> str:
 
 _BARE_DEADLINE_RE = re.compile(
     r"\b(?:this|next|the\s+current)\s+(?:quarter|year|half|month|sprint|fy|financial\s+year|fiscal\s+year|"
-    r"academic\s+year|school\s+year|term|season|winter|summer|spring|autumn)\b|\b(?:eoy|eoq)\b|"
+    rf"academic\s+year|school\s+year|term|season|{_SEASONS})\b|\b(?:eoy|eoq)\b|"
     # a level held over a named period: "every week of Golden Quarter", "each day of the Christmas peak"
     rf"\b(?:every|each)\s+(?:day|week|month|period|shift)\s+(?:of|in|during|through)\s+(?:the\s+)?(?:{_SEASON}|{_EVENT_END}\b)",
     re.I,
@@ -607,6 +608,7 @@ FROM_TO_RE = _FROM_TO
 FOREIGN_FROM_TO_RE = _FOREIGN_FROM_TO
 DEADLINE_CORE = _DEADLINE_CORE
 MONTHS = _MONTHS
+SEASONS = _SEASONS
 UNIT = _UNIT
 
 
