@@ -45,24 +45,28 @@ _REGION = (
 _GROUP = (
     r"(?:account|customer|client|pupil|student|learner|patient|member|user|workspace|store|site|school|ward|"
     r"hospital|tenant|resident|household|merchant|seller|buyer|partner|claim|route|depot|plant|warehouse|"
-    r"rider|donor|shop)s?|branch(?:es)?|practices?|pharmac(?:y|ies)|polic(?:y|ies)"
+    r"rider|donor|shop|postcode|lift|clinic|surgery|venue|campus|campuses)s?|branch(?:es)?|"
+    r"practices?|pharmac(?:y|ies)|polic(?:y|ies)|propert(?:y|ies)"
 )
 _SCOPES = (
     # a school year or a tier: "every Year 9 pupil", "Tier 1 customers", "Key Stage 2"
     # (a tier only with its group: "Tier 1" alone is also a support line or an incident class)
     re.compile(
-        rf"(?<![\w-])(?P<scope>(?:Year|Key\s+Stage|Grade)\s+\d+[A-Z]?(?:\s+(?:{_GROUP}))?|Tier\s+\d\s+(?:{_GROUP}))\b"
+        rf"(?<![\w-])(?P<scope>(?:Year|Key\s+Stage|Grade)\s+\d+[A-Z]?(?:\s+(?:{_GROUP}))?|Tier\s+(?:\d|[A-Z])\s+(?:{_GROUP}))\b"
     ),
     # a named segment of people or units: "for SMB customers", "90% of Enterprise accounts", "Business-tier workspaces"
-    # ("Islay & Arran routes", "Riverside + Eastgate sites": two names joined are one group)
+    # ("Islay & Arran routes", "LS, BD and HX postcodes": names joined are one group)
     re.compile(
-        rf"(?<![\w-])(?P<scope>[A-Z][\w&-]*(?:\s*(?:&|\+|\band\b)\s*[A-Z][\w&-]*)*(?:\s+[A-Za-z][\w&-]*)?\s+(?:{_GROUP}))\b"
+        rf"(?<![\w-])(?P<scope>[A-Z][\w&-]*(?:\s*(?:&|\+|,|,?\s+and\b)\s*[A-Z][\w&-]*)*(?:\s+[A-Za-z][\w&-]*)?\s+(?:{_GROUP}))\b"
     ),
     # a region: "in EMEA", "across the Nordics", "for the UK market"
     re.compile(
         rf"\b(?:in|for|across|among|throughout)\s+(?:the\s+)?(?P<scope>{_REGION}"
         rf"(?:(?:\s*,\s*|\s+(?:and|&)\s+)(?:the\s+)?{_REGION})*(?:\s+(?:market|region)s?)?)\b"
     ),
+    # named places joined, at the end: "plan launched at Riverside + Eastgate" (one name alone is too often a tool
+    # or a company: "live in Salesforce")
+    re.compile(r"\b(?P<lead>at|in|across)\s+(?P<scope>(?-i:[A-Z][a-z]+)(?:\s*(?:&|\+|,|,?\s+and\b)\s*(?-i:[A-Z][a-z]+))+)\s*$"),
 )
 # Regions written with "the": "in the UK", "across the Nordics".
 _WITH_THE = re.compile(r"^(?:UK|US|USA|EU|Nordics|Benelux|Middle\s+East|Netherlands)\b")
@@ -106,6 +110,8 @@ def scope_of(goal: str) -> str | None:
                 continue
             if n == 2:
                 return f"in the {scope}" if _WITH_THE.match(scope) else f"in {scope}"
+            if n == 3:
+                return f"{m.group('lead')} {scope}"
             return f"for {_plural(scope)}"
     return None
 

@@ -569,6 +569,13 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         # two names joined are one group (coach, set 10: "Islay dropped from scope")
         ("Online booking live for Islay & Arran routes before summer", "for Islay & Arran routes"),
         ("Pay by bank for all UK and EU merchants", "for UK and EU merchants"),
+        # a list of names, a lettered tier, named places at the end (coach, set 10: LS/BD/HX, Tier A, Riverside)
+        ("Mobile fitting vans introduced in LS, BD and HX postcodes", "for LS, BD and HX postcodes"),
+        ("Remote monitoring fitted to 60% of Tier A lifts", "for Tier A lifts"),
+        ("Pet Health Club plan launched at Riverside + Eastgate", "at Riverside + Eastgate"),
+        ("Pilot live in Leeds and York", "in Leeds and York"),
+        ("Dashboard rebuilt in Salesforce", None),  # one name alone is too often a tool
+        ("Achieved sign-off on the Castle Street library scheme", None),  # one building, no group
     ],
 )
 def test_scope_of_reads_the_named_group(goal: str, scope: str | None) -> None:
