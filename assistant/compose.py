@@ -66,7 +66,9 @@ _SCOPES = (
     ),
     # named places joined, at the end: "plan launched at Riverside + Eastgate" (one name alone is too often a tool
     # or a company: "live in Salesforce")
-    re.compile(r"\b(?P<lead>at|in|across)\s+(?P<scope>(?-i:[A-Z][a-z]+)(?:\s*(?:&|\+|,|,?\s+and\b)\s*(?-i:[A-Z][a-z]+))+)\s*$"),
+    re.compile(
+        r"\b(?P<lead>at|in|across)\s+(?P<scope>(?-i:[A-Z][a-z]+)(?:\s*(?:&|\+|,|,?\s+and\b)\s*(?-i:[A-Z][a-z]+))+)\s*$"
+    ),
 )
 # Regions written with "the": "in the UK", "across the Nordics".
 _WITH_THE = re.compile(r"^(?:UK|US|USA|EU|Nordics|Benelux|Middle\s+East|Netherlands)\b")
