@@ -48,7 +48,7 @@ _SEASON = (
 # The word that ends an event a plan runs up to ("the Easter rush", "the January SA peak", "polling day").
 _EVENT_END = (
     r"(?:rush|peak|deadline|drilling|polling\s+day|menu\s+launch|budget\s+round|(?:general\s+|local\s+)?election|"
-    r"practical\s+completion|handover)"
+    r"practical\s+completion|handover|pulse(?:\s+survey)?)"
 )
 # What may follow a time phrase that ends there: the end, punctuation, or a word joining the next phrase.
 _PHRASE_ENDS = (
@@ -110,13 +110,16 @@ _DEADLINE_RE = re.compile(
 )
 _UNIT = (
     r"(?:\s?%|\s?(?:pp|pts?|points?|percentage\s+points)\b|\s?[kmb]\b|x\b|\s?/\s?\d+|"
-    r"\s?out\s+of\s+\d+|\s?(?:ms|milliseconds?|seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|"
+    r"\s?out\s+of\s+\d+|\s(?:working|business|calendar)\s+days?\b|\s?(?:ms|milliseconds?|seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|"
     r"days?|d|weeks?|months?)\b)?"
 )
 _NUM = rf"{NUMBER}{_UNIT}"
+# A signed score ("eNPS from +5 to +20"), and a bound written as a sign ("from 22 min to <10").
+_SIGNED = rf"[+]?{_NUM}"
 _FROM_TO = re.compile(
-    rf"\bfrom\s+(?:about\s+|around\s+|~)?(?P<base>{_NUM})\s+(?:to|->|→)\s+"
-    rf"(?:(?:under|below|over|above|at\s+least|less\s+than|more\s+than|no\s+more\s+than)\s+)?(?P<target>{_NUM})",
+    rf"\bfrom\s+(?:about\s+|around\s+|~)?(?P<base>{_SIGNED})\s+(?:to|->|→)\s+"
+    rf"(?:(?:under|below|over|above|at\s+least|less\s+than|more\s+than|no\s+more\s+than)\s+|[<>≤≥]=?\s*)?"
+    rf"(?P<target>{_SIGNED})",
     re.I,
 )
 # A change written as an arrow, without "from": "999 calls answered within 10 seconds: 71% → 90%".

@@ -80,7 +80,7 @@ from evals.robustness import refusals
         ("Pre-filled tax return piloted with 5,000 taxpayers and 80% submit without changes", None, "80%", None),
         # a baseline in brackets, with the year it was read: that year is no deadline (coach, set 7)
         ("Site waste to landfill below 10% (38% in 2023)", "38%", "10%", None),
-        ("Month-end close in 5 working days (currently 9)", "9", "5", None),
+        ("Month-end close in 5 working days (currently 9)", "9", "5 working days", None),
         ("Average wait under 12 days (was 19 days) by Q4", "19 days", "12 days", "Q4"),
         # "instead of": the target first, then the baseline
         ("Books closed by WD5 instead of WD9", "WD9", "WD5", None),
@@ -108,6 +108,10 @@ from evals.robustness import refusals
         # "one in five" is the share; "Under-25s" names the group (coach, set 10)
         ("Under-25s make up one in five gallery visitors", None, "one in five", None),
         ("Hold on-time performance at 85% through the July–August peak", None, "85%", "the July–August peak"),
+        # a signed score, a bound as a sign, working days, a survey wave as the deadline (coach, set 11)
+        ("eNPS from +5 to +20 in the autumn pulse", "+5", "+20", "the autumn pulse"),
+        ("p50 CI build time from 22 min to <10", "22 min", "10", None),
+        ("Month-end close cut from 9 working days to 5 by end of FY26", "9 working days", "5", "end of FY26"),
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
