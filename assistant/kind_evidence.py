@@ -78,6 +78,16 @@ _DONE_FOR = re.compile(rf"\b(?:{DONE_WORK})\s+(?:for|on|across)\s+(?:\d|all\b|ev
 _COUNT_USING = re.compile(r"^\d[\d,]*\s+(?:[\w-]+\s+){1,3}?(?:using|use|used)\b", re.I)
 # None of something bad: "Zero lost-time injuries across all sites" ("Zero-based budgeting" is a name).
 _ZERO_LEVEL = re.compile(r"^zero\s+(?P<measure>\w.*)", re.I)
+# ... or its bound first: "<1% null customer_ids in gold tables", ">= 95% of calls answered in 20 s"
+_BOUND_FIRST = re.compile(rf"^(?:[<>≤≥]=?)\s*{NUMBER}\s?%?\s+(?:of\s+)?(?P<measure>[A-Za-z].*)", re.I)
+# Cutting a release is shipping it, not reducing anything: "Cut 2.0 w/ stable plugin API" (coach, set 11).
+_RELEASE_CUT = re.compile(r"^cut\s+(?:(?:a|the)\s+)?(?:v(?:ersion\s+)?)?\d+(?:\.\d+)+\b", re.I)
+# Places people buy are a result, as deals are: "Sell out all 12,000 places by 31 Jan", "Summer camps sold out".
+_SELLS_OUT = re.compile(
+    r"^sell(?:\s+out)?\s+(?:(?:all|the|every|our)\s+)?(?:(?:remaining\s+)?[\d,]+\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:places|tickets|seats|spaces|pitches|stands|tables|rooms|passes|memberships|units)\b|\bsold\s+out\b",
+    re.I,
+)
 # Deals a seller closes are the sales result itself: "Close 3 new enterprise logos", "Sign 25 new customers".
 _CLOSES_DEALS = re.compile(
     r"^(?:close|win|sign|land)\s+(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|a\s+dozen)\s+"
@@ -106,6 +116,12 @@ _LEVEL = re.compile(
     re.I,
 )
 _FROM_TO_NUMBERS = rf"from\s+{NUMBER}[^.;]*?\bto\s+{NUMBER}"
+# ... or moved by a relative change: "containment up 10pp", "Repeat calls down 15%"
+_MOVED_BY = re.compile(
+    rf"^(?P<measure>[A-Za-z][^.;:,]*?)(?<!\bmake)(?<!\bmakes)(?<!\bmade)\s+(?:up|down)\s+(?:by\s+)?{NUMBER}\s?(?:%|pp\b|pts?\b|points?\b|"
+    r"percentage\s+points\b)",
+    re.I,
+)
 # A measure named first, then moved between two numbers: "AMR fleet MTBF up from 120 h to 300 h", "Leakage reduced
 # from 142 to 125 Ml/d by March 2026", "Breakfast show weekly reach grows from 210k to 250k".
 _MOVED_FROM_TO = re.compile(
@@ -120,6 +136,8 @@ _MOVED_FROM_TO = re.compile(
 _MEASURE_AT = re.compile(
     rf"^(?P<measure>[A-Za-z][^.;:,]*?)\s+(?:{_FROM_TO_NUMBERS}|"
     rf"(?:past|above|below|under|beyond|at\s+or\s+above|at\s+or\s+below)\s+{NUMBER}|"
+    # a bound written as a sign or a plus: "D7 retention >= 18% on Android", "Associate utilisation 75%+"
+    rf"(?:[<>≤≥]=?)\s*{NUMBER}|{NUMBER}\s?%\+|"
     # against a plan: "Infantry recruitment at 100% of FY intake target", "Sales at 110% of quota"
     rf"at\s+(?:or\s+above\s+)?{NUMBER}\s?%\s+of\s+(?:the\s+|our\s+|its\s+)?(?:[\w-]+\s+){{0,3}}?"
     rf"(?:target|plan|quota|budget|forecast)s?\b)",
@@ -194,6 +212,14 @@ def done_statement(goal: str) -> bool:
     return not re.search(r"\d", undated) and bool(_DONE.search(text))
 
 
+def release_cut(goal: str) -> bool:
+    return bool(_RELEASE_CUT.match(goal.strip()))
+
+
+def sells_out(goal: str) -> bool:
+    return bool(_SELLS_OUT.search(goal.strip()))
+
+
 def closes_deals(goal: str) -> bool:
     return bool(_CLOSES_DEALS.match(goal.strip()))
 
@@ -210,12 +236,12 @@ def hiring(goal: str) -> bool:
 def level(goal: str) -> bool:
     """A measure stated at a level, or moved between two numbers, with the measure named first."""
     text = goal.strip()
-    at_level = _ZERO_LEVEL.match(text) or _LEVEL.match(text)
+    at_level = _ZERO_LEVEL.match(text) or _BOUND_FIRST.match(text) or _LEVEL.match(text)
     if at_level:
         return not _own_work(at_level.group("measure"))
     if _MOVES.match(text):
         return False
-    found = (p.match(text) for p in (_MOVED_FROM_TO, _MEASURE_AT))
+    found = (p.match(text) for p in (_MOVED_FROM_TO, _MOVED_BY, _MEASURE_AT))
     return any(m and not _work_or_team(m.group("measure")) for m in found)
 
 
@@ -234,8 +260,10 @@ RULES: tuple[tuple[str, Kind, Callable[[str], bool]], ...] = (
     ("compliance", "output", compliance),
     ("readiness", "output", readiness),
     ("share-of", "outcome", share_of),
+    ("release-cut", "output", release_cut),
     ("direction", "outcome", direction),
     ("closes-deals", "outcome", closes_deals),
+    ("sells-out", "outcome", sells_out),
     ("people-can", "outcome", people_can),
     ("hiring", "output", hiring),
     ("done", "output", done_statement),

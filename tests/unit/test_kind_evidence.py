@@ -122,6 +122,21 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Monthly direct-debit donors from 2,900 to 4,000 by end of FY", ("outcome", "level")),
         ("Paying members past 40k by the end of the season", ("outcome", "level")),
         ("Landfill share of site waste below 12%", ("outcome", "level")),
+        # a bound as a sign or a plus, first or after the measure; a measure moved by a relative change (set 11)
+        ("D7 retention >= 18% on Android", ("outcome", "level")),
+        ("Associate utilisation 75%+ across all offices", ("outcome", "level")),
+        ("<1% null customer_ids in gold tables", ("outcome", "level")),
+        ("p50 CI build time from 22 min to <10", ("outcome", "level")),
+        ("RevPAR up 8% YoY across the coastal portfolio", ("outcome", "level")),
+        (">95% of pages migrated", None),  # the team's own work at a share
+        ("Referral sign-ups make up 25% of all new accounts", None),  # "make up" is no move
+        ("IVR redesign live + containment up 10pp", ("outcome", "measured-result")),
+        # places people buy are a result; cutting a release is shipping it (set 11)
+        ("Sell out all 12,000 places by 31 Jan", ("outcome", "sells-out")),
+        ("Summer camps sold out by May", ("outcome", "sells-out")),
+        ("Sell the old warehouse", None),
+        ("Cut 2.0 w/ stable plugin API", ("output", "release-cut")),
+        ("Cut 20% of cloud spend", ("outcome", "direction")),
         ("Account plans written for all accounts above $80k", ("output", "done")),  # coverage of own work: done
         ("Services migrated from 12 to 40", None),  # the team's own work moved between numbers
         ("Blog posts published up from 4 to 8 a month", None),
