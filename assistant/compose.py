@@ -46,7 +46,7 @@ _GROUP = (
     r"(?:account|customer|client|pupil|student|learner|patient|member|user|workspace|store|site|school|ward|"
     r"hospital|tenant|resident|household|merchant|seller|buyer|partner|claim|route|depot|plant|warehouse|"
     r"rider|donor|shop|postcode|lift|clinic|surgery|venue|campus|campuses)s?|branch(?:es)?|"
-    r"practices?|pharmac(?:y|ies)|polic(?:y|ies)|propert(?:y|ies)"
+    r"practices?|pharmac(?:y|ies)|polic(?:y|ies)|propert(?:y|ies)|tier"
 )
 _SCOPES = (
     # a school year or a tier: "every Year 9 pupil", "Tier 1 customers", "Key Stage 2"
@@ -69,6 +69,12 @@ _SCOPES = (
     re.compile(
         r"\b(?P<lead>at|in|across)\s+(?P<scope>(?-i:[A-Z][a-z]+)(?:\s*(?:&|\+|,|,?\s+and\b)\s*(?-i:[A-Z][a-z]+))+)\s*$"
     ),
+    # numbered parts of a site, two or more: "rolled out to floors 2-6", "on wards 4 and 5", "blue runs 4-7"
+    re.compile(
+        r"\b(?P<scope>(?:(?!(?:to|on|at|in|across|the|all|and|of)\b)[a-z]+\s+)?(?:floors?|levels?|wards?|blocks?|buildings?|runs?|lines?|halls?|bays?|zones?)\s+[A-Z]?\d+[A-Z]?"
+        r"(?:\s*(?:-|–|,|&|and|to)\s*[A-Z]?\d+[A-Z]?)+)\b",
+        re.I,
+    ),
 )
 # Regions written with "the": "in the UK", "across the Nordics".
 _WITH_THE = re.compile(r"^(?:UK|US|USA|EU|Nordics|Benelux|Middle\s+East|Netherlands)\b")
@@ -89,7 +95,7 @@ _DETERMINERS = frozenset(
 def _plural(scope: str) -> str:
     """'Year 9 pupil' -> 'Year 9 pupils': the metric is counted over the whole group."""
     *head, last = scope.split()
-    if not re.fullmatch(_GROUP, last) or last.endswith("s"):
+    if not re.fullmatch(_GROUP, last) or last.endswith("s") or last.lower() == "tier":
         return scope
     last = last[:-1] + "ies" if last.endswith("y") else last + ("es" if last.endswith(("ch", "sh")) else "s")
     return " ".join([*head, last])
@@ -114,6 +120,8 @@ def scope_of(goal: str) -> str | None:
                 return f"in the {scope}" if _WITH_THE.match(scope) else f"in {scope}"
             if n == 3:
                 return f"{m.group('lead')} {scope}"
+            if n == 4:
+                return f"across {scope}"
             return f"for {_plural(scope)}"
     return None
 
@@ -230,7 +238,7 @@ def split_compound(goal: str) -> tuple[str, str] | None:
     result = result_half(text)
     if result == text:
         return None
-    work = re.sub(r"[\s,]+(?:and|to|so\s+that|so|with)$", "", text[: len(text) - len(result)].strip(" ,"), flags=re.I)
+    work = re.sub(r"[\s,]+(?:and|to|so\s+that|so|with)$", "", text[: len(text) - len(result)].strip(" ,;+"), flags=re.I)
     verb_first = imperative_result(result)  # ", driving 15% of new signups" -> "Drive 15% of new signups"
     if verb_first:
         return work, verb_first

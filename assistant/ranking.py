@@ -206,7 +206,10 @@ _RESULT_JOINER = re.compile(
     # "... and trial-to-paid conversion up from 11% to 15%", "..., with estimated bills down to under 10%":
     # a measure named, then moved to a number
     r"|(?:\s+and|,?\s+with)\s+(?=[^,;]*?\b(?:up|down|cut|reduced|raised|increased|lowered|grows?|falls?|rises?)\s+"
-    r"(?:from\s+[$£€]?\d[^,;]*?\bto|to)\s+(?:under\s+|below\s+|above\s+|over\s+)?[$£€]?\d)",
+    r"(?:from\s+[$£€]?\d[^,;]*?\bto|to)\s+(?:under\s+|below\s+|above\s+|over\s+)?[$£€]?\d)"
+    # "Online consultation tool live, 40% of routine requests coming in that way", "IVR redesign live + containment
+    # up 10pp": after a comma, semicolon or plus, a share to reach or a measure moved by a number
+    r"|(?:\s*[;,]|\s+\+)\s+(?=\d[\d,.]*\s?%\s+of\s+(?!the\s+time\b)|[A-Za-z][^,;+]*?\s(?:up|down)\s+(?:by\s+)?\d)",
     re.I,
 )
 # Verbs that say which way a measure should go; compose's verb check extends the same list.
@@ -275,7 +278,7 @@ ABBREVIATIONS = {
     "DSO": "days sales outstanding",
     # Words teams abbreviate in key results that the embedding model reads as noise ("90% of ED patients ...").
     "ED": "emergency department",
-    "ER": "emergency room",
+    "ER": "emergency room (emergency department)",
     "A&E": "accident and emergency",
     "LMS": "learning management system",
     "AE": "account executive",
@@ -319,6 +322,11 @@ ABBREVIATIONS = {
     "NSS": "national student survey",
     "PUE": "power usage effectiveness",
     "OEE": "overall equipment effectiveness",
+    # app cohorts read by day: "D7 retention >= 18%" found maintainer retention
+    "D1": "day-one (first-day)",
+    "D7": "day-seven (first-week)",
+    "D30": "day-thirty (first-month)",
+    "IVR": "interactive voice response phone menu",
 }
 _ABBREVIATION = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")s?(?![\w-])")
 

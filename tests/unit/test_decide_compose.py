@@ -351,7 +351,19 @@ def test_by_when_never_reads_by_within(deadline: str | None, expected: str) -> N
             None,
             ("Estimated bills down to under 15% of all bills by [deadline]", "20,000 smart meters fitted"),
         ),
+        # after a comma or a plus, a share to reach or a measure moved by a number (coach, set 11)
+        (
+            "Online consultation tool live, 40% of routine requests coming in that way",
+            None,
+            ("40% of routine requests coming in that way by [deadline]", "Online consultation tool live"),
+        ),
+        ("IVR redesign live + containment up 10pp", None, ("Containment up 10pp by [deadline]", "IVR redesign live")),
         # not compound: the sentence is kept whole
+        (
+            "Criticals patched within 7 days, 95% of the time",
+            None,
+            ("Criticals patched within 7 days, 95% of the time by [deadline]", None),
+        ),
         ("Raise NPS from 30 to 40", None, ("Raise NPS from 30 to 40 by [deadline]", None)),
         (
             "Launch the partner portal with 12 partners",
@@ -574,6 +586,11 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("Remote monitoring fitted to 60% of Tier A lifts", "for Tier A lifts"),
         ("Pet Health Club plan launched at Riverside + Eastgate", "at Riverside + Eastgate"),
         ("Pilot live in Leeds and York", "in Leeds and York"),
+        # a tier named alone, numbered parts of a site (coach, set 11)
+        ("Ship SAML SSO for Enterprise tier", "for Enterprise tier"),
+        ("Desk booking system rolled out to floors 2-6", "across floors 2-6"),
+        ("Snowmaking upgrade on blue runs 4-7 finished by 15 Nov", "across blue runs 4-7"),
+        ("Line 2 commissioned", None),  # one line is the work's own place, not a group
         ("Dashboard rebuilt in Salesforce", None),  # one name alone is too often a tool
         ("Achieved sign-off on the Castle Street library scheme", None),  # one building, no group
     ],
