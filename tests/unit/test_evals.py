@@ -82,6 +82,7 @@ EXPERT_SETS = [
     "unseen_real_8.tsv",
     "unseen_real_9.tsv",
     "unseen_real_10.tsv",
+    "unseen_real_11.tsv",
 ]
 
 
