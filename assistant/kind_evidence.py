@@ -82,6 +82,9 @@ _ZERO_LEVEL = re.compile(r"^zero\s+(?P<measure>\w.*)", re.I)
 _BOUND_FIRST = re.compile(rf"^(?:[<>≤≥]=?)\s*{NUMBER}\s?%?\s+(?:of\s+)?(?P<measure>[A-Za-z].*)", re.I)
 # Cutting a release is shipping it, not reducing anything: "Cut 2.0 w/ stable plugin API" (coach, set 11).
 _RELEASE_CUT = re.compile(r"^cut\s+(?:(?:a|the)\s+)?(?:v(?:ersion\s+)?)?\d+(?:\.\d+)+\b", re.I)
+# What the organisation wants to be is an aspiration, a result however vague: "Be the community's living room",
+# "Become the most trusted estate agent in town" (coach, set 11: "an aspiration, not an output").
+_ASPIRATION = re.compile(r"^(?:be|become)\s+(?:the|a|an|our)\b", re.I)
 # Places people buy are a result, as deals are: "Sell out all 12,000 places by 31 Jan", "Summer camps sold out".
 _SELLS_OUT = re.compile(
     r"^sell(?:\s+out)?\s+(?:(?:all|the|every|our)\s+)?(?:(?:remaining\s+)?[\d,]+\s+)?(?:[\w-]+\s+){0,2}?"
@@ -216,6 +219,10 @@ def release_cut(goal: str) -> bool:
     return bool(_RELEASE_CUT.match(goal.strip()))
 
 
+def aspiration(goal: str) -> bool:
+    return bool(_ASPIRATION.match(goal.strip()))
+
+
 def sells_out(goal: str) -> bool:
     return bool(_SELLS_OUT.search(goal.strip()))
 
@@ -264,6 +271,7 @@ RULES: tuple[tuple[str, Kind, Callable[[str], bool]], ...] = (
     ("direction", "outcome", direction),
     ("closes-deals", "outcome", closes_deals),
     ("sells-out", "outcome", sells_out),
+    ("aspiration", "outcome", aspiration),
     ("people-can", "outcome", people_can),
     ("hiring", "output", hiring),
     ("done", "output", done_statement),

@@ -136,6 +136,8 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Summer camps sold out by May", ("outcome", "sells-out")),
         ("Sell the old warehouse", None),
         ("Cut 2.0 w/ stable plugin API", ("output", "release-cut")),
+        ("Be the community's living room", ("outcome", "aspiration")),  # vague, still a result (set 11)
+        ("Become the most trusted estate agent in town", ("outcome", "aspiration")),
         ("Cut 20% of cloud spend", ("outcome", "direction")),
         ("Account plans written for all accounts above $80k", ("output", "done")),  # coverage of own work: done
         ("Services migrated from 12 to 40", None),  # the team's own work moved between numbers
