@@ -327,6 +327,8 @@ ABBREVIATIONS = {
     "D7": "day-seven (first-week)",
     "D30": "day-thirty (first-month)",
     "IVR": "interactive voice response phone menu",
+    "PGT": "postgraduate taught degree students",
+    "FPI": "first patient in (clinical trial recruitment)",
 }
 _ABBREVIATION = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")s?(?![\w-])")
 
