@@ -83,6 +83,7 @@ EXPERT_SETS = [
     "unseen_real_9.tsv",
     "unseen_real_10.tsv",
     "unseen_real_11.tsv",
+    "unseen_real_12.tsv",
 ]
 
 
