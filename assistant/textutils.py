@@ -43,12 +43,14 @@ _SEASON = (
     rf"(?:season|peak|period|census|term|semester|break|sale|rush|holidays|schedule|timetable)|(?:{_SEASONS})\b|"
     # trading events retail and e-commerce teams plan around
     r"black\s+friday(?:\s+(?:week|weekend))?|cyber\s+(?:monday|week)|boxing\s+day|prime\s+day|singles['’]?\s+day|"
-    r"golden\s+quarter"
+    r"golden\s+quarter|"
+    # the holidays a plan runs up to, alone: "by Easter", "before Christmas"
+    r"(?:christmas|xmas|easter)(?:\s+(?:19|20)\d{2})?(?!\s+(?:card|menu|range|campaign|appeal|market|sale|event|party)s?\b)"
 )
 # The word that ends an event a plan runs up to ("the Easter rush", "the January SA peak", "polling day").
 _EVENT_END = (
     r"(?:rush|peak|deadline|drilling|polling\s+day|menu\s+launch|budget\s+round|(?:general\s+|local\s+)?election|"
-    r"practical\s+completion|handover|pulse(?:\s+survey)?)"
+    r"practical\s+completion|handover)"
 )
 # What may follow a time phrase that ends there: the end, punctuation, or a word joining the next phrase.
 _PHRASE_ENDS = (
@@ -59,7 +61,7 @@ _PHRASE_ENDS = (
 # introduce measures: "for every order", "in the app").
 _PERIOD = (
     rf"q[1-4]|h[12]|fy|\d{{4}}|quarter|year|{_SEASON}|\b{_EVENT_END}\b|\b(?:{_MONTHS})\b|intake|series|half[- ]term|"
-    r"(?-i:AW|SS|FW)\s?\d"
+    r"pulse|(?-i:AW|SS|FW)\s?\d"
 )
 # A deadline phrase *after* its introducing word (by / before / in / within / end of ...).
 _DEADLINE_CORE = (
@@ -78,6 +80,8 @@ _DEADLINE_CORE = (
     rf"(?:the\s+)?(?:{_SEASONS})\s+(?:19|20)\d{{2}}(?:[/-]\d{{2}})?"
     rf"(?:\s+(?:results|exams|series|term|season|window|peak))?|"
     rf"(?:the\s+)?q[1-4]\s+(?:[a-z]+\s+){{0,2}}?(?:release|results|report|survey|publication|figures|wave)|"
+    # a staff survey wave with its season or month: "in the autumn pulse", "by the March pulse survey"
+    rf"(?:the\s+)?(?:next\s+|(?:{_SEASONS}|{_MONTHS}|q[1-4])\s+)pulse(?:\s+survey)?|"
     rf"(?:(?:the\s+)?end\s+of\s+(?:the\s+)?)?"
     rf"(?:q[1-4](?:\s*(?:fy)?['’]?\d{{2,4}})?|h[12](?:\s*\d{{4}})?|fy\s?\d{{2,4}}(?:[/-]\d{{2}}(?!\d))?|"
     rf"(?:{_MONTHS})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?|"
@@ -104,7 +108,8 @@ _DEADLINE_CORE = (
     rf")"
 )
 _DEADLINE_RE = re.compile(
-    rf"\b(?P<lead>by|before|until|in\s+time\s+for|ahead\s+of|in|within|during|end\s+of|through(?:\s+to)?|over|for)\s+"
+    rf"\b(?P<lead>by|before|until|in\s+time\s+for|ahead\s+of|(?:for|in|across|over)\s+(?:all|the\s+whole)\s+of|in|"
+    rf"within|during|end\s+of|through(?:out|\s+to)?|over|for)\s+"
     rf"(?P<when>{_DEADLINE_CORE})\b",
     re.IGNORECASE,
 )
@@ -645,6 +650,13 @@ _INSTEAD = re.compile(
 )
 
 
+# A time limit held for every case states its share: "All damp & mould reports inspected within 10 working days"
+# (coach, set 12: "'All' was replaced by a blank" when it was asked for "[target] of cases").
+_EVERY_CASE = re.compile(
+    r"^(?P<target>all|every|each)\b(?!\s+(?:of\s+)?(?:our\s+|the\s+)?(?:staff|agents|employees)\b)", re.I
+)
+
+
 def parse_measurability(text: str) -> Measurability:
     """Pull baseline, target and deadline out of the goal's own words (never guessed).
 
@@ -700,6 +712,8 @@ def parse_measurability(text: str) -> Measurability:
                     or _BENCHMARK.search(scan)
                 )
                 target = words.group("target").lower() if words else _bare_count(scan, deadline)
+    if time_limit and not target and (every := _EVERY_CASE.match(text.strip())):
+        target = every.group("target").lower()  # "All damp reports inspected within 10 days": every case is the share
     return Measurability(baseline=baseline, target=target, deadline=deadline, time_limit=time_limit, notes=notes)
 
 

@@ -112,6 +112,13 @@ from evals.robustness import refusals
         ("eNPS from +5 to +20 in the autumn pulse", "+5", "+20", "the autumn pulse"),
         ("p50 CI build time from 22 min to <10", "22 min", "10", None),
         ("Month-end close cut from 9 working days to 5 by end of FY26", "9 working days", "5", "end of FY26"),
+        # holidays alone, "for all of H2", a pulse only with its season (coach, set 12)
+        ("DNA rate below 4% by Easter", None, "4%", "Easter"),
+        ("Median door-to-triage < 15 min in ED for all of H2", None, "15 min", "H2"),
+        ("Senior utilisation 75%+ with no burnout red flags in pulse", None, "75%", None),
+        ("Launch the Christmas campaign", None, None, None),
+        ("All damp & mould reports inspected within 10 working days", None, "all", None),  # every case is the share
+        ("Returns processed within 48h", None, None, None),
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
