@@ -79,7 +79,9 @@ _COUNT_USING = re.compile(r"^\d[\d,]*\s+(?:[\w-]+\s+){1,3}?(?:using|use|used)\b"
 # None of something bad: "Zero lost-time injuries across all sites" ("Zero-based budgeting" is a name).
 _ZERO_LEVEL = re.compile(r"^zero\s+(?P<measure>\w.*)", re.I)
 # ... or its bound first: "<1% null customer_ids in gold tables", ">= 95% of calls answered in 20 s"
-_BOUND_FIRST = re.compile(rf"^(?:[<>≤≥]=?)\s*{NUMBER}\s?%?\s+(?:of\s+)?(?P<measure>[A-Za-z].*)", re.I)
+_BOUND_FIRST = re.compile(
+    rf"^(?:[<>≤≥]=?|[+−])\s*{NUMBER}\s?(?:%|[kKmM]\b)?\s+(?:of\s+)?(?:net\s+)?(?P<measure>[A-Za-z].*)", re.I
+)
 # Cutting a release is shipping it, not reducing anything: "Cut 2.0 w/ stable plugin API" (coach, set 11).
 _RELEASE_CUT = re.compile(r"^cut\s+(?:(?:a|the)\s+)?(?:v(?:ersion\s+)?)?\d+(?:\.\d+)+\b", re.I)
 # What the organisation wants to be is an aspiration, a result however vague: "Be the community's living room",
@@ -134,6 +136,7 @@ _MOVED_FROM_TO = re.compile(
     rf"\s+{_FROM_TO_NUMBERS}",
     re.I,
 )
+_CADENCE_WORD = r"(?:hourly|daily|weekly|fortnightly|monthly|quarterly|yearly|annually)"
 # ... or with no verb at all: "Monthly DD donors from 3,400 to 5,000 by end of FY", "Digital subscribers past 250k",
 # "Graduate recruitment at 95% of plan".
 _MEASURE_AT = re.compile(
@@ -141,6 +144,10 @@ _MEASURE_AT = re.compile(
     rf"(?:past|above|below|under|beyond|at\s+or\s+above|at\s+or\s+below)\s+{NUMBER}|"
     # a bound written as a sign or a plus: "D7 retention >= 18% on Android", "Associate utilisation 75%+"
     rf"(?:[<>≤≥]=?)\s*{NUMBER}|{NUMBER}\s?%\+|"
+    # an arrow between two numbers, a signed change, a cadence moved: "Recurring donors 1,200 -> 2,000",
+    # "Office energy use -12% vs 2024 baseline", "Deploy freq from weekly to daily" (coach, set 12)
+    rf"{NUMBER}\s?[kKmM%]?\s*(?:->|→|=>)\s*{NUMBER}|[+−-]{NUMBER}\s?(?:%|pp\b|pts?\b|[kKmM]\b)|"
+    rf"from\s+{_CADENCE_WORD}\s+to\s+(?:{_CADENCE_WORD}|on\s+demand)\b|"
     # against a plan: "Infantry recruitment at 100% of FY intake target", "Sales at 110% of quota"
     rf"at\s+(?:or\s+above\s+)?{NUMBER}\s?%\s+of\s+(?:the\s+|our\s+|its\s+)?(?:[\w-]+\s+){{0,3}}?"
     rf"(?:target|plan|quota|budget|forecast)s?\b)",

@@ -137,6 +137,12 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Sell the old warehouse", None),
         ("Cut 2.0 w/ stable plugin API", ("output", "release-cut")),
         ("Be the community's living room", ("outcome", "aspiration")),  # vague, still a result (set 11)
+        # an arrow, a signed change or a signed count with the measure named (coach, set 12)
+        ("Recurring donors 1,200 -> 2,000 by end of financial year", ("outcome", "level")),
+        ("Office energy use -12% vs 2024 baseline", ("outcome", "level")),
+        ("+15k net digital subs by year end", ("outcome", "level")),
+        ("+20 new pages published", None),  # a count of the team's own work
+        ("Services migrated 12 -> 40", None),
         ("Become the most trusted estate agent in town", ("outcome", "aspiration")),
         ("Cut 20% of cloud spend", ("outcome", "direction")),
         ("Account plans written for all accounts above $80k", ("output", "done")),  # coverage of own work: done
