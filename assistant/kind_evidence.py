@@ -74,6 +74,13 @@ _USED_BY_SHARE = re.compile(rf"\b(?:by|for)\s+(?:at\s+least\s+)?{NUMBER}\s?%\s+o
 _DONE = re.compile(rf"\b(?:{DONE_WORK})\b", re.I)
 # ... over a number of things or all of them: the number is the work's coverage, no target to reach.
 _DONE_FOR = re.compile(rf"\b(?:{DONE_WORK})\s+(?:for|on|across)\s+(?:\d|all\b|every\b)", re.I)
+# A count of the team's own places brought into service: "Phase II: 12 sites activated by Q4" (coach, set 12).
+_PLACES_DONE = re.compile(
+    r"^(?:[\w ]{1,20}:\s*)?\d[\d,]*\s+(?:new\s+)?(?:sites?|stores?|branches?|clinics?|depots?|hubs?|locations?|"
+    r"centres?|centers?|offices?|warehouses?|kitchens?)\s+(?:activated|opened|launched|live|onboarded|set\s+up|"
+    r"fitted\s+out|converted|refurbished)\b",
+    re.I,
+)
 # A count of people or places using what the team offers: "300 member farms using the soil testing service".
 _COUNT_USING = re.compile(r"^\d[\d,]*\s+(?:[\w-]+\s+){1,3}?(?:using|use|used)\b", re.I)
 # None of something bad: "Zero lost-time injuries across all sites" ("Zero-based budgeting" is a name).
@@ -217,7 +224,9 @@ def done_statement(goal: str) -> bool:
     undated = without_time_limit(without_deadlines(text))  # "by end of Q1", "within 2 weeks": not a target
     if starts_with_deliverable(text) or _MOVES.match(text):
         return False
-    if _DONE_FOR.search(text):  # "Viability retest done for 1,200 accessions": the number counts the work
+    if _DONE_FOR.search(text) or _PLACES_DONE.match(
+        text
+    ):  # "Viability retest done for 1,200 accessions": the number counts the work
         return True
     return not re.search(r"\d", undated) and bool(_DONE.search(text))
 

@@ -143,6 +143,8 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("+15k net digital subs by year end", ("outcome", "level")),
         ("+20 new pages published", None),  # a count of the team's own work
         ("Services migrated 12 -> 40", None),
+        ("Phase II: 12 sites activated by Q4", ("output", "done")),  # the team's own places brought into service
+        ("1,000 users activated", None),
         ("Become the most trusted estate agent in town", ("outcome", "aspiration")),
         ("Cut 20% of cloud spend", ("outcome", "direction")),
         ("Account plans written for all accounts above $80k", ("output", "done")),  # coverage of own work: done
