@@ -84,6 +84,7 @@ EXPERT_SETS = [
     "unseen_real_10.tsv",
     "unseen_real_11.tsv",
     "unseen_real_12.tsv",
+    "unseen_real_13.tsv",
 ]
 
 
