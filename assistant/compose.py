@@ -64,10 +64,10 @@ _SCOPES = (
         rf"\b(?:in|for|across|among|throughout)\s+(?:the\s+)?(?P<scope>{_REGION}"
         rf"(?:(?:\s*,\s*|\s+(?:and|&)\s+)(?:the\s+)?{_REGION})*(?:\s+(?:market|region)s?)?)\b"
     ),
-    # named places joined, at the end: "plan launched at Riverside + Eastgate" (one name alone is too often a tool
-    # or a company: "live in Salesforce")
+    # named places joined, at the end, after "at" or "across": "plan launched at Riverside + Eastgate" (after "in"
+    # they were as often tools, "documented in Figma + Storybook"; one name alone is too often a company)
     re.compile(
-        r"\b(?P<lead>at|in|across)\s+(?P<scope>(?-i:[A-Z][a-z]+)(?:\s*(?:&|\+|,|,?\s+and\b)\s*(?-i:[A-Z][a-z]+))+)\s*$"
+        r"\b(?P<lead>at|across)\s+(?P<scope>(?-i:[A-Z][a-z]+)(?:\s*(?:&|\+|,|,?\s+and\b)\s*(?-i:[A-Z][a-z]+))+)\s*$"
     ),
     # numbered parts of a site, two or more: "rolled out to floors 2-6", "on wards 4 and 5", "blue runs 4-7"
     re.compile(

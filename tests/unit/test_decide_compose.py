@@ -585,7 +585,8 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("Mobile fitting vans introduced in LS, BD and HX postcodes", "for LS, BD and HX postcodes"),
         ("Remote monitoring fitted to 60% of Tier A lifts", "for Tier A lifts"),
         ("Pet Health Club plan launched at Riverside + Eastgate", "at Riverside + Eastgate"),
-        ("Pilot live in Leeds and York", "in Leeds and York"),
+        ("Pilot live across Leeds and York", "across Leeds and York"),
+        ("Design system v2 components documented in Figma + Storybook", None),  # tools, not places (set 13)
         # a tier named alone, numbered parts of a site (coach, set 11)
         ("Ship SAML SSO for Enterprise tier", "for Enterprise tier"),
         ("Desk booking system rolled out to floors 2-6", "across floors 2-6"),
