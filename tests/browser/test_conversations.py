@@ -50,7 +50,9 @@ class SlowFake(FakeToolModel):
     delay: float = 0.0
 
     def _generate(self, messages, stop=None, run_manager=None, **kwargs):  # type: ignore[no-untyped-def]
-        if self.tool_name == "Judgement" and self.delay:
+        # every review call, whichever schema the chain asks for (the ranking's KindJudgement had no delay, so the
+        # set could finish before the second message arrived)
+        if self.tool_name in ("Judgement", "KindJudgement") and self.delay:
             time.sleep(self.delay)
         return super()._generate(messages, stop, run_manager, **kwargs)
 
