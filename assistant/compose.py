@@ -7,6 +7,7 @@ model, so "Raise late delivery rate" cannot happen.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .policy import DELIVERABLE_VERBS, reports_done_work, starts_with_deliverable
@@ -48,33 +49,31 @@ _GROUP = (
     r"rider|donor|shop|postcode|lift|clinic|surgery|venue|campus|campuses)s?|branch(?:es)?|"
     r"practices?|pharmac(?:y|ies)|polic(?:y|ies)|propert(?:y|ies)|tier"
 )
-_SCOPES = (
-    # a school year or a tier: "every Year 9 pupil", "Tier 1 customers", "Key Stage 2"
-    # (a tier only with its group: "Tier 1" alone is also a support line or an incident class)
-    re.compile(
-        rf"(?<![\w-])(?P<scope>(?:Year|Key\s+Stage|Grade)\s+\d+[A-Z]?(?:\s+(?:{_GROUP}))?|Tier\s+(?:\d|[A-Z])\s+(?:{_GROUP}))\b"
-    ),
-    # a named segment of people or units: "for SMB customers", "90% of Enterprise accounts", "Business-tier workspaces"
-    # ("Islay & Arran routes", "LS, BD and HX postcodes": names joined are one group)
-    re.compile(
-        rf"(?<![\w-])(?P<scope>[A-Z][\w&-]*(?:\s*(?:&|\+|,|,?\s+and\b)\s*[A-Z][\w&-]*)*(?:\s+[A-Za-z][\w&-]*)?\s+(?:{_GROUP}))\b"
-    ),
-    # a region: "in EMEA", "across the Nordics", "for the UK market"
-    re.compile(
-        rf"\b(?:in|for|across|among|throughout)\s+(?:the\s+)?(?P<scope>{_REGION}"
-        rf"(?:(?:\s*,\s*|\s+(?:and|&)\s+)(?:the\s+)?{_REGION})*(?:\s+(?:market|region)s?)?)\b"
-    ),
-    # named places joined, at the end, after "at" or "across": "plan launched at Riverside + Eastgate" (after "in"
-    # they were as often tools, "documented in Figma + Storybook"; one name alone is too often a company)
-    re.compile(
-        r"\b(?P<lead>at|across)\s+(?P<scope>(?-i:[A-Z][a-z]+)(?:\s*(?:&|\+|,|,?\s+and\b)\s*(?-i:[A-Z][a-z]+))+)\s*$"
-    ),
-    # numbered parts of a site, two or more: "rolled out to floors 2-6", "on wards 4 and 5", "blue runs 4-7"
-    re.compile(
-        r"\b(?P<scope>(?:(?!(?:to|on|at|in|across|the|all|and|of)\b)[a-z]+\s+)?(?:floors?|levels?|wards?|blocks?|buildings?|runs?|lines?|halls?|bays?|zones?)\s+[A-Z]?\d+[A-Z]?"
-        r"(?:\s*(?:-|–|,|&|and|to)\s*[A-Z]?\d+[A-Z]?)+)\b",
-        re.I,
-    ),
+# a school year or a tier: "every Year 9 pupil", "Tier 1 customers", "Key Stage 2"
+# (a tier only with its group: "Tier 1" alone is also a support line or an incident class)
+_SCHOOL_YEAR_OR_TIER = re.compile(
+    rf"(?<![\w-])(?P<scope>(?:Year|Key\s+Stage|Grade)\s+\d+[A-Z]?(?:\s+(?:{_GROUP}))?|Tier\s+(?:\d|[A-Z])\s+(?:{_GROUP}))\b"
+)
+# a named segment of people or units: "for SMB customers", "90% of Enterprise accounts", "Business-tier workspaces"
+# ("Islay & Arran routes", "LS, BD and HX postcodes": names joined are one group)
+_SEGMENT = re.compile(
+    rf"(?<![\w-])(?P<scope>[A-Z][\w&-]*(?:\s*(?:&|\+|,|,?\s+and\b)\s*[A-Z][\w&-]*)*(?:\s+[A-Za-z][\w&-]*)?\s+(?:{_GROUP}))\b"
+)
+# a region: "in EMEA", "across the Nordics", "for the UK market"
+_IN_REGION = re.compile(
+    rf"\b(?:in|for|across|among|throughout)\s+(?:the\s+)?(?P<scope>{_REGION}"
+    rf"(?:(?:\s*,\s*|\s+(?:and|&)\s+)(?:the\s+)?{_REGION})*(?:\s+(?:market|region)s?)?)\b"
+)
+# named places joined, at the end, after "at" or "across": "plan launched at Riverside + Eastgate" (after "in"
+# they were as often tools, "documented in Figma + Storybook"; one name alone is too often a company)
+_AT_PLACES = re.compile(
+    r"\b(?P<lead>at|across)\s+(?P<scope>(?-i:[A-Z][a-z]+)(?:\s*(?:&|\+|,|,?\s+and\b)\s*(?-i:[A-Z][a-z]+))+)\s*$"
+)
+# numbered parts of a site, two or more: "rolled out to floors 2-6", "on wards 4 and 5", "blue runs 4-7"
+_SITE_PARTS = re.compile(
+    r"\b(?P<scope>(?:(?!(?:to|on|at|in|across|the|all|and|of)\b)[a-z]+\s+)?(?:floors?|levels?|wards?|blocks?|buildings?|runs?|lines?|halls?|bays?|zones?)\s+[A-Z]?\d+[A-Z]?"
+    r"(?:\s*(?:-|–|,|&|and|to)\s*[A-Z]?\d+[A-Z]?)+)\b",
+    re.I,
 )
 # Regions written with "the": "in the UK", "across the Nordics".
 _WITH_THE = re.compile(r"^(?:UK|US|USA|EU|Nordics|Benelux|Middle\s+East|Netherlands)\b")
@@ -101,28 +100,57 @@ def _plural(scope: str) -> str:
     return " ".join([*head, last])
 
 
+def _for_group(m: re.Match[str]) -> str | None:
+    return f"for {_plural(m.group('scope'))}"
+
+
+def _for_segment(m: re.Match[str]) -> str | None:
+    """None when the segment is the sentence's first word or opens with a determiner or a when-word: capitalised
+    for other reasons ("All Pro workspaces" is then found again from "Pro")."""
+    first = m.group("scope").split()[0].lower()
+    if m.start("scope") == 0 or first in _DETERMINERS | _WHEN_WORDS:
+        return None
+    return _for_group(m)
+
+
+def _in_region(m: re.Match[str]) -> str | None:
+    scope = m.group("scope")
+    return f"in the {scope}" if _WITH_THE.match(scope) else f"in {scope}"
+
+
+def _with_lead(m: re.Match[str]) -> str | None:
+    return f"{m.group('lead')} {m.group('scope')}"
+
+
+def _across(m: re.Match[str]) -> str | None:
+    return f"across {m.group('scope')}"
+
+
+# Each way a goal names its group, first found first, with how the metric's group is then said (None: look on).
+_SCOPES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ...] = (
+    (_SCHOOL_YEAR_OR_TIER, _for_group),
+    (_SEGMENT, _for_segment),
+    (_IN_REGION, _in_region),
+    (_AT_PLACES, _with_lead),
+    (_SITE_PARTS, _across),
+)
+
+
 def scope_of(goal: str) -> str | None:
     """The group the goal is about, with its preposition: 'for Year 9 pupils', 'in EMEA', 'for SMB customers'.
 
     A coach's commonest edit was "scope the metric to <the group the goal names>" (Tier 1, Year 7, UK pharmacies,
     Enterprise accounts): a metric counted over everyone does not say whether the work for that group paid off.
-    Only named groups are read (a school year or tier, a capitalised segment before a group noun, a region); the
-    sentence's first word and words like "All" or "Every" are capitalised for other reasons.
+    Only named groups are read (a school year or tier, a capitalised segment before a group noun, a region, named
+    places, numbered parts of a site); the sentence's first word and words like "All" or "Every" are capitalised for
+    other reasons.
     """
-    for n, pattern in enumerate(_SCOPES):
+    for pattern, say in _SCOPES:
         pos = 0
         while m := pattern.search(goal, pos):
-            scope = m.group("scope")
-            pos = m.start("scope") + len(scope.split()[0])  # "All Pro workspaces": look again from "Pro"
-            if n == 1 and (m.start("scope") == 0 or scope.split()[0].lower() in _DETERMINERS | _WHEN_WORDS):
-                continue
-            if n == 2:
-                return f"in the {scope}" if _WITH_THE.match(scope) else f"in {scope}"
-            if n == 3:
-                return f"{m.group('lead')} {scope}"
-            if n == 4:
-                return f"across {scope}"
-            return f"for {_plural(scope)}"
+            pos = m.start("scope") + len(m.group("scope").split()[0])  # "All Pro workspaces": look again from "Pro"
+            if said := say(m):
+                return said
     return None
 
 
