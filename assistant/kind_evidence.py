@@ -40,7 +40,7 @@ from collections.abc import Callable
 from .policy import DONE_WORK, FRACTION, NUMBER, is_activity_count, starts_with_deliverable, work_kinds
 from .ranking import imperative_result, result_half
 from .schemas import Kind
-from .textutils import parse_measurability, without_deadlines, without_time_limit
+from .textutils import RELATIVE_UNIT, parse_measurability, without_deadlines, without_time_limit
 
 _MORE_OR_LESS = (
     r"(?:raise|increase|grow|reduce|cut|lower|decrease|halve|double|triple|boost|lift|shrink|"
@@ -130,8 +130,8 @@ _LEVEL = re.compile(
 _FROM_TO_NUMBERS = rf"from\s+{NUMBER}[^.;]*?\bto\s+{NUMBER}"
 # ... or moved by a relative change: "containment up 10pp", "Repeat calls down 15%"
 _MOVED_BY = re.compile(
-    rf"^(?P<measure>[A-Za-z][^.;:,]*?)(?<!\bmake)(?<!\bmakes)(?<!\bmade)\s+(?:up|down)\s+(?:by\s+)?{NUMBER}\s?(?:%|pp\b|pts?\b|points?\b|"
-    r"percentage\s+points\b)",
+    rf"^(?P<measure>[A-Za-z][^.;:,]*?)(?<!\bmake)(?<!\bmakes)(?<!\bmade)\s+(?:up|down)\s+(?:by\s+)?{NUMBER}"
+    rf"\s?{RELATIVE_UNIT}",
     re.I,
 )
 # A measure named first, then moved between two numbers: "AMR fleet MTBF up from 120 h to 300 h", "Leakage reduced
@@ -224,9 +224,8 @@ def done_statement(goal: str) -> bool:
     undated = without_time_limit(without_deadlines(text))  # "by end of Q1", "within 2 weeks": not a target
     if starts_with_deliverable(text) or _MOVES.match(text):
         return False
-    if _DONE_FOR.search(text) or _PLACES_DONE.match(
-        text
-    ):  # "Viability retest done for 1,200 accessions": the number counts the work
+    # "Viability retest done for 1,200 accessions", "12 sites activated": the number counts the work
+    if _DONE_FOR.search(text) or _PLACES_DONE.match(text):
         return True
     return not re.search(r"\d", undated) and bool(_DONE.search(text))
 

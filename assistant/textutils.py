@@ -134,11 +134,13 @@ _TARGET_ONLY = re.compile(
     rf"(?:an?\s+)?(?:average\s+of\s+)?(?P<target>{_NUM})",
     re.I,
 )
+# The units of a relative change: "up 15%", "down 3pp", "up 5 points".
+RELATIVE_UNIT = r"(?:%|pp\b|pts?\b|points?\b|percentage\s+points\b)"
 # "bringing front-desk queue time down 40%", "conversion up 15%": a change stated after the measure.
 _UP_DOWN = re.compile(
     # not a phrasal verb ("set up 5 pages", "make up 25% of accounts"), and only a relative change (% or points)
     r"(?<!\bset\s)(?<!\bsets\s)(?<!\bmake\s)(?<!\bmakes\s)(?<!\bmade\s)(?<!\bsign\s)(?<!\bpick\s)"
-    rf"\b(?P<dir>down|up)\s+(?!to\b)(?:by\s+)?(?P<delta>{NUMBER}\s?(?:%|pp\b|pts?\b|points?\b|percentage\s+points\b))",
+    rf"\b(?P<dir>down|up)\s+(?!to\b)(?:by\s+)?(?P<delta>{NUMBER}\s?{RELATIVE_UNIT})",
     re.I,
 )
 # A change by a fraction in words: "Injurious falls down by a third compared with last year" (a coach saw it read as
