@@ -85,6 +85,7 @@ EXPERT_SETS = [
     "unseen_real_11.tsv",
     "unseen_real_12.tsv",
     "unseen_real_13.tsv",
+    "unseen_real_14.tsv",
 ]
 
 
