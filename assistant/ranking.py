@@ -23,6 +23,10 @@ held-out half improved on both slices (``python -m evals.retrieval_eval``; figur
    0.835 to 0.882 (tidy). The word match orders the candidates only: the scores they carry stay cosine
    similarities, which the alternatives threshold reads.
 
+6. A goal whose own baseline or target is a length of time ("from 40 days to 25 days") is about a duration:
+   metrics of other units lose ``UNIT_PENALTY`` (``unit_misfits``). Read on meaning alone, "ER waiting time from
+   4 hours to 2 hours" had found a count of mental-health patients waiting for a bed.
+
 The weights live in :class:`assistant.settings.Settings` (``rank_*``); :class:`RankWeights` carries them.
 """
 
@@ -34,7 +38,7 @@ from dataclasses import dataclass
 
 from .schemas import MetricEntry
 from .settings import Settings
-from .textutils import FROM_TO_RE, NUMBER, without_deadlines
+from .textutils import FROM_TO_RE, NUMBER, parse_measurability, without_deadlines
 
 # The parts a metric is indexed as; the definition part is the one ``fuse`` adds a share of.
 DEFINITION, NAME, ALIAS, MOVED_BY = "definition", "name", "alias", "moved_by"
@@ -175,10 +179,44 @@ def _team_work(m: MetricEntry) -> list[str]:
     return [] if m.scope == "external" else _not_hiring(m.moved_by)
 
 
-def ranked_by_words(scores: dict[str, float], lexical: dict[str, float], weight: float, k: int) -> list[str]:
-    """The k best ids when each meaning score gains ``weight`` times its word match; ties broken by id."""
-    boosted = {i: s + weight * lexical.get(i, 0.0) for i, s in scores.items()}
+def ranked_by_words(
+    scores: dict[str, float], lexical: dict[str, float], weight: float, k: int, misfits: frozenset[str] = frozenset()
+) -> list[str]:
+    """The k best ids when each meaning score gains ``weight`` times its word match; ties broken by id.
+
+    ``misfits`` (metrics whose unit cannot carry the goal's numbers) lose ``UNIT_PENALTY``.
+    """
+    boosted = {i: s + weight * lexical.get(i, 0.0) - (UNIT_PENALTY if i in misfits else 0.0) for i, s in scores.items()}
     return [i for i, _ in top(boosted, k)]
+
+
+# ---------------------------------------------------------------------- the unit the goal's numbers are in
+
+# Read on the tune half: 0.1 moved the emergency-department wait above a count of mental-health patients waiting;
+# 0.2 let "close" pull month-end close above the sales metrics for "proposal-to-close time from 40 days to 25 days".
+UNIT_PENALTY = 0.1
+DURATION_UNITS = frozenset(
+    {"ms", "seconds", "minutes", "hours", "business hours", "days", "working days", "weeks", "months"}
+)
+# a number of time units; not a decade ("1920s council minutes")
+_DURATION_NUMBER = re.compile(
+    r"(?<!^1[89]\d)(?<!^20\d)\d\s?(?:ms|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|d|days?|(?:working|business|calendar)\s+days?|(?-i:WDs?)|wks?|"
+    r"weeks?|months?)$",
+    re.I,
+)
+
+
+def states_duration(goal: str) -> bool:
+    """The goal's own baseline or target is a length of time ("from 40 days to 25 days"): the metric is a duration."""
+    m = parse_measurability(goal)
+    return any(v and _DURATION_NUMBER.search(v) for v in (m.baseline, m.target))
+
+
+def unit_misfits(goal: str, metrics: Iterable[MetricEntry]) -> frozenset[str]:
+    """Metrics whose unit cannot carry the goal's numbers: all but durations when the goal states a duration."""
+    if not states_duration(goal):
+        return frozenset()
+    return frozenset(m.id for m in metrics if m.unit.lower() not in DURATION_UNITS)
 
 
 # ---------------------------------------------------------------------- the result query

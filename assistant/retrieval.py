@@ -35,6 +35,7 @@ from .ranking import (
     ranked_by_words,
     result_query,
     spelled_out,
+    unit_misfits,
 )
 from .schemas import GuidanceCard, MetricEntry, WorkedExample
 from .settings import Settings, disable_telemetry
@@ -416,7 +417,8 @@ class KnowledgeIndex:
                 goal_scores = self._metric_scores(self.store.embeddings.embed_query(objective), k_metrics, w, hiring)
                 scores = combine(scores, goal_scores, w.objective)
             lexical = self._lexical.scores(query) if w.lexical > 0 else {}
-            ranked = [(i, scores[i]) for i in ranked_by_words(scores, lexical, w.lexical, k_metrics)]
+            misfits = unit_misfits(query, self.knowledge.metrics)
+            ranked = [(i, scores[i]) for i in ranked_by_words(scores, lexical, w.lexical, k_metrics, misfits)]
         return Retrieved(
             guidance=[self._items[i] for i, _ in guidance],  # type: ignore[misc]
             examples=[self._items[i] for i, _ in examples],  # type: ignore[misc]

@@ -21,7 +21,9 @@ from assistant.ranking import (
     ranked_by_words,
     result_query,
     spelled_out,
+    states_duration,
     top,
+    unit_misfits,
 )
 from assistant.retrieval import KnowledgeIndex
 from assistant.settings import Settings
@@ -184,6 +186,42 @@ def test_ranked_by_words_breaks_meaning_ties_with_words() -> None:
     assert ranked_by_words(meaning, {}, 0.02, 3) == ["b", "a", "c"]
     assert ranked_by_words(meaning, {"a": 3.0}, 0.02, 3) == ["a", "b", "c"]  # 0.70 + 0.06 beats 0.71
     assert ranked_by_words(meaning, {"c": 3.0}, 0.02, 2) == ["b", "a"]  # words alone do not lift a far metric
+
+
+def test_ranked_by_words_lowers_metrics_whose_unit_misfits() -> None:
+    meaning = {"a": 0.70, "b": 0.72, "c": 0.50}
+    assert ranked_by_words(meaning, {}, 0.02, 3, frozenset({"b"})) == ["a", "b", "c"]  # 0.72 - 0.1 < 0.70
+    assert ranked_by_words(meaning, {}, 0.02, 3, frozenset({"c"})) == ["b", "a", "c"]
+
+
+@pytest.mark.parametrize(
+    ("goal", "duration"),
+    [
+        ("Cut proposal-to-close time from 40 days to 25 days", True),
+        ("Cut average ER waiting time from 4 hours to 2 hours", True),
+        ("Month-end close 12 WD -> 5 WD", True),  # working days
+        ("Median build time under 10 min", True),
+        ("Checkout p75 load <= 1.5s before Black Friday", True),
+        ("Answer 95% of chats within one minute", False),  # a share held to a limit: the metric is a share
+        ("Reduce churn from 5% to 3%", False),
+        ("1920s council minutes series catalogued", False),  # a decade, not seconds
+        ("Launch the new onboarding flow", False),
+    ],
+)
+def test_states_duration(goal: str, duration: bool) -> None:
+    assert states_duration(goal) is duration
+
+
+def test_unit_misfits_are_every_metric_but_durations_for_a_duration_goal(knowledge: Knowledge) -> None:
+    metrics = knowledge.metrics
+    misfits = unit_misfits("Cut median wait from 40 minutes to 25 minutes", metrics)
+    assert misfits and len(misfits) < len(metrics)
+    assert all(
+        (m.id in misfits) is (m.unit.lower() not in {"minutes", "hours", "days", "weeks"})
+        for m in metrics
+        if m.unit.lower() in {"minutes", "hours", "days", "weeks", "%"}
+    )
+    assert unit_misfits("Reduce churn from 5% to 3%", metrics) == frozenset()
 
 
 def test_retrieve_without_the_result_query_or_definition_share(index: KnowledgeIndex) -> None:
