@@ -75,6 +75,24 @@ _SITE_PARTS = re.compile(
     r"(?:\s*(?:-|–|,|&|and|to)\s*[A-Z]?\d+[A-Z]?)+)\b",
     re.I,
 )
+# a plural group named by a plain word before it: "for motor claims", "on core routes", "all bookkeeping clients"
+# (a word that counts or points, "for all customers", "our other sites", names no group)
+_PLAIN_MODIFIER_STOP = (
+    r"a|an|the|all|every|each|our|their|its|my|your|his|her|more|most|many|some|any|other|these|those|such|both|few|"
+    r"several|fewer|no|which|what|whose|key|top|one|two|three|four|five|six|ten|and|or|per|of|to|new|existing|"
+    r"current|internal|external|review"
+)
+_PLAIN_SEGMENT = re.compile(
+    rf"\b(?P<lead>for|on|among|across|all)\s+(?:the\s+|our\s+)?"
+    rf"(?P<scope>(?!(?:{_PLAIN_MODIFIER_STOP})\b)[a-z][a-z-]*[a-z]\s+(?:{_GROUP}))(?<=s)\b"
+)
+# a part of the country named by its compass point: "in the northern region", "across the South West area"
+_COMPASS_AREA = re.compile(
+    r"\b(?:in|for|across|throughout)\s+the\s+(?P<scope>(?:north|south|east|west|northern|southern|eastern|western|"
+    r"central|north[- ]east|north[- ]west|south[- ]east|south[- ]west)(?:ern)?\s+"
+    r"(?:region|area|division|patch|zone))\b",
+    re.I,
+)
 # Regions written with "the": "in the UK", "across the Nordics".
 _WITH_THE = re.compile(r"^(?:UK|US|USA|EU|Nordics|Benelux|Middle\s+East|Netherlands)\b")
 # Capitalised words that say when, not who: "the Saturday warehouse shift" names no segment.
@@ -126,6 +144,15 @@ def _across(m: re.Match[str]) -> str | None:
     return f"across {m.group('scope')}"
 
 
+def _in_the(m: re.Match[str]) -> str | None:
+    return f"in the {m.group('scope')}"
+
+
+def _on_or_for(m: re.Match[str]) -> str | None:
+    """'on core routes' stays on them; 'among', 'all' and 'for' count the metric for the group."""
+    return f"{m.group('lead')} {m.group('scope')}" if m.group("lead") in ("on", "across") else _for_group(m)
+
+
 # Each way a goal names its group, first found first, with how the metric's group is then said (None: look on).
 _SCOPES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ...] = (
     (_SCHOOL_YEAR_OR_TIER, _for_group),
@@ -133,6 +160,8 @@ _SCOPES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ..
     (_IN_REGION, _in_region),
     (_AT_PLACES, _with_lead),
     (_SITE_PARTS, _across),
+    (_COMPASS_AREA, _in_the),
+    (_PLAIN_SEGMENT, _on_or_for),
 )
 
 

@@ -594,6 +594,15 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("Line 2 commissioned", None),  # one line is the work's own place, not a group
         ("Dashboard rebuilt in Salesforce", None),  # one name alone is too often a tool
         ("Achieved sign-off on the Castle Street library scheme", None),  # one building, no group
+        # a plural group named by a plain word, a compass area (coach, set 13: motor claims, core routes, north)
+        ("Claims auto-triage model in prod for motor claims", "for motor claims"),
+        ("Move all bookkeeping clients onto Xero by year end", "for bookkeeping clients"),
+        ("Improve bus reliability on core routes", "on core routes"),
+        ("Install 50,000 smart meters in the northern region", "in the northern region"),
+        ("Reduce absenteeism among secondary pupils", "for secondary pupils"),
+        ("Launch the app for all customers", None),  # "all" names no group
+        ("Become the top-rated employer on review sites", None),  # a place it is read, not a group
+        ("Patient portal live in the flagship store", None),  # one place, not a plural group
     ],
 )
 def test_scope_of_reads_the_named_group(goal: str, scope: str | None) -> None:
