@@ -65,6 +65,9 @@ _PERIOD = (
 )
 # A deadline phrase *after* its introducing word (by / before / in / within / end of ...).
 _DEADLINE_CORE = (
+    # a review the work must be ready for, only after "before" or "ahead of": "Clear KYC backlog before the audit"
+    # ("verified by an external audit" is how, "the internal audit plan" what)
+    r"(?:(?<=before\s)|(?<=ahead\sof\s))(?:the\s+|our\s+|next\s+)?(?:[\w-]+\s+){0,2}?(?:audit|inspection|renewal)(?:\s+season)?\b|"
     # a season or year written as a span, a harvest or term with its year, a quarter's published release:
     # "for the 2025/26 season", "by harvest 2025", "in the Q3 RAJAR release"
     rf"(?:the\s+)?(?:19|20)\d{{2}}[/-]\d{{2}}(?![/-]?\d)(?!\s+(?:entry|entrants|cohort|starters|intake\s+cohort|leavers|graduates))"
@@ -108,14 +111,14 @@ _DEADLINE_CORE = (
     rf")"
 )
 _DEADLINE_RE = re.compile(
-    rf"\b(?P<lead>by|before|until|in\s+time\s+for|ahead\s+of|(?:for|in|across|over)\s+(?:all|the\s+whole)\s+of|in|"
+    rf"\b(?P<lead>by|before|until|in\s+time\s+for|ahead\s+of|going\s+into|heading\s+into|(?:for|in|across|over)\s+(?:all|the\s+whole)\s+of|in|"
     rf"within|during|end\s+of|through(?:out|\s+to)?|over|for)\s+"
     rf"(?P<when>{_DEADLINE_CORE})\b",
     re.IGNORECASE,
 )
 _UNIT = (
     r"(?:\s?%|\s?(?:pp|pts?|points?|percentage\s+points)\b|\s?[kmb]\b|x\b|\s?/\s?\d+|"
-    r"\s?out\s+of\s+\d+|\s(?:working|business|calendar)\s+days?\b|\s?(?:ms|milliseconds?|seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|"
+    r"\s?out\s+of\s+\d+|\s(?:working|business|calendar)\s+days?\b|\s?(?-i:WDs?)\b|\s?(?:ms|milliseconds?|seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|"
     r"days?|d|weeks?|months?)\b)?"
 )
 _NUM = rf"{NUMBER}{_UNIT}"
@@ -641,7 +644,9 @@ def _looks_foreign(text: str) -> bool:
 _BRACKETED_BASELINE = re.compile(
     rf"\(\s*(?:(?:was|from|down\s+from|up\s+from|baseline:?|currently)\s+)?(?P<base>{_NUM})"
     rf"(?:\s+(?:in|for|at|as\s+of)\s+(?:FY\s?)?(?:19|20)\d{{2}}(?:[/-]\d{{2}})?|\s+(?:today|now|currently))\s*\)|"
-    rf"\(\s*(?:was|from|down\s+from|up\s+from|baseline:?|currently)\s+(?P<base2>{_NUM})\s*\)",
+    rf"\(\s*(?:was|from|down\s+from|up\s+from|baseline:?|currently)\s+(?P<base2>{_NUM})\s*\)|"
+    # an amount given in passing, roughly: "Clear KYC backlog (~3k cases)" is where it stands, not where it goes
+    rf"\(\s*(?:~|c\.\s?|circa\s+|approx\.?\s+|about\s+|around\s+)(?P<base3>{_NUM})(?:\s+[a-z][\w-]*){{1,2}}\s*\)",
     re.I,
 )
 # "Books closed by WD5 instead of WD9", "in 2 days rather than 5": the first is the target, the second the baseline.
@@ -670,7 +675,7 @@ def parse_measurability(text: str) -> Measurability:
     baseline = target = None
     bracketed = _BRACKETED_BASELINE.search(scan)
     if bracketed:
-        baseline = (bracketed.group("base") or bracketed.group("base2")).strip()
+        baseline = (bracketed.group("base") or bracketed.group("base2") or bracketed.group("base3")).strip()
         scan = scan[: bracketed.start()] + scan[bracketed.end() :]
     deadline = find_deadline(scan)
     notes: list[str] = []

@@ -119,6 +119,13 @@ from evals.robustness import refusals
         ("Launch the Christmas campaign", None, None, None),
         ("All damp & mould reports inspected within 10 working days", None, "all", None),  # every case is the share
         ("Returns processed within 48h", None, None, None),
+        # working days as WD, "going into" a quarter, an audit ahead, a rough count in brackets (coach, set 13)
+        ("Month-end close 12 WD -> 5 WD", "12 WD", "5 WD", None),
+        ("3x pipeline coverage going into Q3", None, "3x", "Q3"),
+        ("Clear KYC backlog (~3k cases) before the audit", "3k", None, "the audit"),
+        ("All checkout flows meet WCAG 2.2 AA, verified by an external audit", None, None, None),
+        ("Complete all 14 audits in the FY25 internal audit plan", None, "14", None),
+        ("Visitor numbers back to pre-covid levels (~250k)", None, "250k", None),
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
