@@ -366,6 +366,7 @@ ABBREVIATIONS = {
     "D30": "day-thirty (first-month)",
     "IVR": "interactive voice response phone menu",
     "PGT": "postgraduate taught degree students",
+    "UG": "undergraduate students",
     "FPI": "first patient in (clinical trial recruitment)",
 }
 _ABBREVIATION = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")s?(?![\w-])")
