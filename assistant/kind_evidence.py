@@ -73,7 +73,7 @@ _USED_BY_SHARE = re.compile(rf"\b(?:by|for)\s+(?:at\s+least\s+)?{NUMBER}\s?%\s+o
 # A finished piece of work stated as done: "Forum guidelines agreed with maintainers and published".
 _DONE = re.compile(rf"\b(?:{DONE_WORK})\b", re.I)
 # ... over a number of things or all of them: the number is the work's coverage, no target to reach.
-_DONE_FOR = re.compile(rf"\b(?:{DONE_WORK})\s+(?:for|on|across)\s+(?:\d|all\b|every\b)", re.I)
+_DONE_FOR = re.compile(rf"\b(?:{DONE_WORK})\s+(?:for|on|across|in)\s+(?:\d|all\b|every\b)", re.I)
 # A count of the team's own places brought into service: "Phase II: 12 sites activated by Q4" (coach, set 12).
 _PLACES_DONE = re.compile(
     r"^(?:[\w ]{1,20}:\s*)?\d[\d,]*\s+(?:new\s+)?(?:sites?|stores?|branches?|clinics?|depots?|hubs?|locations?|"
@@ -154,6 +154,9 @@ _MEASURE_AT = re.compile(
     # an arrow between two numbers, a signed change, a cadence moved: "Recurring donors 1,200 -> 2,000",
     # "Office energy use -12% vs 2024 baseline", "Deploy freq from weekly to daily" (coach, set 12)
     rf"{NUMBER}\s?[kKmM%]?\s*(?:->|→|=>)\s*{NUMBER}|[+−-]{NUMBER}\s?(?:%|pp\b|pts?\b|[kKmM]\b)|"
+    # a count gained, a band to hold: "Cellar door club members +150 this quarter", "Utilisation 75-80% across the
+    # studio" (coach, set 14)
+    rf"\+{NUMBER}\b|{NUMBER}\s?%?\s?[-–]\s?{NUMBER}\s?%|"
     rf"from\s+{_CADENCE_WORD}\s+to\s+(?:{_CADENCE_WORD}|on\s+demand)\b|"
     # against a plan: "Infantry recruitment at 100% of FY intake target", "Sales at 110% of quota"
     rf"at\s+(?:or\s+above\s+)?{NUMBER}\s?%\s+of\s+(?:the\s+|our\s+|its\s+)?(?:[\w-]+\s+){{0,3}}?"

@@ -127,6 +127,11 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Associate utilisation 75%+ across all offices", ("outcome", "level")),
         ("<1% null customer_ids in gold tables", ("outcome", "level")),
         ("p50 CI build time from 22 min to <10", ("outcome", "level")),
+        # a count gained, a band to hold, work done in all its places (coach, set 14)
+        ("Cellar door club members +150 this quarter", ("outcome", "level")),
+        ("Utilisation 75-80% across the studio (design + copy)", ("outcome", "level")),
+        ("Self-service kiosks installed in all 9 branches - DONE", ("output", "done")),
+        ("Hire 2 engineers +1 PM", ("output", "hiring")),
         ("RevPAR up 8% YoY across the coastal portfolio", ("outcome", "level")),
         (">95% of pages migrated", None),  # the team's own work at a share
         ("Referral sign-ups make up 25% of all new accounts", None),  # "make up" is no move
