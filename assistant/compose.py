@@ -47,7 +47,7 @@ _GROUP = (
     r"(?:account|customer|client|pupil|student|learner|patient|member|user|workspace|store|site|school|ward|"
     r"hospital|tenant|resident|household|merchant|seller|buyer|partner|claim|route|depot|plant|warehouse|"
     r"rider|donor|shop|postcode|lift|clinic|surgery|venue|campus|campuses)s?|branch(?:es)?|"
-    r"practices?|pharmac(?:y|ies)|polic(?:y|ies)|propert(?:y|ies)|tier"
+    r"practices?|pharmac(?:y|ies)|polic(?:y|ies)|propert(?:y|ies)|tier|DCs?"
 )
 # a school year or a tier: "every Year 9 pupil", "Tier 1 customers", "Key Stage 2"
 # (a tier only with its group: "Tier 1" alone is also a support line or an incident class)
@@ -112,7 +112,7 @@ _DETERMINERS = frozenset(
 def _plural(scope: str) -> str:
     """'Year 9 pupil' -> 'Year 9 pupils': the metric is counted over the whole group."""
     *head, last = scope.split()
-    if not re.fullmatch(_GROUP, last) or last.endswith("s") or last.lower() == "tier":
+    if not re.fullmatch(_GROUP, last) or last.endswith("s") or last.lower() == "tier" or last.isupper():
         return scope
     last = last[:-1] + "ies" if last.endswith("y") else last + ("es" if last.endswith(("ch", "sh")) else "s")
     return " ".join([*head, last])

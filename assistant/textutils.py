@@ -60,7 +60,7 @@ _PHRASE_ENDS = (
 # A period a goal already runs through, after "for", "in", "during", "through" or "over" (these words alone also
 # introduce measures: "for every order", "in the app").
 _PERIOD = (
-    rf"q[1-4]|h[12]|fy|\d{{4}}|quarter|year|{_SEASON}|\b{_EVENT_END}\b|\b(?:{_MONTHS})\b|intake|series|half[- ]term|"
+    rf"q[1-4]|h[12]|fy|\d{{4}}|\d{{2}}/\d{{2}}\s+season|quarter|year|{_SEASON}|\b{_EVENT_END}\b|\b(?:{_MONTHS})\b|intake|series|half[- ]term|"
     r"pulse|(?-i:AW|SS|FW)\s?\d"
 )
 # A deadline phrase *after* its introducing word (by / before / in / within / end of ...).
@@ -68,6 +68,10 @@ _DEADLINE_CORE = (
     # a review the work must be ready for, only after "before" or "ahead of": "Clear KYC backlog before the audit"
     # ("verified by an external audit" is how, "the internal audit plan" what)
     r"(?:(?<=before\s)|(?<=ahead\sof\s))(?:the\s+|our\s+|next\s+)?(?:[\w-]+\s+){0,2}?(?:audit|inspection|renewal)(?:\s+season)?\b|"
+    # ... or the season's first fixture: "Season ticket holders 4,200 -> 5,000 before first home game" (set 14)
+    r"(?:(?<=before\s)|(?<=ahead\sof\s))(?:the\s+|our\s+)?(?:first|opening)\s+(?:home\s+|away\s+)?(?:game|match|fixture)\b|"
+    # a season written with two-digit years: "for the 24/25 season" (set 14)
+    r"(?:the\s+)?\d{2}/\d{2}\s+(?:season|academic\s+year|school\s+year|financial\s+year)\b|"
     # a season or year written as a span, a harvest or term with its year, a quarter's published release:
     # "for the 2025/26 season", "by harvest 2025", "in the Q3 RAJAR release"
     rf"(?:the\s+)?(?:19|20)\d{{2}}[/-]\d{{2}}(?![/-]?\d)(?!\s+(?:entry|entrants|cohort|starters|intake\s+cohort|leavers|graduates))"
@@ -133,7 +137,7 @@ _FROM_TO = re.compile(
 # A change written as an arrow, without "from": "999 calls answered within 10 seconds: 71% → 90%".
 _ARROW = re.compile(rf"(?<![\w.])(?P<base>{_NUM})\s*(?:->|→|=>)\s*(?P<target>{_NUM})", re.I)
 _TARGET_ONLY = re.compile(
-    rf"\b(?:to|reach(?:es|ing)?|at\s+least|above|below|under|over|hit|achieve|≥|>=|<=|≤)\s+"
+    rf"(?:\b(?:to|reach(?:es|ing)?|at\s+least|above|below|under|over|hit|achieve|≥|>=|<=|≤)|(?<![\d%])\s(?:->|→))\s+"
     rf"(?:an?\s+)?(?:average\s+of\s+)?(?P<target>{_NUM})",
     re.I,
 )
@@ -482,10 +486,12 @@ def _norm_number(token: str) -> str:
 
 
 _BARE_DEADLINE_RE = re.compile(
-    r"\b(?:this|next|the\s+current)\s+(?:quarter|year|half|month|sprint|fy|financial\s+year|fiscal\s+year|"
+    r"\b(?:this|next|the\s+current)\s+(?:quarter|qtr|year|half|month|sprint|fy|financial\s+year|fiscal\s+year|"
     rf"academic\s+year|school\s+year|term|season|{_SEASONS})\b|\b(?:eoy|eoq)\b|"
     # a level held over a named period: "every week of Golden Quarter", "each day of the Christmas peak"
-    rf"\b(?:every|each)\s+(?:day|week|month|period|shift)\s+(?:of|in|during|through)\s+(?:the\s+)?(?:{_SEASON}|{_EVENT_END}\b)",
+    rf"\b(?:every|each)\s+(?:day|week|month|period|shift)\s+(?:of|in|during|through)\s+(?:the\s+)?(?:{_SEASON}|{_EVENT_END}\b)|"
+    # a quarter or half tacked on at the end: "Cat 2 mean response -> 30 mins or under, Q3" (coach, set 14)
+    r"(?<=,\s)(?:q[1-4]|h[12])(?:\s*(?:fy\s?)?['’]?\d{2,4})?\s*$",
     re.I,
 )
 

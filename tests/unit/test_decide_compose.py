@@ -600,6 +600,7 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("Improve bus reliability on core routes", "on core routes"),
         ("Install 50,000 smart meters in the northern region", "in the northern region"),
         ("Reduce absenteeism among secondary pupils", "for secondary pupils"),
+        ("Launch voice picking in the Daventry DC and get pick accuracy to 99.7%", "for Daventry DC"),  # set 14
         ("Launch the app for all customers", None),  # "all" names no group
         ("Become the top-rated employer on review sites", None),  # a place it is read, not a group
         ("Patient portal live in the flagship store", None),  # one place, not a plural group

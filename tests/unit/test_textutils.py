@@ -126,6 +126,12 @@ from evals.robustness import refusals
         ("All checkout flows meet WCAG 2.2 AA, verified by an external audit", None, None, None),
         ("Complete all 14 audits in the FY25 internal audit plan", None, "14", None),
         ("Visitor numbers back to pre-covid levels (~250k)", None, "250k", None),
+        # a two-digit season, an arrow to a target alone, a quarter tacked on, the first home game, "qtr" (set 14)
+        ("Subscription renewals >= 72% for the 24/25 season (was 64%)", "64%", "72%", "the 24/25 season"),
+        ("Cat 2 mean response -> 30 mins or under, Q3", None, "30 mins", "Q3"),
+        ("Season ticket holders 4,200 -> 5,000 before first home game", "4,200", "5,000", "first home game"),
+        ("Zero RIDDOR reportables on the Northgate site this qtr", None, "zero", "this qtr"),
+        ("Stage 2 -> 3 gate review", "2", "3", None),  # an arrow between numbers stays a from-to
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
