@@ -60,7 +60,8 @@ _PHRASE_ENDS = (
 # A period a goal already runs through, after "for", "in", "during", "through" or "over" (these words alone also
 # introduce measures: "for every order", "in the app").
 _PERIOD = (
-    rf"q[1-4]|h[12]|fy|\d{{4}}|\d{{2}}/\d{{2}}\s+season|quarter|year|{_SEASON}|\b{_EVENT_END}\b|\b(?:{_MONTHS})\b|intake|series|half[- ]term|"
+    rf"q[1-4]|h[12]|fy|\d{{4}}|\d{{2}}/\d{{2}}\s+season|quarter|year|{_SEASON}|\b{_EVENT_END}\b|\b(?:{_MONTHS})\b|"
+    r"intake|series|half[- ]term|"
     r"pulse|(?-i:AW|SS|FW)\s?\d"
 )
 # A deadline phrase *after* its introducing word (by / before / in / within / end of ...).
