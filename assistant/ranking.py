@@ -367,6 +367,13 @@ ABBREVIATIONS = {
     "IVR": "interactive voice response phone menu",
     "PGT": "postgraduate taught degree students",
     "UG": "undergraduate students",
+    # sector short forms of set 14 ("IND filed for lead compound" found DevOps lead time)
+    "IND": "investigational new drug application to the medicines regulator",
+    "CAPA": "corrective and preventive actions in the quality system",
+    "PSTN": "copper telephone network",
+    "AML": "anti-money laundering checks",
+    "RIDDOR": "reportable workplace injuries and dangerous occurrences",
+    "MCS": "microgeneration certification scheme for heat pumps and solar",
     "FPI": "first patient in (clinical trial recruitment)",
 }
 _ABBREVIATION = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")s?(?![\w-])")

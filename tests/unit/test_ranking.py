@@ -247,6 +247,12 @@ def test_retrieve_without_the_result_query_or_definition_share(index: KnowledgeI
         ("FTTP build passes 400k premises", "FTTP (full fibre to the premises) build passes 400k premises"),
         ("Fleet rated CII C", "Fleet rated CII (ship carbon intensity indicator rating) C"),
         ("Install 60k SMETS2 meters", "Install 60k SMETS2 (second-generation smart energy meters) meters"),
+        # set 14: "IND filed for lead compound" had found DevOps lead time
+        (
+            "IND filed for lead compound",
+            "IND (investigational new drug application to the medicines regulator) filed for lead compound",
+        ),
+        ("Hosted 4 open days for UG recruitment", "Hosted 4 open days for UG (undergraduate students) recruitment"),
     ],
 )
 def test_short_forms_are_spelled_out(text: str, expected: str) -> None:
