@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 from .schemas import MetricEntry
 from .settings import Settings
-from .textutils import FROM_TO_RE, NUMBER, parse_measurability, without_deadlines
+from .textutils import FROM_TO_RE, NUMBER, TIME_UNIT, parse_measurability, without_deadlines
 
 # The parts a metric is indexed as; the definition part is the one ``fuse`` adds a share of.
 DEFINITION, NAME, ALIAS, MOVED_BY = "definition", "name", "alias", "moved_by"
@@ -199,11 +199,7 @@ DURATION_UNITS = frozenset(
     {"ms", "seconds", "minutes", "hours", "business hours", "days", "working days", "weeks", "months"}
 )
 # a number of time units; not a decade ("1920s council minutes")
-_DURATION_NUMBER = re.compile(
-    r"(?<!^1[89]\d)(?<!^20\d)\d\s?(?:ms|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|d|days?|(?:working|business|calendar)\s+days?|(?-i:WDs?)|wks?|"
-    r"weeks?|months?)$",
-    re.I,
-)
+_DURATION_NUMBER = re.compile(rf"(?<!^1[89]\d)(?<!^20\d)\d\s?{TIME_UNIT}$", re.I)
 
 
 def states_duration(goal: str) -> bool:

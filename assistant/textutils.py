@@ -512,6 +512,8 @@ _SLA_EVENT = re.compile(rf"\s+{_EVENT}\b", re.I)
 _LIMIT_AMOUNT = rf"(?:{NUMBER}|an?|the|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|thirty)"
 _SHORT_UNIT = r"(?:s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?)"
 _LONG_UNIT = r"(?:(?:working\s+|business\s+|calendar\s+)?days?|d|wks?|weeks?|months?)"
+# Any unit of time a goal's number may carry ("40 days", "1.5s", "12 WD"): the ranking reads a duration by it.
+TIME_UNIT = rf"(?:ms|{_SHORT_UNIT}|{_LONG_UNIT}|(?-i:WDs?))"
 _LIMIT_EVENT = rf"(?:\s+{_EVENT}\s+[\w'’ -]+?(?=\s*[,;.(]|\s+(?:for|and|by|in|during)\b|\s*$))?"
 _SHORT_LIMIT_RE = re.compile(rf"\bwithin\s+{_LIMIT_AMOUNT}\s?-?\s?{_SHORT_UNIT}\b{_LIMIT_EVENT}", re.I)
 _LONG_LIMIT_RE = re.compile(rf"\bwithin\s+{_LIMIT_AMOUNT}\s?-?\s?{_LONG_UNIT}\b{_LIMIT_EVENT}", re.I)
