@@ -75,17 +75,6 @@ _SITE_PARTS = re.compile(
     r"(?:\s*(?:-|–|,|&|and|to)\s*[A-Z]?\d+[A-Z]?)+)\b",
     re.I,
 )
-# a plural group named by a plain word before it: "for motor claims", "on core routes", "all bookkeeping clients"
-# (a word that counts or points, "for all customers", "our other sites", names no group)
-_PLAIN_MODIFIER_STOP = (
-    r"a|an|the|all|every|each|our|their|its|my|your|his|her|more|most|many|some|any|other|these|those|such|both|few|"
-    r"several|fewer|no|which|what|whose|key|top|one|two|three|four|five|six|ten|and|or|per|of|to|new|existing|"
-    r"current|internal|external|review"
-)
-_PLAIN_SEGMENT = re.compile(
-    rf"\b(?P<lead>for|on|among|across|all)\s+(?:the\s+|our\s+)?"
-    rf"(?P<scope>(?!(?:{_PLAIN_MODIFIER_STOP})\b)[a-z][a-z-]*[a-z]\s+(?:{_GROUP}))(?<=s)\b"
-)
 # a part of the country named by its compass point: "in the northern region", "across the South West area"
 _COMPASS_AREA = re.compile(
     r"\b(?:in|for|across|throughout)\s+the\s+(?P<scope>(?:north|south|east|west|northern|southern|eastern|western|"
@@ -106,6 +95,20 @@ _WHEN_WORDS = (
 _DETERMINERS = frozenset(
     {"a", "an", "the", "all", "every", "each", "our", "their", "its", "new", "more", "most", "top", "key", "active"}
     | {"one", "two", "three", "four", "five"}
+)
+
+
+# a plural group named by a plain word before it: "for motor claims", "on core routes", "all bookkeeping clients".
+# A word that opens a noun phrase, counts or points ("for all customers", "our other sites") names no group, nor does
+# one that says where something is read ("on review sites").
+_NOT_A_GROUP_NAME = _DETERMINERS | {
+    *("my", "your", "his", "her", "many", "some", "any", "other", "these", "those", "such", "both", "few"),
+    *("several", "fewer", "no", "which", "what", "whose", "six", "ten", "and", "or", "per", "of", "to"),
+    *("existing", "current", "internal", "external", "review"),
+}
+_PLAIN_SEGMENT = re.compile(
+    rf"\b(?P<lead>for|on|among|across|all)\s+(?:the\s+|our\s+)?"
+    rf"(?P<scope>(?!(?:{'|'.join(sorted(_NOT_A_GROUP_NAME))})\b)[a-z][a-z-]*[a-z]\s+(?:{_GROUP}))(?<=s)\b"
 )
 
 
