@@ -64,13 +64,15 @@ _PERIOD = (
     r"intake|series|half[- ]term|"
     r"pulse|(?-i:AW|SS|FW)\s?\d"
 )
+# Read only right after "before" or "ahead of": an event named after "by" or "in" is as often how or where.
+_AFTER_BEFORE = r"(?:(?<=before\s)|(?<=ahead\sof\s))"
 # A deadline phrase *after* its introducing word (by / before / in / within / end of ...).
 _DEADLINE_CORE = (
     # a review the work must be ready for, only after "before" or "ahead of": "Clear KYC backlog before the audit"
     # ("verified by an external audit" is how, "the internal audit plan" what)
-    r"(?:(?<=before\s)|(?<=ahead\sof\s))(?:the\s+|our\s+|next\s+)?(?:[\w-]+\s+){0,2}?(?:audit|inspection|renewal)(?:\s+season)?\b|"
+    rf"{_AFTER_BEFORE}(?:the\s+|our\s+|next\s+)?(?:[\w-]+\s+){{0,2}}?(?:audit|inspection|renewal)(?:\s+season)?\b|"
     # ... or the season's first fixture: "Season ticket holders 4,200 -> 5,000 before first home game" (set 14)
-    r"(?:(?<=before\s)|(?<=ahead\sof\s))(?:the\s+|our\s+)?(?:first|opening)\s+(?:home\s+|away\s+)?(?:game|match|fixture)\b|"
+    rf"{_AFTER_BEFORE}(?:the\s+|our\s+)?(?:first|opening)\s+(?:home\s+|away\s+)?(?:game|match|fixture)\b|"
     # a season written with two-digit years: "for the 24/25 season" (set 14)
     r"(?:the\s+)?\d{2}/\d{2}\s+(?:season|academic\s+year|school\s+year|financial\s+year)\b|"
     # a season or year written as a span, a harvest or term with its year, a quarter's published release:
