@@ -86,6 +86,7 @@ EXPERT_SETS = [
     "unseen_real_12.tsv",
     "unseen_real_13.tsv",
     "unseen_real_14.tsv",
+    "unseen_real_15.tsv",
 ]
 
 
