@@ -123,9 +123,12 @@ _DEADLINE_RE = re.compile(
     rf"(?P<when>{_DEADLINE_CORE})\b",
     re.IGNORECASE,
 )
+# Working days written short, in capitals only ("12 WD -> 5 WD"; "wd" is too often something else).
+_WORKING_DAYS_SHORT = r"(?-i:WDs?)"
 _UNIT = (
     r"(?:\s?%|\s?(?:pp|pts?|points?|percentage\s+points)\b|\s?[kmb]\b|x\b|\s?/\s?\d+|"
-    r"\s?out\s+of\s+\d+|\s(?:working|business|calendar)\s+days?\b|\s?(?-i:WDs?)\b|\s?(?:ms|milliseconds?|seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|"
+    rf"\s?out\s+of\s+\d+|\s(?:working|business|calendar)\s+days?\b|\s?{_WORKING_DAYS_SHORT}\b|"
+    r"\s?(?:ms|milliseconds?|seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|"
     r"days?|d|weeks?|months?)\b)?"
 )
 _NUM = rf"{NUMBER}{_UNIT}"
@@ -515,7 +518,7 @@ _LIMIT_AMOUNT = rf"(?:{NUMBER}|an?|the|one|two|three|four|five|six|seven|eight|n
 _SHORT_UNIT = r"(?:s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?)"
 _LONG_UNIT = r"(?:(?:working\s+|business\s+|calendar\s+)?days?|d|wks?|weeks?|months?)"
 # Any unit of time a goal's number may carry ("40 days", "1.5s", "12 WD"): the ranking reads a duration by it.
-TIME_UNIT = rf"(?:ms|{_SHORT_UNIT}|{_LONG_UNIT}|(?-i:WDs?))"
+TIME_UNIT = rf"(?:ms|{_SHORT_UNIT}|{_LONG_UNIT}|{_WORKING_DAYS_SHORT})"
 _LIMIT_EVENT = rf"(?:\s+{_EVENT}\s+[\w'’ -]+?(?=\s*[,;.(]|\s+(?:for|and|by|in|during)\b|\s*$))?"
 _SHORT_LIMIT_RE = re.compile(rf"\bwithin\s+{_LIMIT_AMOUNT}\s?-?\s?{_SHORT_UNIT}\b{_LIMIT_EVENT}", re.I)
 _LONG_LIMIT_RE = re.compile(rf"\bwithin\s+{_LIMIT_AMOUNT}\s?-?\s?{_LONG_UNIT}\b{_LIMIT_EVENT}", re.I)
