@@ -82,6 +82,12 @@ _COMPASS_AREA = re.compile(
     r"(?:region|area|division|patch|zone))\b",
     re.I,
 )
+# a counted set of the team's places, with "the": "at the 4 gated lifts", "across the 3 northern depots", "in the two
+# pilot wards" (a count without "the", "in all 14 branches", is usually the whole estate: no narrower group)
+_COUNTED_PLACES = re.compile(
+    rf"\b(?P<lead>at|across|in)\s+the\s+(?P<scope>(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+"
+    rf"(?:[a-z][a-z-]*\s+){{0,2}}(?:{_GROUP}))(?<=s)\b"
+)
 # Regions written with "the": "in the UK", "across the Nordics".
 _WITH_THE = re.compile(r"^(?:UK|US|USA|EU|Nordics|Benelux|Middle\s+East|Netherlands)\b")
 # Capitalised words that say when, not who: "the Saturday warehouse shift" names no segment.
@@ -151,6 +157,10 @@ def _in_the(m: re.Match[str]) -> str | None:
     return f"in the {m.group('scope')}"
 
 
+def _at_the(m: re.Match[str]) -> str | None:
+    return f"{m.group('lead')} the {m.group('scope')}"
+
+
 def _on_or_for(m: re.Match[str]) -> str | None:
     """'on core routes' stays on them; 'among', 'all' and 'for' count the metric for the group."""
     return f"{m.group('lead')} {m.group('scope')}" if m.group("lead") in ("on", "across") else _for_group(m)
@@ -164,6 +174,7 @@ _SCOPES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ..
     (_AT_PLACES, _with_lead),
     (_SITE_PARTS, _across),
     (_COMPASS_AREA, _in_the),
+    (_COUNTED_PLACES, _at_the),
     (_PLAIN_SEGMENT, _on_or_for),
 )
 

@@ -208,11 +208,14 @@ def states_duration(goal: str) -> bool:
     return any(v and _DURATION_NUMBER.search(v) for v in (m.baseline, m.target))
 
 
-def unit_misfits(goal: str, metrics: Iterable[MetricEntry]) -> frozenset[str]:
-    """Metrics whose unit cannot carry the goal's numbers: all but durations when the goal states a duration."""
-    if not states_duration(goal):
-        return frozenset()
+def non_durations(metrics: Iterable[MetricEntry]) -> frozenset[str]:
+    """The ids of metrics not counted in time: built once per catalogue, read by ``unit_misfits`` per goal."""
     return frozenset(m.id for m in metrics if m.unit.lower() not in DURATION_UNITS)
+
+
+def unit_misfits(goal: str, not_durations: frozenset[str]) -> frozenset[str]:
+    """Metrics whose unit cannot carry the goal's numbers: all but durations when the goal states a duration."""
+    return not_durations if states_duration(goal) else frozenset()
 
 
 # ---------------------------------------------------------------------- the result query

@@ -32,6 +32,7 @@ from .ranking import (
     combine,
     fuse,
     metric_documents,
+    non_durations,
     ranked_by_words,
     result_query,
     spelled_out,
@@ -313,6 +314,11 @@ class KnowledgeIndex:
         """The word match over the catalogue, built on the first ranking: commands that never rank skip bm25s."""
         return LexicalIndex(self.knowledge.metrics)
 
+    @functools.cached_property
+    def _non_durations(self) -> frozenset[str]:
+        """The catalogue's metrics not counted in time, once per index (``ranking.unit_misfits``)."""
+        return non_durations(self.knowledge.metrics)
+
     @property
     def embeddings(self) -> Embeddings:
         """The embedding model the index was built with (the set review compares meanings with it)."""
@@ -417,7 +423,7 @@ class KnowledgeIndex:
                 goal_scores = self._metric_scores(self.store.embeddings.embed_query(objective), k_metrics, w, hiring)
                 scores = combine(scores, goal_scores, w.objective)
             lexical = self._lexical.scores(query) if w.lexical > 0 else {}
-            misfits = unit_misfits(query, self.knowledge.metrics)
+            misfits = unit_misfits(query, self._non_durations)
             ranked = [(i, scores[i]) for i in ranked_by_words(scores, lexical, w.lexical, k_metrics, misfits)]
         return Retrieved(
             guidance=[self._items[i] for i, _ in guidance],  # type: ignore[misc]

@@ -601,6 +601,11 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("Install 50,000 smart meters in the northern region", "in the northern region"),
         ("Reduce absenteeism among secondary pupils", "for secondary pupils"),
         ("Launch voice picking in the Daventry DC and get pick accuracy to 99.7%", "for Daventry DC"),  # set 14
+        # a counted set of the team's places, with "the" (coach, set 14: the four gated lifts)
+        ("Install RFID gates at the 4 busiest lifts by Dec 15", "at the 4 busiest lifts"),
+        ("Roll out voice picking across the three northern depots", "across the three northern depots"),
+        ("Roll out eRD in all 14 branches", None),  # all of them: the whole estate, no narrower group
+        ("Sold out at the 2 home games", None),  # games are not a group the metric is counted over
         ("Launch the app for all customers", None),  # "all" names no group
         ("Become the top-rated employer on review sites", None),  # a place it is read, not a group
         ("Patient portal live in the flagship store", None),  # one place, not a plural group
