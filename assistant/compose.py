@@ -47,6 +47,8 @@ _GROUP = (
     r"(?:account|customer|client|pupil|student|learner|patient|member|user|workspace|store|site|school|ward|"
     r"hospital|tenant|resident|household|merchant|seller|buyer|partner|claim|route|depot|plant|warehouse|"
     r"rider|donor|shop|postcode|lift|clinic|surgery|venue|campus|campuses)s?|branch(?:es)?|"
+    # plural only: one named hub or park is the work's own place ("in Cox's Bazar hub")
+    r"hubs|parks|"
     r"practices?|pharmac(?:y|ies)|polic(?:y|ies)|propert(?:y|ies)|tier|DCs?"
 )
 # a school year or a tier: "every Year 9 pupil", "Tier 1 customers", "Key Stage 2"
@@ -71,21 +73,22 @@ _AT_PLACES = re.compile(
 )
 # numbered parts of a site, two or more: "rolled out to floors 2-6", "on wards 4 and 5", "blue runs 4-7"
 _SITE_PARTS = re.compile(
-    r"\b(?P<scope>(?:(?!(?:to|on|at|in|across|the|all|and|of)\b)[a-z]+\s+)?(?:floors?|levels?|wards?|blocks?|buildings?|runs?|lines?|halls?|bays?|zones?)\s+[A-Z]?\d+[A-Z]?"
+    r"\b(?P<scope>(?:(?!(?:to|on|at|in|across|the|all|and|of)\b)[a-z]+\s+)?(?:floors?|levels?|wards?|blocks?|buildings?|runs?|lines?|halls?|bays?|zones?|DMAs?)\s+[A-Z]?\d+[A-Z]?"
     r"(?:\s*(?:-|–|,|&|and|to)\s*[A-Z]?\d+[A-Z]?)+)\b",
     re.I,
 )
 # a part of the country named by its compass point: "in the northern region", "across the South West area"
 _COMPASS_AREA = re.compile(
-    r"\b(?:in|for|across|throughout)\s+the\s+(?P<scope>(?:north|south|east|west|northern|southern|eastern|western|"
+    r"\b(?:in|for|across|throughout)\s+(?P<the>the\s+)?(?P<scope>(?:north|south|east|west|northern|southern|eastern|western|"
     r"central|north[- ]east|north[- ]west|south[- ]east|south[- ]west)(?:ern)?\s+"
-    r"(?:region|area|division|patch|zone))\b",
+    # "the" may be left out in shorthand: "Cat 2 mean <30 min in East sector" (set 15)
+    r"(?:region|area|division|patch|zone|sector))\b",
     re.I,
 )
 # a counted set of the team's places, with "the": "at the 4 gated lifts", "across the 3 northern depots", "in the two
 # pilot wards" (a count without "the", "in all 14 branches", is usually the whole estate: no narrower group)
 _COUNTED_PLACES = re.compile(
-    rf"\b(?P<lead>at|across|in)\s+the\s+(?P<scope>(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+"
+    rf"\b(?P<lead>at|across|in|to)\s+the\s+(?P<scope>(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+"
     rf"(?:[a-z][a-z-]*\s+){{0,2}}(?:{_GROUP}))(?<=s)\b"
 )
 # Regions written with "the": "in the UK", "across the Nordics".
@@ -158,7 +161,8 @@ def _in_the(m: re.Match[str]) -> str | None:
 
 
 def _at_the(m: re.Match[str]) -> str | None:
-    return f"{m.group('lead')} the {m.group('scope')}"
+    """'extended to the 3 rural hubs' is counted at them."""
+    return f"{'at' if m.group('lead') == 'to' else m.group('lead')} the {m.group('scope')}"
 
 
 def _on_or_for(m: re.Match[str]) -> str | None:

@@ -50,7 +50,7 @@ _SEASON = (
 # The word that ends an event a plan runs up to ("the Easter rush", "the January SA peak", "polling day").
 _EVENT_END = (
     r"(?:rush|peak|deadline|drilling|polling\s+day|menu\s+launch|budget\s+round|(?:general\s+|local\s+)?election|"
-    r"practical\s+completion|handover)"
+    r"practical\s+completion|handover|bank\s+hol(?:iday)?s?)"
 )
 # What may follow a time phrase that ends there: the end, punctuation, or a word joining the next phrase.
 _PHRASE_ENDS = (
@@ -71,6 +71,8 @@ _DEADLINE_CORE = (
     # a review the work must be ready for, only after "before" or "ahead of": "Clear KYC backlog before the audit"
     # ("verified by an external audit" is how, "the internal audit plan" what)
     rf"{_AFTER_BEFORE}(?:the\s+|our\s+|next\s+)?(?:[\w-]+\s+){{0,2}}?(?:audit|inspection|renewal)(?:\s+season)?\b|"
+    # ... or a date the work must beat: "Migrate merchants off API v1 before deprecation date" (set 15)
+    rf"{_AFTER_BEFORE}(?:the\s+|our\s+)?(?:[\w-]+\s+){{0,2}}?(?:date|go[- ]live|cut-?over|switch[- ]?off|sunset)\b|"
     # ... or the season's first fixture: "Season ticket holders 4,200 -> 5,000 before first home game" (set 14)
     rf"{_AFTER_BEFORE}(?:the\s+|our\s+)?(?:first|opening)\s+(?:home\s+|away\s+)?(?:game|match|fixture)\b|"
     # a season written with two-digit years: "for the 24/25 season" (set 14)
@@ -96,6 +98,8 @@ _DEADLINE_CORE = (
     rf"(?:q[1-4](?:\s*(?:fy)?['’]?\d{{2,4}})?|h[12](?:\s*\d{{4}})?|fy\s?\d{{2,4}}(?:[/-]\d{{2}}(?!\d))?|"
     rf"(?:{_MONTHS})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?|"
     # day first, as most of the world writes it: "by 15 August", "before 31st October 2026"
+    # ... or the week it starts: "by w/c 22 Sept" (set 15)
+    rf"(?:(?:w/c|w\.c\.|week\s+(?:commencing|beginning|of))\s+)?"
     rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?(?:,?\s+\d{{4}})?|"
     rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|(?:19|20)\d{{2}}|"
     rf"eoy|eoq|year[- ]end|quarter[- ]end|"
@@ -147,6 +151,12 @@ _TARGET_ONLY = re.compile(
     rf"(?:an?\s+)?(?:average\s+of\s+)?(?P<target>{_NUM})",
     re.I,
 )
+# A level written as a bound: "Cat 2 mean <30 min", "NRR 112%+", "Associate utilisation 75%+" (set 15: "Cat 2" was read
+# as the target, "112%+" not read at all)
+_BOUND = re.compile(
+    rf"(?:^|(?<=\s))(?:<|>|≤|≥)=?\s*(?P<target>{_NUM})|(?<![\w.+-])(?P<plus>{NUMBER}\s?%)\+(?![\d\w])", re.I
+)
+_SHARE_OF = re.compile(rf"{NUMBER}\s?%\s+of\b", re.I)
 # The units of a relative change: "up 15%", "down 3pp", "up 5 points".
 RELATIVE_UNIT = r"(?:%|pp\b|pts?\b|points?\b|percentage\s+points\b)"
 # "bringing front-desk queue time down 40%", "conversion up 15%": a change stated after the measure.
@@ -496,6 +506,8 @@ _BARE_DEADLINE_RE = re.compile(
     rf"academic\s+year|school\s+year|term|season|{_SEASONS})\b|\b(?:eoy|eoq)\b|"
     # a level held over a named period: "every week of Golden Quarter", "each day of the Christmas peak"
     rf"\b(?:every|each)\s+(?:day|week|month|period|shift)\s+(?:of|in|during|through)\s+(?:the\s+)?(?:{_SEASON}|{_EVENT_END}\b)|"
+    # a span of months a level is held over: "On-time departures 96% Jun–Aug" (set 15)
+    rf"\b(?:{_MONTHS})\s?[–-]\s?(?:{_MONTHS})\b(?:\s+(?:19|20)\d{{2}})?|"
     # a quarter or half tacked on at the end: "Cat 2 mean response -> 30 mins or under, Q3" (coach, set 14)
     r"(?<=,\s)(?:q[1-4]|h[12])(?:\s*(?:fy\s?)?['’]?\d{2,4})?\s*$",
     re.I,
@@ -525,7 +537,9 @@ _LONG_LIMIT_RE = re.compile(rf"\bwithin\s+{_LIMIT_AMOUNT}\s?-?\s?{_LONG_UNIT}\b{
 # What makes a longer "within N days" a limit per case rather than a date: a share of cases, every case, or an event.
 _PER_CASE = re.compile(
     rf"{NUMBER}\s?%\s+of\b|\bfor\s+{NUMBER}\s?%|\b{FRACTION}\s+of\b|"
-    r"\b(?:every|each|all|any)\b|\b\d+\s+(?:in|out\s+of)\s+\d+\b",
+    r"\b(?:every|each|all|any)\b|\b\d+\s+(?:in|out\s+of)\s+\d+\b|"
+    # a share moved: "Damp & mould cases closed within 28 days: 60% -> 90%" (set 15)
+    rf"{NUMBER}\s?%\s*(?:->|→|=>)\s*{NUMBER}\s?%|\bfrom\s+{NUMBER}\s?%\s+to\s+{NUMBER}\s?%",
     re.I,
 )
 
@@ -657,7 +671,10 @@ def _looks_foreign(text: str) -> bool:
 # the baseline was read, not a deadline (a coach saw "by 2023" read from it).
 _BRACKETED_BASELINE = re.compile(
     rf"\(\s*(?:(?:was|from|down\s+from|up\s+from|baseline:?|currently)\s+)?(?P<base>{_NUM})"
-    rf"(?:\s+(?:in|for|at|as\s+of)\s+(?:FY\s?)?(?:19|20)\d{{2}}(?:[/-]\d{{2}})?|\s+(?:today|now|currently))\s*\)|"
+    rf"(?:\s+(?:in|for|at|as\s+of)\s+(?:FY\s?)?(?:19|20)\d{{2}}(?:[/-]\d{{2}})?|\s+(?:today|now|currently)|"
+    # ... or the term or season it was read in: "(was 52% in spring)" (set 15: "spring" was read as the deadline)
+    rf"\s+(?:in|for|at)\s+(?:the\s+)?(?:last\s+)?(?:{_SEASONS}|{_MONTHS}|autumn\s+term|spring\s+term|summer\s+term|last\s+term|"
+    rf"last\s+year|last\s+quarter|q[1-4]))\s*\)|"
     rf"\(\s*(?:was|from|down\s+from|up\s+from|baseline:?|currently)\s+(?P<base2>{_NUM})\s*\)|"
     # an amount given in passing, roughly: "Clear KYC backlog (~3k cases)" is where it stands, not where it goes
     rf"\(\s*(?:~|c\.\s?|circa\s+|approx\.?\s+|about\s+|around\s+)(?P<base3>{_NUM})(?:\s+[a-z][\w-]*){{1,2}}\s*\)",
@@ -706,8 +723,11 @@ def parse_measurability(text: str) -> Measurability:
         baseline, target = m.group("base").strip(), m.group("target").strip()
     else:
         t = _TARGET_ONLY.search(scan)
+        bound = _BOUND.search(scan)
         if t and not _is_deadline_number(scan, t.start("target")):
             target = t.group("target").strip()
+        elif bound and not _SHARE_OF.search(scan):  # "<1hr for 95% of samples": the share is the target
+            target = (bound.group("target") or bound.group("plus")).strip()
         else:
             d = _BY_CHANGE.search(scan)
             moved = _UP_DOWN.search(scan)

@@ -606,6 +606,11 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("Roll out voice picking across the three northern depots", "across the three northern depots"),
         ("Roll out eRD in all 14 branches", None),  # all of them: the whole estate, no narrower group
         ("Sold out at the 2 home games", None),  # games are not a group the metric is counted over
+        # hubs or parks in the plural, a district's numbered areas, a compass sector without "the" (set 15)
+        ("Home library service extended to the 3 rural hubs", "at the 3 rural hubs"),
+        ("NFI kits pre-positioned in Cox's Bazar hub before monsoon", None),  # one named hub: the work's place
+        ("Smart meters fitted across DMAs 14-22 - DONE", "across DMAs 14-22"),
+        ("Cat 2 mean <30 min in East sector", "in the East sector"),
         ("Launch the app for all customers", None),  # "all" names no group
         ("Become the top-rated employer on review sites", None),  # a place it is read, not a group
         ("Patient portal live in the flagship store", None),  # one place, not a plural group

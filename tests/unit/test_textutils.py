@@ -132,6 +132,17 @@ from evals.robustness import refusals
         ("Season ticket holders 4,200 -> 5,000 before first home game", "4,200", "5,000", "first home game"),
         ("Zero RIDDOR reportables on the Northgate site this qtr", None, "zero", "this qtr"),
         ("Stage 2 -> 3 gate review", "2", "3", None),  # an arrow between numbers stays a from-to
+        # the week a date starts, a bank holiday, a date to beat, a baseline's season, a span of months, bounds (set 15)
+        ("12,000 new homes passed in the Wrexham build area by w/c 22 Sept", None, "12,000", "w/c 22 Sept"),
+        ("Launch click & collect in all 9 stores before the May bank hol", None, "9", "the May bank hol"),
+        ("Migrate remaining merchants off legacy API v1 before deprecation date", None, None, "deprecation date"),
+        ("Migrate remaining 12k copper customers to FTTP before PSTN switch-off", None, "12k", "PSTN switch-off"),
+        ("Re-enrolment for next term >= 65% (was 52% in spring)", "52%", "65%", "next term"),
+        ("On-time departures 96% Jun–Aug (excl. weather cancellations)", None, "96%", "Jun–Aug"),
+        ("NRR 112%+ on mid-market book", None, "112%", None),
+        ("Cat 2 mean <30 min in East sector", None, "30 min", None),
+        ("TAT for urgent FBCs <1hr for 95% of samples", None, "95%", None),  # the share is the target
+        ("Sign-ups up 5% in spring", None, "+5%", "spring"),  # a season outside brackets stays the deadline
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
@@ -154,6 +165,8 @@ def test_parse_measurability(goal: str, baseline: str | None, target: str | None
         ("Returns processed within 48h of hitting the warehouse", None, None, "within 48h of hitting the warehouse"),
         ("Quarterly engagement pulse run, results back to every team within 2 wks", None, None, "within 2 wks"),
         ("Close the books within five working days each month", None, None, "within five working days"),
+        # a share moved after the limit: "within 28 days" is each case's limit (set 15)
+        ("Damp & mould cases closed within 28 days: 60% -> 90%", "90%", None, "within 28 days"),
         # days or months with no share, no 'every' and no event: still a deadline
         ("Ship the beta within 30 days", None, "within 30 days", None),
         # shares and levels in words
