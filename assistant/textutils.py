@@ -154,7 +154,7 @@ _TARGET_ONLY = re.compile(
 # A level written as a bound: "Cat 2 mean <30 min", "NRR 112%+", "Associate utilisation 75%+" (set 15: "Cat 2" was read
 # as the target, "112%+" not read at all)
 _BOUND = re.compile(
-    rf"(?:^|(?<=\s))(?:<|>|≤|≥)=?\s*(?P<target>{_NUM})|(?<![\w.+-])(?P<plus>{NUMBER}\s?%)\+(?![\d\w])", re.I
+    rf"(?:^|(?<=\s))(?:<=?|>=?|≤|≥)\s*(?P<target>{_NUM})|(?<![\w.+-])(?P<plus>{NUMBER}\s?%)\+(?![\d\w])", re.I
 )
 _SHARE_OF = re.compile(rf"{NUMBER}\s?%\s+of\b", re.I)
 # The units of a relative change: "up 15%", "down 3pp", "up 5 points".
@@ -673,8 +673,7 @@ _BRACKETED_BASELINE = re.compile(
     rf"\(\s*(?:(?:was|from|down\s+from|up\s+from|baseline:?|currently)\s+)?(?P<base>{_NUM})"
     rf"(?:\s+(?:in|for|at|as\s+of)\s+(?:FY\s?)?(?:19|20)\d{{2}}(?:[/-]\d{{2}})?|\s+(?:today|now|currently)|"
     # ... or the term or season it was read in: "(was 52% in spring)" (set 15: "spring" was read as the deadline)
-    rf"\s+(?:in|for|at)\s+(?:the\s+)?(?:last\s+)?(?:{_SEASONS}|{_MONTHS}|autumn\s+term|spring\s+term|summer\s+term|last\s+term|"
-    rf"last\s+year|last\s+quarter|q[1-4]))\s*\)|"
+    rf"\s+(?:in|for|at)\s+(?:the\s+)?(?:last\s+)?(?:(?:{_SEASONS})(?:\s+term)?|{_MONTHS}|term|year|quarter|q[1-4]))\s*\)|"
     rf"\(\s*(?:was|from|down\s+from|up\s+from|baseline:?|currently)\s+(?P<base2>{_NUM})\s*\)|"
     # an amount given in passing, roughly: "Clear KYC backlog (~3k cases)" is where it stands, not where it goes
     rf"\(\s*(?:~|c\.\s?|circa\s+|approx\.?\s+|about\s+|around\s+)(?P<base3>{_NUM})(?:\s+[a-z][\w-]*){{1,2}}\s*\)",
