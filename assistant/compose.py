@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .policy import DELIVERABLE_VERBS, reports_done_work, starts_with_deliverable
+from .policy import DELIVERABLE_VERBS, SMALL_NUMBER_WORDS, reports_done_work, starts_with_deliverable
 from .ranking import DIRECTION_VERBS, imperative_result, result_half
 from .schemas import PLACEHOLDER_BASELINE, PLACEHOLDER_DEADLINE, PLACEHOLDER_TARGET, Polarity
 from .slots import as_number
@@ -88,7 +88,7 @@ _COMPASS_AREA = re.compile(
 # a counted set of the team's places, with "the": "at the 4 gated lifts", "across the 3 northern depots", "in the two
 # pilot wards" (a count without "the", "in all 14 branches", is usually the whole estate: no narrower group)
 _COUNTED_PLACES = re.compile(
-    rf"\b(?P<lead>at|across|in|to)\s+the\s+(?P<scope>(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+"
+    rf"\b(?P<lead>at|across|in|to)\s+the\s+(?P<scope>(?:\d+|{SMALL_NUMBER_WORDS}|twelve)\s+"
     rf"(?:[a-z][a-z-]*\s+){{0,2}}(?:{_GROUP}))(?<=s)\b"
 )
 # Regions written with "the": "in the UK", "across the Nordics".

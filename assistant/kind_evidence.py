@@ -37,7 +37,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .policy import DONE_WORK, FRACTION, NUMBER, is_activity_count, starts_with_deliverable, work_kinds
+from .policy import (
+    DONE_WORK,
+    FRACTION,
+    NUMBER,
+    SMALL_NUMBER_WORDS,
+    is_activity_count,
+    starts_with_deliverable,
+    work_kinds,
+)
 from .ranking import imperative_result, result_half
 from .schemas import Kind
 from .textutils import RELATIVE_UNIT, parse_measurability, without_deadlines, without_time_limit
@@ -102,7 +110,7 @@ _SELLS_OUT = re.compile(
 )
 # Deals a seller closes are the sales result itself: "Close 3 new enterprise logos", "Sign 25 new customers".
 _CLOSES_DEALS = re.compile(
-    r"^(?:close|win|sign|land)\s+(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|a\s+dozen)\s+"
+    rf"^(?:close|win|sign|land)\s+(?:\d[\d,]*|one|{SMALL_NUMBER_WORDS}|a\s+dozen)\s+"
     r"(?:[\w$€£.-]+\s+){0,3}?(?:logos?|deals?|customers?|clients?|accounts?)\b",
     re.I,
 )

@@ -16,6 +16,8 @@ from functools import lru_cache
 DIGITS = r"(?<![A-Za-z])\d[\d,]*(?:\.\d+)?"
 NUMBER = rf"(?:[$€£]\s?)?{DIGITS}"
 NUMBER_RE = re.compile(DIGITS)
+# Small counts in words ("Close three deals", "at the two pilot wards", "within two weeks"); each rule adds its own.
+SMALL_NUMBER_WORDS = r"(?:two|three|four|five|six|seven|eight|nine|ten)"
 # A share in words, as in "half of merged PRs" or "two thirds of residents".
 FRACTION = r"(?:half|two[- ]thirds|three[- ]quarters|a\s+third)"
 

@@ -18,6 +18,7 @@ from .policy import (
     NUMBER,
     NUMBER_RE,
     ROLE_TURN_RE,
+    SMALL_NUMBER_WORDS,
     decoded_base64,
     fold_homoglyphs,
     instruction_like,
@@ -156,7 +157,9 @@ _TARGET_ONLY = re.compile(
 _BOUND = re.compile(
     rf"(?:^|(?<=\s))(?:<=?|>=?|≤|≥)\s*(?P<target>{_NUM})|(?<![\w.+-])(?P<plus>{NUMBER}\s?%)\+(?![\d\w])", re.I
 )
-_SHARE_OF = re.compile(rf"{NUMBER}\s?%\s+of\b", re.I)
+# a share of cases: "95% of samples" (a bound beside it is each case's limit; with "within N days", a limit per case)
+_SHARE_OF_TEXT = rf"{NUMBER}\s?%\s+of\b"
+_SHARE_OF = re.compile(_SHARE_OF_TEXT, re.I)
 # The units of a relative change: "up 15%", "down 3pp", "up 5 points".
 RELATIVE_UNIT = r"(?:%|pp\b|pts?\b|points?\b|percentage\s+points\b)"
 # "bringing front-desk queue time down 40%", "conversion up 15%": a change stated after the measure.
@@ -526,7 +529,7 @@ _SLA_EVENT = re.compile(rf"\s+{_EVENT}\b", re.I)
 # A time limit the team holds each case to ("within 24 hours", "within the hour", "within 7 days of signup"):
 # a service level, never a deadline and never the target. A coach read "35% of trial accounts invite a teammate
 # within 7 days" with the 7 days as the deadline, and "Returns processed within 48h" with 48h as the target.
-_LIMIT_AMOUNT = rf"(?:{NUMBER}|an?|the|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|thirty)"
+_LIMIT_AMOUNT = rf"(?:{NUMBER}|an?|the|one|{SMALL_NUMBER_WORDS}|twelve|fourteen|thirty)"
 _SHORT_UNIT = r"(?:s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?)"
 _LONG_UNIT = r"(?:(?:working\s+|business\s+|calendar\s+)?days?|d|wks?|weeks?|months?)"
 # Any unit of time a goal's number may carry ("40 days", "1.5s", "12 WD"): the ranking reads a duration by it.
@@ -536,7 +539,7 @@ _SHORT_LIMIT_RE = re.compile(rf"\bwithin\s+{_LIMIT_AMOUNT}\s?-?\s?{_SHORT_UNIT}\
 _LONG_LIMIT_RE = re.compile(rf"\bwithin\s+{_LIMIT_AMOUNT}\s?-?\s?{_LONG_UNIT}\b{_LIMIT_EVENT}", re.I)
 # What makes a longer "within N days" a limit per case rather than a date: a share of cases, every case, or an event.
 _PER_CASE = re.compile(
-    rf"{NUMBER}\s?%\s+of\b|\bfor\s+{NUMBER}\s?%|\b{FRACTION}\s+of\b|"
+    rf"{_SHARE_OF_TEXT}|\bfor\s+{NUMBER}\s?%|\b{FRACTION}\s+of\b|"
     r"\b(?:every|each|all|any)\b|\b\d+\s+(?:in|out\s+of)\s+\d+\b|"
     # a share moved: "Damp & mould cases closed within 28 days: 60% -> 90%" (set 15)
     rf"{NUMBER}\s?%\s*(?:->|→|=>)\s*{NUMBER}\s?%|\bfrom\s+{NUMBER}\s?%\s+to\s+{NUMBER}\s?%",
@@ -722,10 +725,11 @@ def parse_measurability(text: str) -> Measurability:
         baseline, target = m.group("base").strip(), m.group("target").strip()
     else:
         t = _TARGET_ONLY.search(scan)
-        bound = _BOUND.search(scan)
         if t and not _is_deadline_number(scan, t.start("target")):
             target = t.group("target").strip()
-        elif bound and not _SHARE_OF.search(scan):  # "<1hr for 95% of samples": the share is the target
+        elif (bound := _BOUND.search(scan)) and not _SHARE_OF.search(
+            scan
+        ):  # "<1hr for 95% of samples": the share is the target
             target = (bound.group("target") or bound.group("plus")).strip()
         else:
             d = _BY_CHANGE.search(scan)
@@ -770,7 +774,7 @@ _ZERO = re.compile(r"\b(?P<target>zero)\s+(?=[a-z]|(?:\d+|#+)-[a-z])", re.I)  # 
 # A share in words: "Half of merged PRs come from people outside the core team" (a coach saw the half dropped).
 _FRACTION = re.compile(rf"\b(?P<target>{FRACTION})\s+of\b", re.I)
 # A share as "one in N": "Under-25s make up one in five gallery visitors" (a coach saw "25s" read as the target).
-_ONE_IN = re.compile(r"\b(?P<target>one\s+in\s+(?:two|three|four|five|six|seven|eight|nine|ten|\d+))\b", re.I)
+_ONE_IN = re.compile(rf"\b(?P<target>one\s+in\s+(?:{SMALL_NUMBER_WORDS}|\d+))\b", re.I)
 # A level in words: "find any policy on the intranet in under a minute".
 _UNDER_A = re.compile(
     r"\b(?P<target>(?:under|less\s+than|below)\s+(?:an?|one)\s+(?:second|minute|hour|day|week|month))\b", re.I
