@@ -88,6 +88,7 @@ EXPERT_SETS = [
     "unseen_real_14.tsv",
     "unseen_real_15.tsv",
     "unseen_real_16.tsv",
+    "unseen_real_17.tsv",
 ]
 
 
