@@ -50,8 +50,8 @@ _SEASON = (
 )
 # The word that ends an event a plan runs up to ("the Easter rush", "the January SA peak", "polling day").
 _EVENT_END = (
-    r"(?:rush|peak|deadline|drilling|polling\s+day|menu\s+launch|budget\s+round|(?:general\s+|local\s+)?election|"
-    r"practical\s+completion|handover|bank\s+hol(?:iday)?s?)"
+    r"(?:rush|peak|deadline|drilling|(?:polling|results|open|launch|match|race)\s+day|menu\s+launch|budget\s+round|"
+    r"(?:general\s+|local\s+)?election|practical\s+completion|handover|(?-i:AGM)|bank\s+hol(?:iday)?s?|hol(?:iday)?s)"
 )
 # What may follow a time phrase that ends there: the end, punctuation, or a word joining the next phrase.
 _PHRASE_ENDS = (
@@ -67,6 +67,8 @@ _PERIOD = (
 )
 # Read only right after "before" or "ahead of": an event named after "by" or "in" is as often how or where.
 _AFTER_BEFORE = r"(?:(?<=before\s)|(?<=ahead\sof\s))"
+# The moment something starts, as a deadline reads: "before term starts", "before cows go in for housing".
+_STARTING = r"(?:starts?|begins?|opens?|kicks?\s+off|go(?:es)?\s+(?:in|out|live))"
 # A deadline phrase *after* its introducing word (by / before / in / within / end of ...).
 _DEADLINE_CORE = (
     # a review the work must be ready for, only after "before" or "ahead of": "Clear KYC backlog before the audit"
@@ -76,6 +78,18 @@ _DEADLINE_CORE = (
     rf"{_AFTER_BEFORE}(?:the\s+|our\s+)?(?:[\w-]+\s+){{0,2}}?(?:date|go[- ]live|cut-?over|switch[- ]?off|sunset)\b|"
     # ... or the season's first fixture: "Season ticket holders 4,200 -> 5,000 before first home game" (set 14)
     rf"{_AFTER_BEFORE}(?:the\s+|our\s+)?(?:first|opening)\s+(?:home\s+|away\s+)?(?:game|match|fixture)\b|"
+    # ... or the moment something starts: "before term starts", "before call for entries opens", "before cows go in
+    # for housing" (set 16); not what each case waits for ("before the invoice arrives")
+    rf"{_AFTER_BEFORE}(?:the\s+|our\s+|next\s+)?(?:[\w-]+\s+){{0,3}}?{_STARTING}(?:\s+for\s+[\w-]+)?(?=\s*(?:$|[,;.(]))|"
+    # ... or an event of the year the work must be ready for: "before storm season", "before the Christmas appeal",
+    # "before opening weekend", "before monsoon", "before budburst" (set 16)
+    rf"{_AFTER_BEFORE}(?:the\s+|our\s+|next\s+)?(?:[\w-]+\s+){{0,2}}?(?:season|term|campaign|appeal|launch|"
+    r"weekend|conference|festival|fair|kick-?off|summit|monsoon|vintage|harvest|budburst|freshers)\b|"
+    # ... or a named event: "before KubeCon EU", "before Split 2", "before Oktoberfest" (after "by" a name is
+    # as often who signs off: "approved by ExCo")
+    rf"{_AFTER_BEFORE}(?-i:[A-Z][\w-]+(?:\s+(?:[A-Z][\w-]*|\d{{1,2}}))?)(?=\s*(?:$|[,;.(]))|"
+    # a week of the year: "by wk 30", "by week 40" (set 16)
+    r"(?:wk|week)\s?\d{1,2}\b(?!\s*(?:of|%|days?|weeks?))|"
     # a season written with two-digit years: "for the 24/25 season" (set 14)
     r"(?:the\s+)?\d{2}/\d{2}\s+(?:season|academic\s+year|school\s+year|financial\s+year)\b|"
     # a season or year written as a span, a harvest or term with its year, a quarter's published release:
@@ -95,7 +109,7 @@ _DEADLINE_CORE = (
     rf"(?:the\s+)?q[1-4]\s+(?:[a-z]+\s+){{0,2}}?(?:release|results|report|survey|publication|figures|wave)|"
     # a staff survey wave with its season or month: "in the autumn pulse", "by the March pulse survey"
     rf"(?:the\s+)?(?:next\s+|(?:{_SEASONS}|{_MONTHS}|q[1-4])\s+)pulse(?:\s+survey)?|"
-    rf"(?:(?:the\s+)?end\s+of\s+(?:the\s+)?)?"
+    rf"(?:(?:the\s+)?end\s+(?:of\s+)?(?:the\s+)?)?"
     rf"(?:q[1-4](?:\s*(?:fy)?['’]?\d{{2,4}})?|h[12](?:\s*\d{{4}})?|fy\s?\d{{2,4}}(?:[/-]\d{{2}}(?!\d))?|"
     rf"(?:{_MONTHS})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?|"
     # day first, as most of the world writes it: "by 15 August", "before 31st October 2026"
@@ -103,7 +117,7 @@ _DEADLINE_CORE = (
     rf"(?:(?:w/c|w\.c\.|week\s+(?:commencing|beginning|of))\s+)?"
     rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?(?:,?\s+\d{{4}})?|"
     rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|(?:19|20)\d{{2}}|"
-    rf"eoy|eoq|year[- ]end|quarter[- ]end|"
+    rf"eoy|eoq|(?-i:YE)|year[- ]end|quarter[- ]end|"
     rf"(?:this|next|the)\s+(?:(?:school|academic|financial|fiscal|calendar)\s+)?(?:quarter|year|half|month|sprint)|"
     # "through the winter", "every week this winter": the season ends the phrase ("the spring campaign" is a
     # campaign, not a season)
@@ -112,7 +126,7 @@ _DEADLINE_CORE = (
     rf"(?:quarter|year|month|half|sprint)|"
     rf"\d+\s+(?:days?|weeks?|months?|quarters?|years?)|"
     # the end or close of a named period or event: "close of FY25 Q4", "end of AMP7", "the end of the World Cup"
-    rf"(?:the\s+)?(?:end|close|start)\s+of\s+(?:the\s+)?(?:fy\s?\d{{2,4}}(?:\s+q[1-4])?|"
+    rf"(?:the\s+)?(?:end|close|start)\s+of\s+(?:the\s+)?(?:fy\s?\d{{2,4}}(?:\s+q[1-4])?|term|semester|season|"
     rf"(?-i:[A-Z][\w/&-]*)(?:\s+(?-i:[A-Z][\w/&-]*)){{0,2}})|"
     # an event the plan runs up to: "before the Easter rush", "by peak", "before spring drilling",
     # "by the 30 June early-bird deadline", "before the FY26 budget round", "in time for polling day"
@@ -572,6 +586,9 @@ def without_time_limit(text: str) -> str:
     return text[:i] + re.sub(r"\S", " ", limit) + text[i + len(limit) :]
 
 
+_STARTS = re.compile(rf"\b{_STARTING}\b", re.I)
+
+
 def find_deadline(text: str) -> str | None:
     """The deadline phrase the goal gives ('Q3', 'end of 2025', 'within 90 days'), or None."""
     bare = _BARE_DEADLINE_RE.search(text)
@@ -590,6 +607,8 @@ def find_deadline(text: str) -> str | None:
             if lead not in {"within", "in"}:
                 continue
             when = f"within {when}" if lead == "within" else f"in {when}"
+        if lead == "before" and _STARTS.search(when):
+            when = f"before {when}"  # "by term starts" does not read: "before term starts"
         joined = best and m.start() <= end + 1 and lead in {"in", "for", "during"}  # "polling day in May"
         best = f"{best} {m.group(0).strip()}" if joined else when
         end = m.end()

@@ -224,7 +224,23 @@ def test_time_limits_and_shares(goal: str, target: str | None, deadline: str | N
         ("Mean response under 30 minutes every week this winter", "this winter"),
         ("Abandonment under 5% through the winter", "the winter"),
         ("Hire 2 growth engineers before the summer", "the summer"),
-        ("New pricing page live before the spring campaign", None),  # a campaign, not the season
+        ("New pricing page live before the spring campaign", "the spring campaign"),  # the campaign, not "spring"
+        # events of the year, a moment something starts, a named event, a week number (set 16)
+        ("Drone blade inspections on all 48 WTGs before storm season", "storm season"),
+        ("Frost fans installed on the lower blocks before budburst", "budburst"),
+        ("Bulk SCC below 150k before cows go in for housing", "before cows go in for housing"),
+        ("Finish summer works at 11 schools before term starts", "before term starts"),
+        ("Migrated submissions portal to new platform before call for entries opens", "before call for entries opens"),
+        ("Ship v2.0 with a stable plugin API before KubeCon EU", "KubeCon EU"),
+        ("Clearing hotline staffed by results day", "results day"),
+        ("Red panda enclosure finished and open by the Easter hols", "the Easter hols"),
+        ("Two new trustees co-opted by the AGM", "the AGM"),
+        ("Billing module pulled out of the monolith by week 40", "week 40"),
+        ("Smart meter pilot live in Northfield DMA by end Q2", "end Q2"),
+        ("All 140 bureau clients moved onto new payroll engine by YE", "YE"),
+        ("Chromebooks deployed for grades 6-8 by start of term", "start of term"),
+        ("90% of spend has a PO raised before the invoice arrives", None),  # each case's moment, not a date
+        ("Supplier SOP signed off by CPO", None),  # who signs, not when
         ("Allergen matrix up before the summer menu launch", "the summer menu launch"),
         ("On-time performance at 85% through the July–August peak", "the July–August peak"),
         ("OTIF at 97%+ every week of Golden Quarter", "every week of Golden Quarter"),
