@@ -82,6 +82,18 @@ _USED_BY_SHARE = re.compile(rf"\b(?:by|for)\s+(?:at\s+least\s+)?{NUMBER}\s?%\s+o
 _DONE = re.compile(rf"\b(?:{DONE_WORK})\b", re.I)
 # ... over a number of things or all of them: the number is the work's coverage, no target to reach.
 _DONE_FOR = re.compile(rf"\b(?:{DONE_WORK})\s+(?:for|on|across|in)\s+(?:\d|all\b|every\b)", re.I)
+# ... or led by the deliverable's verb in the past tense: "Migrated submissions portal to new platform", "Installed
+# rapid EV chargers at 20 motorway forecourts" (every such goal labelled is an output; set 16)
+_DONE_FIRST = re.compile(r"^(?:[a-z-]+ed|built|ran|made|set\s+up|rolled\s+out|held|sent|wrote|began)\b", re.I)
+# ... unless a measure moves in it: "Launched Portuguese chat and raised CSAT from 71% to 85%", "Automated matching
+# up to 80%" ("run on 100% of quotes" is the work's coverage)
+_MEASURED = re.compile(
+    rf"\bfrom\s+[$£€]?\d|->|→|=>|\b(?:up|down|raised|cut|reduced|increased|lifted|grew|halved|doubled)\b[^,;]*?\d|"
+    rf"(?<!\bon\s)(?<!\bto\s)(?<!\bfor\s)(?<!\bacross\s)(?<!\bin\s)\b{NUMBER}\s?(?:%|pp\b)",
+    re.I,
+)
+# A service level put in place is the work, its hours no target: "hotline staffed + 2h callback SLA in place".
+_SLA_SET = re.compile(r"\b\d+\s?(?:h|hrs?|hours?|mins?|minutes?|days?|d)\b(?:\s+[\w-]+){0,2}?\s+SLA\b", re.I)
 # A count of the team's own places brought into service: "Phase II: 12 sites activated by Q4" (coach, set 12).
 _PLACES_DONE = re.compile(
     r"^(?:[\w ]{1,20}:\s*)?\d[\d,]*\s+(?:new\s+)?(?:sites?|stores?|branches?|clinics?|depots?|hubs?|locations?|"
@@ -233,12 +245,15 @@ def done_statement(goal: str) -> bool:
     """Work reported as done, with no number to reach: not led by a verb, a past participle carries it."""
     text = goal.strip()
     undated = without_time_limit(without_deadlines(text))  # "by end of Q1", "within 2 weeks": not a target
-    if starts_with_deliverable(text) or _MOVES.match(text):
+    if starts_with_deliverable(text):
+        # "Migrated the storefront", not "Migrate the storefront"
+        return bool(_DONE_FIRST.match(text)) and not _MEASURED.search(text)
+    if _MOVES.match(text):
         return False
     # "Viability retest done for 1,200 accessions", "12 sites activated": the number counts the work
     if _DONE_FOR.search(text) or _PLACES_DONE.match(text):
         return True
-    return not re.search(r"\d", undated) and bool(_DONE.search(text))
+    return not re.search(r"\d", _SLA_SET.sub(" ", undated)) and bool(_DONE.search(text))
 
 
 def release_cut(goal: str) -> bool:

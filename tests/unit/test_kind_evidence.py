@@ -156,6 +156,13 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Services migrated from 12 to 40", None),  # the team's own work moved between numbers
         ("Blog posts published up from 4 to 8 a month", None),
         ("Launch the new checkout", None),
+        # led by the deliverable's verb in the past tense; a service level put in place (set 16)
+        ("Migrated submissions portal to new platform before call for entries opens", ("output", "done")),
+        ("Installed rapid EV chargers at 20 motorway forecourts", ("output", "done")),
+        ("Automated external attack-surface scan run on 100% of quotes pre-bind", ("output", "done")),
+        ("Launched Portuguese chat and raised CSAT from 71% to 85%", None),  # a measure moves in it
+        ("Automated invoice matching up from 40% to 80%", None),
+        ("Clearing hotline staffed + 2h callback SLA in place by results day", ("output", "done")),
     ],
 )
 def test_kind_evidence(goal: str, expected: tuple[str, str] | None) -> None:
