@@ -18,6 +18,7 @@ from .textutils import (
     enforce_placeholders,
     has_external_scope,
     has_long_horizon,
+    holds_short_limit,
     parse_measurability,
     words_for_windows,
 )
@@ -108,7 +109,11 @@ def decide(
     team_controls = not outside
     # Slow outcomes need a proxy: the catalogue's horizon, or the goal's own words (annual, lifetime...).
     basis = catalogue.get(owned.id) if owned and owned.id else entry
-    slow = kind == "outcome" and ((entry is not None and entry.horizon == "year") or has_long_horizon(goal))
+    slow = (
+        kind == "outcome"
+        and ((entry is not None and entry.horizon == "year") or has_long_horizon(goal))
+        and not holds_short_limit(goal)
+    )
     proxy = None
     # A reframed key result the team reads within the quarter is its own leading indicator: no second line for it.
     owned_is_quick = bool(owned and basis and owned.id and basis.horizon != "year")

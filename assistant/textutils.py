@@ -174,6 +174,8 @@ _BOUND = re.compile(
 # a share of cases: "95% of samples" (a bound beside it is each case's limit; with "within N days", a limit per case)
 _SHARE_OF_TEXT = rf"{NUMBER}\s?%\s+of\b"
 _SHARE_OF = re.compile(_SHARE_OF_TEXT, re.I)
+# ... whose population a bound narrows: "on 100% of boats over 10m" (set 16): the share is the target, not 10m
+_QUALIFIED_SHARE = re.compile(rf"{_SHARE_OF_TEXT}\s+(?:[\w-]+\s+){{1,3}}?(?:over|under|above|below)\s+{NUMBER}", re.I)
 # The units of a relative change: "up 15%", "down 3pp", "up 5 points".
 RELATIVE_UNIT = r"(?:%|pp\b|pts?\b|points?\b|percentage\s+points\b)"
 # "bringing front-desk queue time down 40%", "conversion up 15%": a change stated after the measure.
@@ -744,7 +746,7 @@ def parse_measurability(text: str) -> Measurability:
         baseline, target = m.group("base").strip(), m.group("target").strip()
     else:
         t = _TARGET_ONLY.search(scan)
-        if t and not _is_deadline_number(scan, t.start("target")):
+        if t and not _is_deadline_number(scan, t.start("target")) and not _QUALIFIED_SHARE.search(scan, 0, t.end()):
             target = t.group("target").strip()
         elif (bound := _BOUND.search(scan)) and not _SHARE_OF.search(
             scan
@@ -819,6 +821,14 @@ _GROUP_RANGE = re.compile(
 )
 
 
+# How old a case must be to count, in brackets: "(>90 days overdue)", "(over 6 months old)" (set 16).
+_AGE_IN_BRACKETS = re.compile(
+    rf"\(\s*(?:[<>≤≥]=?|over|more\s+than)\s*{NUMBER}\s*(?:days?|weeks?|months?|years?)\s+"
+    r"(?:overdue|old|late|past\s+due|open|outstanding)\s*\)",
+    re.I,
+)
+
+
 def _bare_count(text: str, deadline: str | None) -> str | None:
     """'Publish 12 posts' -> '12': the first number that is not part of the deadline or a name.
 
@@ -830,6 +840,7 @@ def _bare_count(text: str, deadline: str | None) -> str | None:
     scrub = _GROUP_RANGE.sub(" ", scrub)  # "16-18 learners": an age band names the group, it is not a target
     scrub = re.sub(r"\b(?:under|over)-\d+s\b", " ", scrub, flags=re.I)  # "Under-25s", "over-65s": an age group
     scrub = _STANDARD_NAME.sub(" ", scrub)  # SOC 2, ISO 27001, WCAG 2.1, Tier 1
+    scrub = _AGE_IN_BRACKETS.sub(" ", scrub)  # "CAPA backlog (>90 days overdue)": which cases count, no target
     band_or_share = rf"(?<![\w.])({NUMBER}(?:\s?[-–]\s?{NUMBER})?\s?%)"  # a band: "in the 75-80% band"
     m = re.search(band_or_share, scrub) or re.search(rf"(?<![\w.])({_NUM})", scrub, re.I)
     if m and not _is_deadline_number(scrub, m.start(1)):
@@ -980,3 +991,11 @@ def has_external_scope(text: str) -> bool:
 def has_long_horizon(text: str) -> bool:
     """Does the goal name something that only shows after many months (lifetime, annual, market share...)?"""
     return bool(_LONG_HORIZON.search(text))
+
+
+def holds_short_limit(text: str) -> bool:
+    """Each case is held to hours, days or weeks ("first advice within 5 working days"): a service level read every
+    week, never slow to show whatever the catalogue's nearest metric says (a coach, set 16: "'shows only after many
+    months' is false for a weekly-measurable service level")."""
+    limit = find_time_limit(text)
+    return bool(limit and not re.search(r"\b(?:months?|years?)\b", limit, re.I))

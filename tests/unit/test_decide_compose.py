@@ -207,6 +207,13 @@ def _j(kind: str, metric: str, controls: bool = True, **kw: object) -> Judgement
             [("ret12", 0.9)],
             ("ret12", True, True, None, "weekly-core"),
         ),
+        # ... but not a service level each case is held to within days: it is read every week (coach, set 16)
+        (
+            "70% of retained customers get a renewal call within 5 working days",
+            _j("outcome", "twelve-month customer retention"),
+            [("ret12", 0.9)],
+            ("ret12", True, False, None, None),
+        ),
         # an output is never flagged slow, even on a yearly metric
         (
             "Ship the loyalty app",

@@ -13,6 +13,7 @@ from assistant.textutils import (
     has_external_scope,
     has_long_horizon,
     has_slots,
+    holds_short_limit,
     invented_numbers,
     looks_english,
     numbers_in,
@@ -141,6 +142,10 @@ from evals.robustness import refusals
         ("On-time departures 96% Jun–Aug (excl. weather cancellations)", None, "96%", "Jun–Aug"),
         ("NRR 112%+ on mid-market book", None, "112%", None),
         ("Cat 2 mean <30 min in East sector", None, "30 min", None),
+        # a bound narrowing the population of a share, an age that makes a case count (set 16)
+        ("E-logbook in use on 100% of boats over 10m", None, "100%", None),
+        ("Clear CAPA backlog (>90 days overdue) before MHRA inspection", None, None, "MHRA inspection"),
+        ("Bulk SCC below 150k before cows go in for housing", None, "150k", "before cows go in for housing"),
         ("TAT for urgent FBCs <1hr for 95% of samples", None, "95%", None),  # the share is the target
         ("Sign-ups up 5% in spring", None, "+5%", "spring"),  # a season outside brackets stays the deadline
     ],
@@ -469,3 +474,17 @@ def test_scope_and_horizon_cues() -> None:
     assert not has_external_scope("Improve our NPS")
     assert has_long_horizon("Raise customer lifetime value")
     assert not has_long_horizon("Raise weekly activation")
+
+
+@pytest.mark.parametrize(
+    ("goal", "short"),
+    [
+        ("70% of tenancy clients get first advice within 5 working days", True),
+        ("95% of stroke patients scanned within one hour of arrival", True),
+        ("Place 50% of graduates in tech jobs within six months", False),  # a limit of months can be slow
+        ("Grow revenue within 90 days", False),  # a deadline, no limit per case
+        ("Raise 12-month retention", False),
+    ],
+)
+def test_holds_short_limit(goal: str, short: bool) -> None:
+    assert holds_short_limit(goal) is short
