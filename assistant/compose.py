@@ -317,9 +317,15 @@ def split_compound(goal: str) -> tuple[str, str] | None:
     verb_first = imperative_result(result)  # ", driving 15% of new signups" -> "Drive 15% of new signups"
     if verb_first:
         return work, verb_first
-    if not (starts_with_deliverable(work) or reports_done_work(work)):
+    done_any_verb = _ENDS_DONE.search(work) and re.match(r"[+−-]?\d", result)  # not "feel equipped to have ..."
+    if not (starts_with_deliverable(work) or reports_done_work(work) or done_any_verb):
         return None
     return work, result[:1].upper() + result[1:]
+
+
+# Work stated as done by any verb, the participle last, before a number to reach: "Paywall meter tweaked, +4k net new
+# digital subs" (set 16)
+_ENDS_DONE = re.compile(r"\b[a-z]{3,}(?<!e)ed$", re.I)
 
 
 def outcome_deadline(goal: str, kind: str, deadline: str | None) -> str | None:

@@ -246,7 +246,9 @@ _RESULT_JOINER = re.compile(
     r"(?:from\s+[$£€]?\d[^,;]*?\bto|to)\s+(?:under\s+|below\s+|above\s+|over\s+)?[$£€]?\d)"
     # "Online consultation tool live, 40% of routine requests coming in that way", "IVR redesign live + containment
     # up 10pp": after a comma, semicolon or plus, a share to reach or a measure moved by a number
-    r"|(?:\s*[;,]|\s+\+)\s+(?=\d[\d,.]*\s?%\s+of\s+(?!the\s+time\b)|[A-Za-z][^,;+]*?\s(?:up|down)\s+(?:by\s+)?\d)",
+    r"|(?:\s*[;,]|\s+\+)\s+(?=\d[\d,.]*\s?%\s+of\s+(?!the\s+time\b)|[A-Za-z][^,;+]*?\s(?:up|down)\s+(?:by\s+)?\d)"
+    # ... or a count gained: "Paywall meter tweaked, +4k net new digital subs" (set 16)
+    r"|\s*[;,]\s+(?=\+\d[\d,.]*\s?[kKmM]?\s+[A-Za-z])",
     re.I,
 )
 # Verbs that say which way a measure should go; compose's verb check extends the same list.

@@ -365,6 +365,17 @@ def test_by_when_never_reads_by_within(deadline: str | None, expected: str) -> N
             ("40% of routine requests coming in that way by [deadline]", "Online consultation tool live"),
         ),
         ("IVR redesign live + containment up 10pp", None, ("Containment up 10pp by [deadline]", "IVR redesign live")),
+        # ... or a count gained after work done by any verb (set 16)
+        (
+            "Paywall meter tweaked, +4k net new digital subs",
+            None,
+            ("+4k net new digital subs by [deadline]", "Paywall meter tweaked"),
+        ),
+        (
+            "Managers feel equipped to have career conversations",
+            None,
+            ("Managers feel equipped to have career conversations by [deadline]", None),
+        ),
         # not compound: the sentence is kept whole
         (
             "Criticals patched within 7 days, 95% of the time",
