@@ -27,13 +27,19 @@ def card_for(tag: str, retrieved: list[GuidanceCard], cards: list[GuidanceCard])
     return None
 
 
+def _reach(goal: str, number: str) -> bool:
+    """The number says how far the work reaches, not how much of it there is: "rolled out to all 4 community nursing
+    teams", "set up for top 10 clients" (a coach, set 16: not "a count of things the team delivers")."""
+    return bool(re.search(rf"\b(?:all|top|each\s+of\s+the|every\s+one\s+of\s+the)\s+{re.escape(number)}\b", goal, re.I))
+
+
 def reasons(goal: str, d: Decision, meas: Measurability) -> list[tuple[str, str]]:
     """(tag, sentence) pairs: each reason the review gives and the kind of card that backs it."""
     out: list[tuple[str, str]] = []
     if d.kind == "output":
         if _COMPLIANCE.search(goal):
             tag, what = "why-compliance", "a must-do piece of work the team completes"
-        elif meas.target:  # a number that is not a date or a name ("Year 7", "by 15 August", "SOC 2")
+        elif meas.target and not _reach(goal, meas.target):  # a number not a date or a name ("Year 7", "SOC 2")
             tag, what = "why-count", "a count of things the team delivers"
         else:
             tag, what = "why-output", "something the team ships or does"

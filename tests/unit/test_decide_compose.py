@@ -514,6 +514,9 @@ def _decision(kind: str, metric: str, **kw: object) -> Decision:
         ("Referral programme live in UK and Germany by 15 August", False),  # a date
         ("New maths curriculum taught in all Year 7 classes from September", False),  # a name
         ("Complete SOC 2 Type II audit", False),
+        ("Advance care plan template rolled out to all 4 community nursing teams", False),  # how far it reaches
+        ("TM + termbase set up for top 10 clients", False),
+        ("Hosted 4 virtual open days for UG recruitment", True),
     ],
 )
 def test_an_output_is_called_a_count_only_when_it_counts_deliverables(goal: str, counted: bool) -> None:
