@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 from .schemas import MetricEntry
 from .settings import Settings
-from .textutils import FROM_TO_RE, NUMBER, TIME_UNIT, parse_measurability, without_deadlines
+from .textutils import FROM_TO_RE, NUMBER, TIME_UNIT, parse_measurability, without_dates
 
 # The parts a metric is indexed as; the definition part is the one ``fuse`` adds a share of.
 DEFINITION, NAME, ALIAS, MOVED_BY = "definition", "name", "alias", "moved_by"
@@ -279,7 +279,7 @@ def without_numbers(text: str) -> str:
     """
     t = FROM_TO_RE.sub(" ", text)
     t = re.sub(rf"(?:{_MONEY_OR_NUMBER})\s*(?:->|→|to)\s*(?:{_MONEY_OR_NUMBER})", " ", t)
-    t = without_deadlines(t)
+    t = without_dates(t)
     t = re.sub(rf"\b(?:to|by|under|over|below|above|at\s+least|at\s+most)\s+{_MONEY_OR_NUMBER}", " ", t, flags=re.I)
     t = re.sub(rf"{_MONEY_OR_NUMBER}\s+of\s+", " ", t, flags=re.I)
     t = re.sub(rf"(?<![\w-]){_MONEY_OR_NUMBER}(?![\w-])", " ", t)

@@ -538,6 +538,21 @@ def without_deadlines(text: str) -> str:
     return _BARE_DEADLINE_RE.sub(" ", _DEADLINE_RE.sub(" ", text))
 
 
+# A deadline that is only a date: a number or a word of the calendar ("by end of Q1", "before 31 March", "YE").
+_CALENDAR = re.compile(
+    rf"\d|\b(?:q[1-4]|h[12]|fy|eo[yq]|ye|{_MONTHS}|{_SEASONS}|christmas|xmas|easter|year|quarter|month|week|wk|"
+    r"sprint|half|term|semester)\b",
+    re.I,
+)
+
+
+def without_dates(text: str) -> str:
+    """The text with its date-only deadlines blanked; an event stays ("before the enterprise launch", "before
+    Freshers"): it says what the work is for, which the ranking reads."""
+    text = _DEADLINE_RE.sub(lambda m: " " if _CALENDAR.search(m.group("when")) else m.group(0), text)
+    return _BARE_DEADLINE_RE.sub(" ", text)
+
+
 # The words that name the event a service level's clock starts at: "within 14 days of disclosure".
 _EVENT = r"(?:of|after|from|since|following)"
 _SLA_EVENT = re.compile(rf"\s+{_EVENT}\b", re.I)

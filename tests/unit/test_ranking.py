@@ -43,6 +43,13 @@ from assistant.settings import Settings
         ("Ship the new file-sharing permissions screen", None),  # reads the same: nothing to add
         ("Improve onboarding", "onboarding"),
         ("Raise it to 40%", None),  # nothing left that names anything
+        # a date goes; an event stays, it says what the work is for (a dev goal lost its enterprise deals metric)
+        (
+            "Raise pen test pass rate to 90% before the enterprise launch",
+            "pen test pass rate before the enterprise launch",
+        ),
+        ("Raise pen test pass rate to 90% before 31 March", "pen test pass rate"),
+        ("Raise on-time arrivals to 85% for the whole summer schedule", "on-time arrivals"),
     ],
 )
 def test_result_query(goal: str, expected: str | None) -> None:
