@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .policy import DELIVERABLE_VERBS, SMALL_NUMBER_WORDS, reports_done_work, starts_with_deliverable
+from .policy import DELIVERABLE_VERBS, PAST_PARTICIPLE, SMALL_NUMBER_WORDS, reports_done_work, starts_with_deliverable
 from .ranking import DIRECTION_VERBS, imperative_result, result_half
 from .schemas import PLACEHOLDER_BASELINE, PLACEHOLDER_DEADLINE, PLACEHOLDER_TARGET, Polarity
 from .slots import as_number
@@ -325,7 +325,7 @@ def split_compound(goal: str) -> tuple[str, str] | None:
 
 # Work stated as done by any verb, the participle last, before a number to reach: "Paywall meter tweaked, +4k net new
 # digital subs" (set 16)
-_ENDS_DONE = re.compile(r"\b[a-z]{3,}(?<!e)ed$", re.I)
+_ENDS_DONE = re.compile(rf"\b{PAST_PARTICIPLE}$", re.I)
 
 
 def outcome_deadline(goal: str, kind: str, deadline: str | None) -> str | None:

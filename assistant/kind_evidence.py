@@ -41,6 +41,7 @@ from .policy import (
     DONE_WORK,
     FRACTION,
     NUMBER,
+    PAST_PARTICIPLE,
     SMALL_NUMBER_WORDS,
     is_activity_count,
     starts_with_deliverable,
@@ -84,7 +85,7 @@ _DONE = re.compile(rf"\b(?:{DONE_WORK})\b", re.I)
 _DONE_FOR = re.compile(rf"\b(?:{DONE_WORK})\s+(?:for|on|across|in)\s+(?:\d|all\b|every\b)", re.I)
 # ... or led by the deliverable's verb in the past tense: "Migrated submissions portal to new platform", "Installed
 # rapid EV chargers at 20 motorway forecourts" (every such goal labelled is an output; set 16)
-_DONE_FIRST = re.compile(r"^(?:[a-z-]+ed|built|ran|made|set\s+up|rolled\s+out|held|sent|wrote|began)\b", re.I)
+_DONE_FIRST = re.compile(rf"^{PAST_PARTICIPLE}\b", re.I)
 # ... unless a measure moves in it: "Launched Portuguese chat and raised CSAT from 71% to 85%", "Automated matching
 # up to 80%" ("run on 100% of quotes" is the work's coverage)
 _MEASURED = re.compile(
