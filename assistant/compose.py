@@ -91,6 +91,13 @@ _COUNTED_PLACES = re.compile(
     rf"\b(?P<lead>at|across|in|to)\s+the\s+(?P<scope>(?:\d+|{SMALL_NUMBER_WORDS}|twelve)\s+"
     rf"(?:[a-z][a-z-]*\s+){{0,2}}(?:{_GROUP}))(?<=s)\b"
 )
+# the team's biggest few, named by rank: "TM + termbase set up for top 10 clients" (set 16: the scope was dropped)
+_TOP_N = re.compile(
+    rf"\b(?:for|with|across|among|to)\s+(?:the\s+|our\s+)?"
+    rf"(?P<scope>top[- ](?:\d+|{SMALL_NUMBER_WORDS}|twelve|twenty|fifty)\s+"
+    rf"(?:[a-z][a-z-]*\s+){{0,2}}?(?:{_GROUP}))(?<=s)\b",
+    re.I,
+)
 # Regions written with "the": "in the UK", "across the Nordics".
 _WITH_THE = re.compile(r"^(?:UK|US|USA|EU|Nordics|Benelux|Middle\s+East|Netherlands)\b")
 # Capitalised words that say when, not who: "the Saturday warehouse shift" names no segment.
@@ -165,6 +172,10 @@ def _at_the(m: re.Match[str]) -> str | None:
     return f"{'at' if m.group('lead') == 'to' else m.group('lead')} the {m.group('scope')}"
 
 
+def _for_the(m: re.Match[str]) -> str | None:
+    return f"for the {m.group('scope')}"
+
+
 def _on_or_for(m: re.Match[str]) -> str | None:
     """'on core routes' stays on them; 'among', 'all' and 'for' count the metric for the group."""
     return f"{m.group('lead')} {m.group('scope')}" if m.group("lead") in ("on", "across") else _for_group(m)
@@ -179,6 +190,7 @@ _SCOPES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ..
     (_SITE_PARTS, _across),
     (_COMPASS_AREA, _in_the),
     (_COUNTED_PLACES, _at_the),
+    (_TOP_N, _for_the),
     (_PLAIN_SEGMENT, _on_or_for),
 )
 

@@ -12,7 +12,8 @@ The rules, first match wins:
    measured change.
 2. ``compliance``: passing or obtaining an audit, review, assessment, pen test or certification ("ISO 27001
    certification achieved in Q4") is a must-do piece of work, an output, unless people other than the team do
-   the passing ("Bootcamp grads pass the AWS exam").
+   the passing ("Bootcamp grads pass the AWS exam"). ``backlog``: clearing a backlog ("Clear KYC backlog before the
+   audit") is a piece of work with an end, an output.
 3. ``readiness``: every member of a group holding a certificate, a plan, a sponsor or a training done ("100% of
    room leads hold a current first aid cert", "Every 16-18 learner has a resit plan") is the team's own work
    counted by its coverage: an output, whatever share it names. The result is what being ready is for.
@@ -95,6 +96,11 @@ _MEASURED = re.compile(
 )
 # A service level put in place is the work, its hours no target: "hotline staffed + 2h callback SLA in place".
 _SLA_SET = re.compile(r"\b\d+\s?(?:h|hrs?|hours?|mins?|minutes?|days?|d)\b(?:\s+[\w-]+){0,2}?\s+SLA\b", re.I)
+# Clearing a backlog is a piece of work with an end: "Clear KYC backlog (~3k cases) before the audit", "Clear every
+# passport application older than 10 weeks" (set 16: "Clear CAPA backlog" was called an outcome and rewritten)
+_CLEARS_BACKLOG = re.compile(
+    r"^clear\s+(?:the\s+|our\s+|all\s+|every\s+)?[^.;]*?\b(?:backlog|older\s+than|overdue|outstanding)\b", re.I
+)
 # A count of the team's own places brought into service: "Phase II: 12 sites activated by Q4" (coach, set 12).
 _PLACES_DONE = re.compile(
     r"^(?:[\w ]{1,20}:\s*)?\d[\d,]*\s+(?:new\s+)?(?:sites?|stores?|branches?|clinics?|depots?|hubs?|locations?|"
@@ -257,6 +263,10 @@ def done_statement(goal: str) -> bool:
     return not re.search(r"\d", _SLA_SET.sub(" ", undated)) and bool(_DONE.search(text))
 
 
+def clears_backlog(goal: str) -> bool:
+    return bool(_CLEARS_BACKLOG.match(goal.strip()))
+
+
 def release_cut(goal: str) -> bool:
     return bool(_RELEASE_CUT.match(goal.strip()))
 
@@ -307,6 +317,7 @@ def _work_or_team(measure: str) -> bool:
 RULES: tuple[tuple[str, Kind, Callable[[str], bool]], ...] = (
     ("measured-result", "outcome", measured_result),
     ("compliance", "output", compliance),
+    ("backlog", "output", clears_backlog),
     ("readiness", "output", readiness),
     ("share-of", "outcome", share_of),
     ("release-cut", "output", release_cut),

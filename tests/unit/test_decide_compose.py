@@ -635,6 +635,10 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("Launch the app for all customers", None),  # "all" names no group
         ("Become the top-rated employer on review sites", None),  # a place it is read, not a group
         ("Patient portal live in the flagship store", None),  # one place, not a plural group
+        # the biggest few, named by rank (set 16)
+        ("TM + termbase set up for top 10 clients", "for the top 10 clients"),
+        ("Run 40 exec briefings with top-100 target accounts in H1", "for the top-100 target accounts"),
+        ("Retain all top-10 contracts through renewal round", None),
     ],
 )
 def test_scope_of_reads_the_named_group(goal: str, scope: str | None) -> None:

@@ -163,6 +163,9 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Launched Portuguese chat and raised CSAT from 71% to 85%", None),  # a measure moves in it
         ("Automated invoice matching up from 40% to 80%", None),
         ("Clearing hotline staffed + 2h callback SLA in place by results day", ("output", "done")),
+        ("Clear CAPA backlog (>90 days overdue) before MHRA inspection", ("output", "backlog")),
+        ("Clear every passport application older than 10 weeks before the Easter rush", ("output", "backlog")),
+        ("Clear skies for the summer festival", None),
     ],
 )
 def test_kind_evidence(goal: str, expected: tuple[str, str] | None) -> None:
