@@ -251,7 +251,6 @@ def direction(goal: str) -> bool:
 def done_statement(goal: str) -> bool:
     """Work reported as done, with no number to reach: not led by a verb, a past participle carries it."""
     text = goal.strip()
-    undated = without_time_limit(without_deadlines(text))  # "by end of Q1", "within 2 weeks": not a target
     if starts_with_deliverable(text):
         # "Migrated the storefront", not "Migrate the storefront"
         return bool(_DONE_FIRST.match(text)) and not _MEASURED.search(text)
@@ -260,6 +259,7 @@ def done_statement(goal: str) -> bool:
     # "Viability retest done for 1,200 accessions", "12 sites activated": the number counts the work
     if _DONE_FOR.search(text) or _PLACES_DONE.match(text):
         return True
+    undated = without_time_limit(without_deadlines(text))  # "by end of Q1", "within 2 weeks": not a target
     return not re.search(r"\d", _SLA_SET.sub(" ", undated)) and bool(_DONE.search(text))
 
 

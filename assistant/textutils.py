@@ -763,9 +763,8 @@ def parse_measurability(text: str) -> Measurability:
         t = _TARGET_ONLY.search(scan)
         if t and not _is_deadline_number(scan, t.start("target")) and not _QUALIFIED_SHARE.search(scan, 0, t.end()):
             target = t.group("target").strip()
-        elif (bound := _BOUND.search(scan)) and not _SHARE_OF.search(
-            scan
-        ):  # "<1hr for 95% of samples": the share is the target
+        # a bound is the target unless a share of cases is ("<1hr for 95% of samples": the share is the target)
+        elif (bound := _BOUND.search(scan)) and not _SHARE_OF.search(scan):
             target = (bound.group("target") or bound.group("plus")).strip()
         else:
             d = _BY_CHANGE.search(scan)
