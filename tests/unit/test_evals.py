@@ -89,6 +89,7 @@ EXPERT_SETS = [
     "unseen_real_15.tsv",
     "unseen_real_16.tsv",
     "unseen_real_17.tsv",
+    "unseen_real_18.tsv",
 ]
 
 
