@@ -112,7 +112,13 @@ class ReviewChain:
             except InputError:
                 notes.append("The objective text was unusable and was left out of the context.")
         # The row keeps what the user wrote; the model, retrieval and the checks read the cleaned goal.
-        return {"goal": prepared.original, "for_model": prepared.for_model, "objective": objective, "notes": notes}
+        return {
+            "goal": prepared.original,
+            "for_model": prepared.for_model,
+            "status": prepared.status,
+            "objective": objective,
+            "notes": notes,
+        }
 
     def _retrieve(self, state: dict[str, Any]) -> dict[str, Any]:
         s = self.settings
@@ -255,7 +261,7 @@ def finish_review(state: dict[str, Any], knowledge: Knowledge, model_label: str 
         replaced += n
     if replaced:
         notes.append(f"{replaced} number(s) you did not give were replaced with placeholders.")
-    why, cited = rationale(goal, d, meas, state["retrieved"], knowledge.guidance)
+    why, cited = rationale(goal, d, meas, state["retrieved"], knowledge.guidance, state.get("status"))
     served = d.owned if not d.team_controls and d.owned else d.metric
     outcome_measurable = d.kind == "outcome" and bool(meas.target)
     return Review(

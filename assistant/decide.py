@@ -20,6 +20,7 @@ from .textutils import (
     has_long_horizon,
     holds_short_limit,
     parse_measurability,
+    stated_dependency,
     words_for_windows,
 )
 
@@ -106,7 +107,7 @@ def decide(
         outside = True  # the catalogue says no team moves it alone: its owned slice is what the work moves
     elif outside and entry and not (kind == "outcome" and meas.target):
         owned = metric  # the metric is the part the team moves (a goal stated with its own target already says so)
-    team_controls = not outside
+    team_controls = not outside and not stated_dependency(goal)  # the team's own caveat says it depends
     # Slow outcomes need a proxy: the catalogue's horizon, or the goal's own words (annual, lifetime...).
     basis = catalogue.get(owned.id) if owned and owned.id else entry
     slow = (

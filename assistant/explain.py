@@ -11,6 +11,7 @@ import re
 from .decide import Decision
 from .retrieval import Retrieved
 from .schemas import GuidanceCard, Measurability
+from .textutils import DONE_STATUS, stated_dependency
 
 _COMPLIANCE = re.compile(
     r"\b(audit|certif\w*|complian\w*|gdpr|soc ?2|iso ?\d+|accreditation|inspection|regulat\w*|legal|"
@@ -33,8 +34,12 @@ def _reach(goal: str, number: str) -> bool:
     return bool(re.search(rf"\b(?:all|top|each\s+of\s+the|every\s+one\s+of\s+the)\s+{re.escape(number)}\b", goal, re.I))
 
 
-def reasons(goal: str, d: Decision, meas: Measurability) -> list[tuple[str, str]]:
-    """(tag, sentence) pairs: each reason the review gives and the kind of card that backs it."""
+def reasons(goal: str, d: Decision, meas: Measurability, status: str | None = None) -> list[tuple[str, str]]:
+    """(tag, sentence) pairs: each reason the review gives and the kind of card that backs it.
+
+    ``status`` is what the team wrote beside the key result ("DONE"): finished work still needs its result tracked
+    (a coach, set 17: a "DONE" item's rewrite did not say why it was rewritten).
+    """
     out: list[tuple[str, str]] = []
     if d.kind == "output":
         if _COMPLIANCE.search(goal):
@@ -49,6 +54,8 @@ def reasons(goal: str, d: Decision, meas: Measurability) -> list[tuple[str, str]
                 f"This is an output: it describes {what}. The result it should lead to is a change in {d.metric.name}.",
             )
         )
+        if status and DONE_STATUS.match(status):
+            out.append((tag, "It is marked done: the work is finished, and that change is what is left to track."))
     elif meas.target:
         when = f" and a deadline ({meas.deadline})" if meas.deadline else "; it still needs a deadline"
         limit = f" {meas.time_limit}" if meas.time_limit else ""  # "35% within 7 days": the window is no deadline
@@ -72,6 +79,14 @@ def reasons(goal: str, d: Decision, meas: Measurability) -> list[tuple[str, str]
                 f"As written it depends on forces outside the team; {d.owned.name} is the part its work moves.",
             )
         )
+    elif not d.team_controls and (caveat := stated_dependency(goal)):
+        out.append(
+            (
+                "why-uncontrollable",
+                f"You note it depends on something outside the team ({caveat}): agree up front how the result "
+                "is read if that changes.",
+            )
+        )
     if d.needs_proxy:
         # Never promise a leading indicator the review does not give: a coach marked that as an edit three times.
         if d.proxy:
@@ -85,11 +100,16 @@ def reasons(goal: str, d: Decision, meas: Measurability) -> list[tuple[str, str]
 
 
 def rationale(
-    goal: str, d: Decision, meas: Measurability, retrieved: Retrieved, cards: list[GuidanceCard]
+    goal: str,
+    d: Decision,
+    meas: Measurability,
+    retrieved: Retrieved,
+    cards: list[GuidanceCard],
+    status: str | None = None,
 ) -> tuple[str, list[str]]:
     """The reason in plain words, and the ids of the cards behind it (for ``sources``)."""
     text, cited = [], []
-    for tag, sentence in reasons(goal, d, meas):
+    for tag, sentence in reasons(goal, d, meas, status):
         text.append(sentence)
         card = card_for(tag, retrieved.guidance, cards)
         if card and card.id not in cited:

@@ -137,7 +137,7 @@ _DEADLINE_CORE = (
     rf")"
 )
 _DEADLINE_RE = re.compile(
-    rf"\b(?P<lead>by|before|until|in\s+time\s+for|ahead\s+of|going\s+into|heading\s+into|(?:for|in|across|over)\s+(?:all|the\s+whole)\s+of|in|"
+    rf"\b(?P<lead>w/c|week\s+commencing|by|before|until|in\s+time\s+for|ahead\s+of|going\s+into|heading\s+into|(?:for|in|across|over)\s+(?:all|the\s+whole)\s+of|in|"
     rf"within|during|end\s+of|through(?:out|\s+to)?|over|for)\s+"
     rf"(?P<when>{_DEADLINE_CORE})\b",
     re.IGNORECASE,
@@ -302,6 +302,39 @@ NOTE_INSTRUCTIONS_KEPT = (
 NOTE_MARKUP = (
     "JSON, role tags or chat-template tokens were removed from what the model read (your text is kept as you wrote it)."
 )
+# A status the team tracks beside a key result, not part of it: "- DONE", "(on track)", "[RAG: amber]", "✅" (sets 16
+# and 17: "DONE" kept in the initiative, "(v3) - DONE" read as an outcome). After a dash, colon, bar or in brackets
+# only: "Migration done" reports the work, "Q3 target met" states a result.
+_STATUS_WORD = (
+    r"done|complete(?:d)?|finished|achieved|met|missed|on[- ]track|off[- ]track|at[- ]risk|behind(?:\s+plan)?|"
+    r"ahead(?:\s+of\s+plan)?|in[- ]progress|not[- ]started|blocked|wip"
+)
+_RAG = r"(?:rag|status)\s*[:=-]?\s*(?:red|amber|green)|(?:red|amber|green)(?=\s*[)\]])"
+_STATUS_MARK = r"✅|✔️?|☑️?|❌|✗|🟢|🟡|🟠|🔴|⚠️?"
+_STATUS_TEXT = rf"(?:status\s*[:=-]?\s*)?(?:{_STATUS_WORD}|{_RAG})"
+_TRAILING_STATUS = re.compile(
+    rf"(?:\s*[-–—:|]\s*(?:[(\[]\s*)?{_STATUS_TEXT}\s*[)\]]?|\s*[(\[]\s*{_STATUS_TEXT}\s*[)\]]|\s*(?:{_STATUS_MARK}))"
+    r"\s*[.!]*\s*$",
+    re.I,
+)
+_LEADING_STATUS = re.compile(
+    rf"^\s*(?:[(\[]\s*{_STATUS_TEXT}\s*[)\]]|{_STATUS_TEXT}\s*[-–—:|]|(?:{_STATUS_MARK}))\s*", re.I
+)
+DONE_STATUS = re.compile(r"done|complete|finished|achieved|met\b|✅|✔|☑", re.I)
+
+
+def split_status(text: str) -> tuple[str, str | None]:
+    """(the key result, the status written beside it): 'Docs site rewritten (v3) - DONE' -> ('Docs site rewritten
+    (v3)', 'DONE'). The status is read once here, so kind, numbers and ranking see only the key result."""
+    for pattern in (_TRAILING_STATUS, _LEADING_STATUS):
+        m = pattern.search(text)
+        rest = (text[: m.start()] + " " + text[m.end() :]).strip() if m else text
+        if m and re.search(r"[A-Za-z]{3}", rest):
+            return rest, m.group(0).strip(" \t-–—:|()[].!")
+    return text, None
+
+
+NOTE_STATUS = "'{status}' is read as the key result's status, not part of it."
 NOTE_NOT_ENGLISH = (
     "This goal does not look like English; our guidance and examples are in English, "
     "so check this review with extra care."
@@ -322,6 +355,7 @@ class PreparedGoal:
     for_model: str
     notes: list[str] = field(default_factory=list)
     flags: frozenset[str] = frozenset()
+    status: str | None = None  # written beside the key result ("DONE", "on track"), kept out of ``for_model``
 
     @property
     def suspicious(self) -> bool:
@@ -475,9 +509,12 @@ def prepare_goal(text: str | None, max_chars: int = 1000) -> PreparedGoal:
             "This has no words, only numbers or symbols, so it cannot be a goal. "
             "Say what should change, e.g. 'Raise NPS from 30 to 50 by 2025-12-31'."
         )
+    for_model, status = split_status(for_model)
+    if status:
+        notes.append(NOTE_STATUS.format(status=status))
     if not looks_english(for_model):
         notes.append(NOTE_NOT_ENGLISH)
-    return PreparedGoal(original=text, for_model=for_model, notes=notes, flags=frozenset(flags))
+    return PreparedGoal(original=text, for_model=for_model, notes=notes, flags=frozenset(flags), status=status)
 
 
 def check_goal(text: str, max_chars: int = 1000) -> tuple[str, list[str]]:
@@ -624,6 +661,8 @@ def find_deadline(text: str) -> str | None:
             if lead not in {"within", "in"}:
                 continue
             when = f"within {when}" if lead == "within" else f"in {when}"
+        if lead in {"w/c", "week commencing"}:
+            when = f"{m.group('lead')} {when}"  # "hub set up at the depot w/c 14 Apr" (set 17: 14 read as a count)
         if lead == "before" and _STARTS.search(when):
             when = f"before {when}"  # "by term starts" does not read: "before term starts"
         joined = best and m.start() <= end + 1 and lead in {"in", "for", "during"}  # "polling day in May"
@@ -740,7 +779,7 @@ def parse_measurability(text: str) -> Measurability:
     matches a known pattern and otherwise flagged in ``notes``, never misread.
     """
     time_limit = find_time_limit(text)
-    scan = without_time_limit(mask_windows(text))
+    scan = without_time_limit(mask_windows(without_caveats(text)))
     baseline = target = None
     bracketed = _BRACKETED_BASELINE.search(scan)
     if bracketed:
@@ -791,6 +830,8 @@ def parse_measurability(text: str) -> Measurability:
                     or _BENCHMARK.search(scan)
                 )
                 target = words.group("target").lower() if words else _bare_count(scan, deadline)
+                if not target and (level := _LEVEL_OF_YEAR.search(scan) or _THRESHOLD.search(scan)):
+                    target = level.group("target")  # "back to 2019 levels": the level, in the user's words
     if time_limit and not target and (every := _EVERY_CASE.match(text.strip())):
         target = every.group("target").lower()  # "All damp reports inspected within 10 days": every case is the share
     return Measurability(baseline=baseline, target=target, deadline=deadline, time_limit=time_limit, notes=notes)
@@ -799,7 +840,30 @@ def parse_measurability(text: str) -> Measurability:
 # A number that is part of a name, not a count: "SOC 2", "ISO 27001", "WCAG 2.1", "NIST 800-53", "Tier 1".
 _STANDARD_NAME = re.compile(
     r"\b(?:[A-Z]{2,}|[Tt]ier|[Pp]hase|[Ll]evel|[Tt]ype|[Vv]ersion|[Ss]tage|[Gg]rade|[Yy]ear)[\s-]?\d+(?:[.-]\d+)*\b"
+    r"(?![.\d]*\s?%)"  # "PPM 88.5%" is a measure at a level (set 17), not a name
 )
+# A level a past year set: "Patronage on core routes back to 2019 levels", "back to pre-covid levels" (set 17: read
+# as no target).
+_LEVEL_OF_YEAR = re.compile(
+    r"\b(?P<target>(?:back\s+)?(?:to|at|above)\s+(?:pre-?[a-z]+|(?:19|20)\d{2}(?:[/-]\d{2})?)\s+levels?)\b", re.I
+)
+# A limit the measure must stay on the right side of: "Sea lice below CoGP threshold at all sites" (set 17).
+_THRESHOLD = re.compile(
+    r"\b(?P<target>(?:below|under|within|above|over)\s+(?:the\s+|our\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:threshold|limits?|trigger\s+levels?))\b",
+    re.I,
+)
+# A version tag: "Docs site rewritten (v3)", "FW 5.2" is named by it, it counts nothing (set 17).
+_VERSION_TAG = re.compile(r"\b[vV]\d+(?:\.\d+)*\b")
+
+
+def without_names(text: str) -> str:
+    """The text with numbers that name a thing blanked: standards ("SOC 2", "Tier 1") and versions ("v3"); a working
+    day ("WD5") is a date, not a name."""
+    named = _STANDARD_NAME.sub(lambda m: m.group(0) if re.match(r"[WB]D\d", m.group(0)) else " ", text)
+    return _VERSION_TAG.sub(" ", named)
+
+
 # A multiple the user asks for: "Double newsletter subscribers" has a target, in words.
 _MULTIPLE = re.compile(r"^(?P<target>double|triple|quadruple|halve)\b", re.I)
 # ... or states as reached: "Homelessness in the borough halved by 2030" (a coach saw it read as no target).
@@ -990,11 +1054,43 @@ _EXTERNAL_SCOPE = re.compile(
 )
 _LONG_HORIZON = re.compile(
     r"\b(lifetime|ltv|life-time|(?:1[2-9]|[2-9]\d)[- ]month|m(?:1[2-9]|[2-9]\d)|twelve-month|eighteen-month|annual|"
-    r"yearly|years?|decade|long[- ]term|market\s+share|brand|reputation|employer|survival|earnings|net\s+zero|"
+    r"yearly|years?|decade|long[- ]term|market\s+share|brand|reputation|employer|earnings|net\s+zero|"
+    r"survival(?!\s+to\s+discharge)|"  # surviving an operation to discharge shows within weeks (set 17)
     r"20[3-9]\d|career|graduation|literacy|obesity|poverty|heart\s+health|dominate|most\s+popular|"
     r"resistance|return\s+on\s+invested)\b",
     re.I,
 )
+
+
+# A caveat the team writes in brackets beside a key result: "(note: ~60% of delay minutes are Network Rail
+# attributable)", "(depends on council fares cap continuing)", "(water temps permitting)", "(market permitting)" (set
+# 17: five of 59). It qualifies the key result: its numbers are no target, and a dependency it names is outside.
+_CAVEAT = re.compile(
+    r"\(\s*(?P<text>(?:note|nb|n\.b\.)\s*[:-][^()]*|[^()]*?\b(?:{})\b[^()]*)\)".format(
+        r"depend(?:s|ing|ent)?|permitting|subject\s+to|attributable|contingent|outside\s+(?:our|the\s+team's)\s+control|"
+        r"assuming|provided|if\s+(?:the\s+)?[\w\s-]{1,30}?\s+(?:allows?|holds?|continues?|stays?)"
+    ),
+    re.I,
+)
+_DEPENDS = re.compile(
+    r"\b(?:depend(?:s|ing|ent)?|permitting|subject\s+to|attributable|contingent|outside\s+(?:our|the\s+team's)\s+"
+    r"control|allows?|holds?|continues?|stays?)\b",
+    re.I,
+)
+
+
+def without_caveats(text: str) -> str:
+    """The text with its bracketed caveats blanked: '(note: ~60% ... attributable)' holds no target."""
+    return _CAVEAT.sub(" ", text)
+
+
+def stated_dependency(text: str) -> str | None:
+    """The caveat in which the team says the result depends on something outside it ('council fares cap
+    continuing' from '(depends on council fares cap continuing)'), else None."""
+    for m in _CAVEAT.finditer(text):
+        if _DEPENDS.search(m.group("text")):
+            return re.sub(r"^(?:note|nb|n\.b\.)\s*[:-]\s*", "", m.group("text").strip(), flags=re.I)
+    return None
 
 
 def has_external_scope(text: str) -> bool:

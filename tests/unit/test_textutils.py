@@ -19,6 +19,8 @@ from assistant.textutils import (
     numbers_in,
     parse_measurability,
     prepare_goal,
+    split_status,
+    stated_dependency,
     words_for_windows,
 )
 from evals.robustness import refusals
@@ -148,6 +150,13 @@ from evals.robustness import refusals
         ("Bulk SCC below 150k before cows go in for housing", None, "150k", "before cows go in for housing"),
         ("TAT for urgent FBCs <1hr for 95% of samples", None, "95%", None),  # the share is the target
         ("Sign-ups up 5% in spring", None, "+5%", "spring"),  # a season outside brackets stays the deadline
+        # a caveat's numbers are no target; a level a year set; a threshold; a measure's level after its name; the
+        # week it is done in (set 17)
+        ("PPM 88.5% MAA (note: ~60% of delay minutes are Network Rail attributable)", None, "88.5%", None),
+        ("Patronage on core routes back to 2019 levels (depends on fares cap)", None, "back to 2019 levels", None),
+        ("Sea lice below CoGP threshold at all sites through spring", None, "below CoGP threshold", "spring"),
+        ("Inverter spares hub set up at Didcot depot w/c 14 Apr", None, None, "w/c 14 Apr"),
+        ("SOC 2 audit passed", None, None, None),  # still a name
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
@@ -474,6 +483,8 @@ def test_scope_and_horizon_cues() -> None:
     assert not has_external_scope("Improve our NPS")
     assert has_long_horizon("Raise customer lifetime value")
     assert not has_long_horizon("Raise weekly activation")
+    assert has_long_horizon("Five-year cancer survival up 3 points")
+    assert not has_long_horizon("Colic surgery survival to discharge 78%+")  # weeks after each operation (set 17)
 
 
 @pytest.mark.parametrize(
@@ -488,3 +499,54 @@ def test_scope_and_horizon_cues() -> None:
 )
 def test_holds_short_limit(goal: str, short: bool) -> None:
     assert holds_short_limit(goal) is short
+
+
+@pytest.mark.parametrize(
+    ("text", "rest", "status"),
+    [
+        ("Docs site rewritten (v3) - DONE", "Docs site rewritten (v3)", "DONE"),
+        ("Reduce churn to 3% (on track)", "Reduce churn to 3%", "on track"),
+        ("Cut waste 20% [RAG: amber]", "Cut waste 20%", "RAG: amber"),
+        ("NPS 45 (green)", "NPS 45", "green"),
+        ("New docs site ✅", "New docs site", "✅"),
+        ("[DONE] New docs site", "New docs site", "DONE"),
+        ("Ship v2 - at risk", "Ship v2", "at risk"),
+        # a word that is part of the key result stays in it
+        ("Migration done", "Migration done", None),
+        ("Q3 target met", "Q3 target met", None),
+        ("Raise NPS - on track by Q3", "Raise NPS - on track by Q3", None),
+        ("Be carbon neutral - green energy", "Be carbon neutral - green energy", None),
+        ("DONE", "DONE", None),  # nothing left without it
+    ],
+)
+def test_split_status(text: str, rest: str, status: str | None) -> None:
+    assert split_status(text) == (rest, status)
+
+
+def test_the_model_reads_the_key_result_without_its_status() -> None:
+    prepared = prepare_goal("Docs site rewritten (v3) - DONE")
+    assert (prepared.for_model, prepared.status) == ("Docs site rewritten (v3)", "DONE")
+    assert any("'DONE' is read as the key result's status" in n for n in prepared.notes)
+
+
+@pytest.mark.parametrize(
+    ("goal", "caveat"),
+    [
+        (
+            "PPM 88.5% MAA (note: ~60% of delay minutes are Network Rail attributable)",
+            "~60% of delay minutes are Network Rail attributable",
+        ),
+        (
+            "Patronage back to 2019 levels (depends on council fares cap continuing)",
+            "depends on council fares cap continuing",
+        ),
+        ("Sea lice below threshold through spring (water temps permitting)", "water temps permitting"),
+        ("Visitor berth nights +15% YoY (weather-dependent season)", "weather-dependent season"),
+        ("Hit 90% (if funding holds)", "if funding holds"),
+        ("Plant availability at least 99.2% (excl. DNO curtailment)", None),  # excluded: the team's figure
+        ("Cut churn to 3% (was 5% in 2023)", None),
+        ("Deliver the project (note: phase 1 only)", None),  # a note, no dependency
+    ],
+)
+def test_stated_dependency(goal: str, caveat: str | None) -> None:
+    assert stated_dependency(goal) == caveat
