@@ -147,6 +147,10 @@ def _for_segment(m: re.Match[str]) -> str | None:
     first = m.group("scope").split()[0].lower()
     if m.start("scope") == 0 or first in _DETERMINERS | _WHEN_WORDS:
         return None
+    if _plural(m.group("scope")) != m.group("scope") and re.search(
+        r"\bat\s+(?:the\s+)?$", m.string[: m.start("scope")]
+    ):
+        return None  # "spares hub set up at Didcot depot": the one place the work is, no group (set 17)
     return _for_group(m)
 
 
@@ -385,20 +389,20 @@ def initiative_phrase(initiative: str) -> str:
     "opening call ... published" (a coach called both garbled); such lines are quoted as written.
     """
     text = initiative.strip().rstrip(".")
-    first, *more = re.split(r"\s+and\s+", text)
+    first, *rest = re.split(r"\s+(and|\+|&)\s+", text)  # "Recruit + train 15 volunteers" (set 17)
     head = first.split(maxsplit=1)
     if not head or head[0].lower() not in DELIVERABLE_VERBS or reports_done_work(text[len(head[0]) :]):
         return f'the work "{text}"'
-    parts = [" ".join([_gerund(head[0]), *head[1:]])]
-    for clause in more:
-        word, _, rest = clause.partition(" ")
+    out = " ".join([_gerund(head[0]), *head[1:]])
+    for joiner, clause in zip(rest[::2], rest[1::2], strict=True):
+        word, _, tail = clause.partition(" ")
         if word.lower() in DELIVERABLE_VERBS:
-            parts.append(" ".join([_gerund(word), rest]).strip())
+            out += " and " + " ".join([_gerund(word), tail]).strip()
         elif word.lower() in _DETERMINERS or word[:1].isdigit() or (word[:1].isupper() and "/" not in word):
-            parts.append(clause)
+            out += f" {joiner} {clause}"
         else:
             return f'the work "{text}"'
-    return " and ".join(parts)
+    return out
 
 
 def hypothesis(initiative: str, metric: MetricView, deadline: str | None = None) -> str:

@@ -50,7 +50,7 @@ from .policy import (
 )
 from .ranking import imperative_result, result_half
 from .schemas import Kind
-from .textutils import RELATIVE_UNIT, parse_measurability, without_deadlines, without_time_limit
+from .textutils import RELATIVE_UNIT, parse_measurability, without_deadlines, without_names, without_time_limit
 
 _MORE_OR_LESS = (
     r"(?:raise|increase|grow|reduce|cut|lower|decrease|halve|double|triple|boost|lift|shrink|"
@@ -260,7 +260,8 @@ def done_statement(goal: str) -> bool:
     if _DONE_FOR.search(text) or _PLACES_DONE.match(text):
         return True
     undated = without_time_limit(without_deadlines(text))  # "by end of Q1", "within 2 weeks": not a target
-    return not re.search(r"\d", _SLA_SET.sub(" ", undated)) and bool(_DONE.search(text))
+    # numbers that name a thing ("SOC 2", "v3") count nothing
+    return not re.search(r"\d", _SLA_SET.sub(" ", without_names(undated))) and bool(_DONE.search(text))
 
 
 def clears_backlog(goal: str) -> bool:

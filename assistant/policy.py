@@ -345,7 +345,8 @@ DONE_WORK = (
     r"(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bour\s)"
     rf"(?:{_DELIVERABLE_PARTICIPLES}|added|fitted|live|in\s+place|approved|agreed|adopted|enabled|retired|"
     r"decommissioned|shared|completed|updated|extended|introduced|set\s+up|replaced|refreshed|issued|closed|staffed|"
-    r"received|stood\s+up|done(?!\s+(?:in|within|faster|quicker)))"
+    r"received|stood\s+up|re-?written|re-?built|redesigned|refurbished|overhauled|refitted|relaunched|"
+    r"done(?!\s+(?:in|within|faster|quicker)))"
 )
 _DONE_WORK_RE = re.compile(rf"\b(?:{DONE_WORK})\b", re.IGNORECASE)
 

@@ -106,6 +106,10 @@ def test_key_result_keeps_what_the_user_gave(args: tuple[str | None, ...], expec
         ),
         ("Open call for the fund published", 'the work "Open call for the fund published"'),
         ("Launch the gallery and templates", 'the work "Launch the gallery and templates"'),
+        # verbs joined by "+" or "&" are two pieces of work; between names the user's joiner stays (set 17)
+        ("Recruit + train 15 welfare advice volunteers", "recruiting and training 15 welfare advice volunteers"),
+        ("Hire & onboard 3 AEs", "hiring and onboarding 3 AEs"),
+        ("Launch Pro + Teams bundles", "launching Pro + Teams bundles"),
     ],
 )
 def test_initiative_phrase(initiative: str, phrase: str) -> None:
@@ -233,6 +237,13 @@ def _j(kind: str, metric: str, controls: bool = True, **kw: object) -> Judgement
         (
             "Activation among invited teams in the region reaches 80%",
             _j("outcome", "activation rate of new sign-ups", False),
+            [("activation", 0.8)],
+            ("activation", False, False, None, None),
+        ),
+        # the team's own caveat says it depends on something outside it, whatever the model said (set 17)
+        (
+            "Activation among invited teams 60% (depends on the partner's SSO release)",
+            _j("outcome", "activation rate of new sign-ups", True),
             [("activation", 0.8)],
             ("activation", False, False, None, None),
         ),
@@ -517,11 +528,33 @@ def _decision(kind: str, metric: str, **kw: object) -> Decision:
         ("Advance care plan template rolled out to all 4 community nursing teams", False),  # how far it reaches
         ("TM + termbase set up for top 10 clients", False),
         ("Hosted 4 virtual open days for UG recruitment", True),
+        ("Inverter spares hub set up at Didcot depot w/c 14 Apr", False),  # the week it is done in (set 17)
     ],
 )
 def test_an_output_is_called_a_count_only_when_it_counts_deliverables(goal: str, counted: bool) -> None:
     why = " ".join(s for _, s in reasons(goal, _decision("output", "activation"), parse_measurability(goal)))
     assert ("a count of things the team delivers" in why) is counted
+
+
+@pytest.mark.parametrize(("status", "said"), [("DONE", True), ("complete", True), ("on track", False), (None, False)])
+def test_the_why_says_finished_work_still_has_its_result_to_track(status: str | None, said: bool) -> None:
+    goal = "Docs site rewritten (v3)"
+    why = " ".join(s for _, s in reasons(goal, _decision("output", "activation"), parse_measurability(goal), status))
+    assert ("It is marked done" in why) is said
+
+
+@pytest.mark.parametrize(
+    ("goal", "said"),
+    [
+        ("Patronage on core routes back to 2019 levels (depends on council fares cap continuing)", True),
+        ("Sell-through at least 80% by lot (market permitting)", True),
+        ("Portfolio plant availability at least 99.2% (excl. DNO curtailment)", False),  # an exclusion, no dependency
+    ],
+)
+def test_the_why_names_the_dependency_the_team_wrote(goal: str, said: bool) -> None:
+    d = Decision("outcome", view(CAT["activation"]), CAT["activation"], not said, None, False, None)
+    why = " ".join(s for _, s in reasons(goal, d, parse_measurability(goal)))
+    assert ("You note it depends on something outside the team" in why) is said
 
 
 def test_the_why_never_promises_a_leading_indicator_it_does_not_give() -> None:
@@ -639,6 +672,10 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("TM + termbase set up for top 10 clients", "for the top 10 clients"),
         ("Run 40 exec briefings with top-100 target accounts in H1", "for the top-100 target accounts"),
         ("Retain all top-10 contracts through renewal round", None),
+        # one named place the work is at is no group (set 17: "for Didcot depots")
+        ("Inverter spares hub set up at Didcot depot w/c 14 Apr", None),
+        ("Pilot 'library of things' at Central branch - 50 items catalogued and lendable", None),
+        ("Hire 3 nurses for Riverside wards", "for Riverside wards"),
     ],
 )
 def test_scope_of_reads_the_named_group(goal: str, scope: str | None) -> None:
