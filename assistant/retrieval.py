@@ -41,6 +41,7 @@ from .ranking import (
 from .schemas import GuidanceCard, MetricEntry, WorkedExample
 from .settings import Settings, disable_telemetry
 from .storage import locked, set_aside
+from .textutils import without_asides
 
 disable_telemetry()
 
@@ -411,19 +412,21 @@ class KnowledgeIndex:
         examples = self._nearest(vector, "example", k_examples)
         ranked: list[tuple[str, float]] = []
         if k_metrics > 0 and self.knowledge.metrics:
+            # The metric is what the key result is about, not its caveats or exclusions ("excl. DNO curtailment").
+            about = without_asides(query) or query
             # Short forms spelled out on both sides: "New WMS live" had matched a metric about the LMS.
-            spelled = spelled_out(query)
+            spelled = spelled_out(about)
             metric_vector = vector if spelled == query else self.store.embeddings.embed_query(spelled)
             scores = self._metric_scores(metric_vector, k_metrics, w, hiring)
-            result = result_query(query) if w.result_query > 0 else None
+            result = result_query(about) if w.result_query > 0 else None
             if result:
                 result_scores = self._metric_scores(self.store.embeddings.embed_query(result), k_metrics, w, hiring)
                 scores = combine(scores, result_scores, w.result_query)
             if objective and w.objective > 0:
                 goal_scores = self._metric_scores(self.store.embeddings.embed_query(objective), k_metrics, w, hiring)
                 scores = combine(scores, goal_scores, w.objective)
-            lexical = self._lexical.scores(query) if w.lexical > 0 else {}
-            misfits = unit_misfits(query, self._non_durations)
+            lexical = self._lexical.scores(about) if w.lexical > 0 else {}
+            misfits = unit_misfits(about, self._non_durations)
             ranked = [(i, scores[i]) for i in ranked_by_words(scores, lexical, w.lexical, k_metrics, misfits)]
         return Retrieved(
             guidance=[self._items[i] for i, _ in guidance],  # type: ignore[misc]

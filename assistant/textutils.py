@@ -1084,6 +1084,16 @@ def without_caveats(text: str) -> str:
     return _CAVEAT.sub(" ", text)
 
 
+# What the key result leaves out, in brackets: "Plant availability >= 99.2% (excl. DNO curtailment)" (set 17: the
+# excluded curtailment was ranked as the metric).
+_EXCLUSION = re.compile(r"\(\s*(?:excl\.?|excluding|except|not\s+incl(?:uding|\.)?|ex\.)\s[^()]*\)", re.I)
+
+
+def without_asides(text: str) -> str:
+    """The key result without its caveats and exclusions: what the metric is about, for ranking the catalogue."""
+    return re.sub(r"\s+", " ", _EXCLUSION.sub(" ", without_caveats(text))).strip()
+
+
 def stated_dependency(text: str) -> str | None:
     """The caveat in which the team says the result depends on something outside it ('council fares cap
     continuing' from '(depends on council fares cap continuing)'), else None."""

@@ -21,6 +21,7 @@ from assistant.textutils import (
     prepare_goal,
     split_status,
     stated_dependency,
+    without_asides,
     words_for_windows,
 )
 from evals.robustness import refusals
@@ -550,3 +551,18 @@ def test_the_model_reads_the_key_result_without_its_status() -> None:
 )
 def test_stated_dependency(goal: str, caveat: str | None) -> None:
     assert stated_dependency(goal) == caveat
+
+
+@pytest.mark.parametrize(
+    ("goal", "about"),
+    [
+        ("Portfolio plant availability ≥ 99.2% (excl. DNO curtailment)", "Portfolio plant availability ≥ 99.2%"),
+        ("PPM 88.5% MAA (note: ~60% of delay minutes are Network Rail attributable)", "PPM 88.5% MAA"),
+        ("Sell-through ≥ 80% by lot (market permitting)", "Sell-through ≥ 80% by lot"),
+        ("Cut churn to 3% (was 5% in 2023)", "Cut churn to 3% (was 5% in 2023)"),  # a baseline is kept
+        ("Launch the app (iOS + Android)", "Launch the app (iOS + Android)"),
+    ],
+)
+def test_the_catalogue_is_ranked_on_what_the_key_result_is_about(goal: str, about: str) -> None:
+    """Caveats and exclusions name what the metric is not ("excl. DNO curtailment" had found curtailment)."""
+    assert without_asides(goal) == about
