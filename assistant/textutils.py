@@ -305,8 +305,9 @@ NOTE_MARKUP = (
 # A status the team tracks beside a key result, not part of it: "- DONE", "(on track)", "[RAG: amber]", "✅" (sets 16
 # and 17: "DONE" kept in the initiative, "(v3) - DONE" read as an outcome). After a dash, colon, bar or in brackets
 # only: "Migration done" reports the work, "Q3 target met" states a result.
+_DONE_WORD = r"done|complete(?:d)?|finished|achieved|met"
 _STATUS_WORD = (
-    r"done|complete(?:d)?|finished|achieved|met|missed|on[- ]track|off[- ]track|at[- ]risk|behind(?:\s+plan)?|"
+    rf"{_DONE_WORD}|missed|on[- ]track|off[- ]track|at[- ]risk|behind(?:\s+plan)?|"
     r"ahead(?:\s+of\s+plan)?|in[- ]progress|not[- ]started|blocked|wip"
 )
 _RAG = r"(?:rag|status)\s*[:=-]?\s*(?:red|amber|green)|(?:red|amber|green)(?=\s*[)\]])"
@@ -320,7 +321,7 @@ _TRAILING_STATUS = re.compile(
 _LEADING_STATUS = re.compile(
     rf"^\s*(?:[(\[]\s*{_STATUS_TEXT}\s*[)\]]|{_STATUS_TEXT}\s*[-–—:|]|(?:{_STATUS_MARK}))\s*", re.I
 )
-DONE_STATUS = re.compile(r"done|complete|finished|achieved|met\b|✅|✔|☑", re.I)
+DONE_STATUS = re.compile(rf"(?:{_DONE_WORD})\b|✅|✔|☑", re.I)  # a status saying the work is finished
 
 
 def split_status(text: str) -> tuple[str, str | None]:
@@ -1065,18 +1066,15 @@ _LONG_HORIZON = re.compile(
 # A caveat the team writes in brackets beside a key result: "(note: ~60% of delay minutes are Network Rail
 # attributable)", "(depends on council fares cap continuing)", "(water temps permitting)", "(market permitting)" (set
 # 17: five of 59). It qualifies the key result: its numbers are no target, and a dependency it names is outside.
+_DEPENDENCY = (
+    r"depend(?:s|ing|ent)?|permitting|subject\s+to|attributable|contingent|outside\s+(?:our|the\s+team's)\s+control"
+)
+# ... the condition it holds under: "(if funding holds)", "(assuming the grant continues)"
+_CONDITION = r"assuming|provided|if\s+(?:the\s+)?[\w\s-]{1,30}?\s+(?:allows?|holds?|continues?|stays?)"
 _CAVEAT = re.compile(
-    r"\(\s*(?P<text>(?:note|nb|n\.b\.)\s*[:-][^()]*|[^()]*?\b(?:{})\b[^()]*)\)".format(
-        r"depend(?:s|ing|ent)?|permitting|subject\s+to|attributable|contingent|outside\s+(?:our|the\s+team's)\s+control|"
-        r"assuming|provided|if\s+(?:the\s+)?[\w\s-]{1,30}?\s+(?:allows?|holds?|continues?|stays?)"
-    ),
-    re.I,
+    rf"\(\s*(?P<text>(?:note|nb|n\.b\.)\s*[:-][^()]*|[^()]*?\b(?:{_DEPENDENCY}|{_CONDITION})\b[^()]*)\)", re.I
 )
-_DEPENDS = re.compile(
-    r"\b(?:depend(?:s|ing|ent)?|permitting|subject\s+to|attributable|contingent|outside\s+(?:our|the\s+team's)\s+"
-    r"control|allows?|holds?|continues?|stays?)\b",
-    re.I,
-)
+_DEPENDS = re.compile(rf"\b(?:{_DEPENDENCY})\b|{_CONDITION}", re.I)
 
 
 def without_caveats(text: str) -> str:
