@@ -38,6 +38,7 @@ class Decision:
     proxy: MetricView | None
     notes: list[str] = field(default_factory=list)
     owned_is_quick: bool = False  # the reframed key result is read within the quarter: it steers a slow outcome
+    dependency: str | None = None  # the team's own caveat naming what the result depends on
 
 
 # Said when the catalogue's closest metric is a weak match (``candidates.WEAK_MATCH``): better than a silent guess.
@@ -107,7 +108,8 @@ def decide(
         outside = True  # the catalogue says no team moves it alone: its owned slice is what the work moves
     elif outside and entry and not (kind == "outcome" and meas.target):
         owned = metric  # the metric is the part the team moves (a goal stated with its own target already says so)
-    team_controls = not outside and not stated_dependency(goal)  # the team's own caveat says it depends
+    dependency = stated_dependency(goal)
+    team_controls = not outside and not dependency  # the team's own caveat says it depends
     # Slow outcomes need a proxy: the catalogue's horizon, or the goal's own words (annual, lifetime...).
     basis = catalogue.get(owned.id) if owned and owned.id else entry
     slow = (
@@ -126,7 +128,7 @@ def decide(
             proxy = None  # the coach read "proxy: <the reframed key result>" as a repeat
     if slow and not proxy and not owned_is_quick:
         notes.append("This outcome is slow to show; pick a leading indicator readable within a quarter.")
-    return Decision(kind, metric, entry, team_controls, owned, slow, proxy, notes, owned_is_quick)
+    return Decision(kind, metric, entry, team_controls, owned, slow, proxy, notes, owned_is_quick, dependency)
 
 
 def _fastest_leading(entry: MetricEntry, catalogue: dict[str, MetricEntry]) -> MetricView | None:

@@ -11,7 +11,7 @@ import re
 from .decide import Decision
 from .retrieval import Retrieved
 from .schemas import GuidanceCard, Measurability
-from .textutils import DONE_STATUS, stated_dependency
+from .textutils import DONE_STATUS
 
 _COMPLIANCE = re.compile(
     r"\b(audit|certif\w*|complian\w*|gdpr|soc ?2|iso ?\d+|accreditation|inspection|regulat\w*|legal|"
@@ -79,11 +79,11 @@ def reasons(goal: str, d: Decision, meas: Measurability, status: str | None = No
                 f"As written it depends on forces outside the team; {d.owned.name} is the part its work moves.",
             )
         )
-    elif not d.team_controls and (caveat := stated_dependency(goal)):
+    elif not d.team_controls and d.dependency:
         out.append(
             (
                 "why-uncontrollable",
-                f"You note it depends on something outside the team ({caveat}): agree up front how the result "
+                f"You note it depends on something outside the team ({d.dependency}): agree up front how the result "
                 "is read if that changes.",
             )
         )

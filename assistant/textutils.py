@@ -1071,9 +1071,8 @@ _DEPENDENCY = (
 )
 # ... the condition it holds under: "(if funding holds)", "(assuming the grant continues)"
 _CONDITION = r"assuming|provided|if\s+(?:the\s+)?[\w\s-]{1,30}?\s+(?:allows?|holds?|continues?|stays?)"
-_CAVEAT = re.compile(
-    rf"\(\s*(?P<text>(?:note|nb|n\.b\.)\s*[:-][^()]*|[^()]*?\b(?:{_DEPENDENCY}|{_CONDITION})\b[^()]*)\)", re.I
-)
+_NOTE_LEAD = r"(?:note|nb|n\.b\.)\s*[:-]\s*"  # "(note: ...)", "(NB - ...)"
+_CAVEAT = re.compile(rf"\(\s*(?P<text>{_NOTE_LEAD}[^()]*|[^()]*?\b(?:{_DEPENDENCY}|{_CONDITION})\b[^()]*)\)", re.I)
 _DEPENDS = re.compile(rf"\b(?:{_DEPENDENCY})\b|{_CONDITION}", re.I)
 
 
@@ -1097,7 +1096,7 @@ def stated_dependency(text: str) -> str | None:
     continuing' from '(depends on council fares cap continuing)'), else None."""
     for m in _CAVEAT.finditer(text):
         if _DEPENDS.search(m.group("text")):
-            return re.sub(r"^(?:note|nb|n\.b\.)\s*[:-]\s*", "", m.group("text").strip(), flags=re.I)
+            return re.sub(rf"^{_NOTE_LEAD}", "", m.group("text").strip(), flags=re.I)
     return None
 
 

@@ -552,7 +552,8 @@ def test_the_why_says_finished_work_still_has_its_result_to_track(status: str | 
     ],
 )
 def test_the_why_names_the_dependency_the_team_wrote(goal: str, said: bool) -> None:
-    d = Decision("outcome", view(CAT["activation"]), CAT["activation"], not said, None, False, None)
+    d = decide(_j("outcome", "activation rate of new sign-ups"), _cands(("activation", 0.8)), goal, CAT)
+    assert d.team_controls is not said
     why = " ".join(s for _, s in reasons(goal, d, parse_measurability(goal)))
     assert ("You note it depends on something outside the team" in why) is said
 
