@@ -90,6 +90,7 @@ EXPERT_SETS = [
     "unseen_real_16.tsv",
     "unseen_real_17.tsv",
     "unseen_real_18.tsv",
+    "unseen_real_19.tsv",
 ]
 
 
