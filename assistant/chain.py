@@ -9,6 +9,7 @@ are plain functions in ``decide``, ``compose`` and ``explain``, which keeps the 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -253,7 +254,7 @@ def finish_review(state: dict[str, Any], knowledge: Knowledge, model_label: str 
     d = decide(j, cands, goal, catalogue, source, meas)
     when = outcome_deadline(goal, d.kind, meas.deadline)
     scope = scope_of(goal)
-    rewrites = compose_rewrites(goal, d, meas, cands, when, scope)
+    rewrites = compose_rewrites(goal, d, meas, cands, when, scope, as_written=state["goal"])
     notes = [*state.get("notes", []), *d.notes, *meas.notes]
     replaced = 0
     for rw in rewrites:  # belt and braces: nothing composed may carry a number the user did not give
@@ -296,12 +297,19 @@ def finish_review(state: dict[str, Any], knowledge: Knowledge, model_label: str 
 
 
 def compose_rewrites(
-    goal: str, d: Decision, meas: Any, cands: list[C.Candidate], when: str | None, scope: str | None = None
+    goal: str,
+    d: Decision,
+    meas: Any,
+    cands: list[C.Candidate],
+    when: str | None,
+    scope: str | None = None,
+    as_written: str | None = None,
 ) -> list[Rewrite]:
     """The main rewrite and up to two alternatives; the user's own numbers always survive.
 
     ``when`` is the key result's deadline (``outcome_deadline``) and ``scope`` the group it names (``scope_of``),
-    both read once for the whole review.
+    both read once for the whole review. ``as_written`` is the user's text before cleaning: a measurable outcome
+    whose bullet or status ("[RAG: red]") was taken off is given back clean, not "kept as written" (set 18).
     """
     out: list[Rewrite] = []
     # A reframe to the very metric the goal states adds nothing and would drop the user's numbers.
@@ -315,7 +323,10 @@ def compose_rewrites(
         # a measurable outcome keeps its own sentence, and no alternatives to a target the user set; the slice the
         # team owns follows it ("Enterprise NPS of 45 or higher" had lost its 45 and its scope to the reframe)
         text, work = users_key_result(goal, meas.deadline)
-        if work or not meas.deadline or reframe:
+        cleaned = bool(as_written) and _visible(text) != _visible(as_written or "")
+        if cleaned and not work:
+            text = text[:1].upper() + text[1:]  # "• pick accuracy 99.7%": the bullet gone, the sentence starts
+        if work or not meas.deadline or reframe or cleaned:
             out.append(Rewrite(text=text, metric=d.metric.name, metric_id=d.metric.id, basis="user"))
         return [*out, reframe] if reframe else out
     if reframe:
@@ -343,6 +354,10 @@ def compose_rewrites(
         text = key_result(scoped(m, scope), deadline=when)
         out.append(Rewrite(text=text, metric=m.name, metric_id=m.id, basis="alternative"))
     return out[:3]
+
+
+def _visible(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip(" .")
 
 
 def _work_of(goal: str, d: Decision, meas: Any) -> str | None:

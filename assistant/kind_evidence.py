@@ -48,9 +48,16 @@ from .policy import (
     starts_with_deliverable,
     work_kinds,
 )
-from .ranking import imperative_result, result_half
+from .ranking import TAKE_UP_COUNT, imperative_result, result_half
 from .schemas import Kind
-from .textutils import RELATIVE_UNIT, parse_measurability, without_deadlines, without_names, without_time_limit
+from .textutils import (
+    RELATIVE_UNIT,
+    find_time_limit,
+    parse_measurability,
+    without_deadlines,
+    without_names,
+    without_time_limit,
+)
 
 _MORE_OR_LESS = (
     r"(?:raise|increase|grow|reduce|cut|lower|decrease|halve|double|triple|boost|lift|shrink|"
@@ -79,6 +86,12 @@ _OTHER_PEOPLE = re.compile(
     re.I,
 )
 _SHARE_OF = re.compile(rf"^(?:(?:have|get|see)\s+)?(?:at\s+least\s+)?(?:{NUMBER}\s?%|{FRACTION})\s+of\s+", re.I)
+# All of the team's own things worked on: "100% of pipelines migrated to new orchestrator", "100% of production AWS
+# resources tagged" (set 18): the share is how far the work has got, not a result (a time limit makes it a service
+# level: "100% of alarms acknowledged within 5 minutes").
+_COMPLETE_SHARE = re.compile(
+    rf"^100\s?%\s+of\s+(?:our\s+|the\s+)?(?:[\w/&'-]+\s+){{1,4}}?(?:{DONE_WORK}|{PAST_PARTICIPLE})\b", re.I
+)
 _USED_BY_SHARE = re.compile(rf"\b(?:by|for)\s+(?:at\s+least\s+)?{NUMBER}\s?%\s+of\b", re.I)
 # A finished piece of work stated as done: "Forum guidelines agreed with maintainers and published".
 _DONE = re.compile(rf"\b(?:{DONE_WORK})\b", re.I)
@@ -226,7 +239,8 @@ def measured_result(goal: str) -> bool:
         return False
     half = imperative_result(half) or half  # ", cutting queue time" -> "Cut queue time"
     measure = _moved_measure(half)
-    return bool(measure and parse_measurability(measure).target) or share_of(half) or level(half)
+    took_up = re.match(TAKE_UP_COUNT, half)  # "Under-30s scheme launched, 1,500 sign-ups in first season"
+    return bool(measure and parse_measurability(measure).target) or share_of(half) or level(half) or bool(took_up)
 
 
 def compliance(goal: str) -> bool:
@@ -239,9 +253,15 @@ def readiness(goal: str) -> bool:
     return bool(_READINESS.search(text) or _HAD_SESSION.match(text))
 
 
+def complete_share(goal: str) -> bool:
+    half = result_half(goal.strip())
+    return bool(_COMPLETE_SHARE.match(half)) and not find_time_limit(half)
+
+
 def share_of(goal: str) -> bool:
     text = goal.strip()
-    return bool(_SHARE_OF.match(text) or _USED_BY_SHARE.search(goal) or _COUNT_USING.match(text))
+    shares = _SHARE_OF.match(text) or _USED_BY_SHARE.search(goal) or _COUNT_USING.match(text)
+    return bool(shares) and not complete_share(text)
 
 
 def direction(goal: str) -> bool:
@@ -316,6 +336,7 @@ def _work_or_team(measure: str) -> bool:
 
 
 RULES: tuple[tuple[str, Kind, Callable[[str], bool]], ...] = (
+    ("complete-share", "output", complete_share),
     ("measured-result", "outcome", measured_result),
     ("compliance", "output", compliance),
     ("backlog", "output", clears_backlog),

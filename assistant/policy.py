@@ -335,6 +335,13 @@ def starts_with_deliverable(text: str) -> bool:
 _STOP = {"the", "a", "an", "of", "to", "for", "our", "and", "in", "on", "with", "by", "all", "new", "we", "per"}
 
 
+# People who take a piece of work up, counted: "1,500 sign-ups in first season" after "ticket scheme launched" is the
+# result the scheme is for (set 18), not more of the work.
+TAKE_UP = (
+    r"(?:sign-?ups|subscribers|members|users|customers|bookings|registrations|enrolments|enrollments|donors|"
+    r"visitors|attendees|participants|learners|downloads|installs|referrals|applications|orders)"
+)
+
 # Any verb's past participle, for work stated as done by a verb no list holds ("Migrated ...", "... tweaked"); not
 # "need", "speed" or "feed".
 PAST_PARTICIPLE = r"(?:[a-z-]{2,}(?<!e)ed|built|ran|made|set\s+up|rolled\s+out|held|sent|wrote|began)"

@@ -36,6 +36,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .policy import TAKE_UP
 from .schemas import MetricEntry
 from .settings import Settings
 from .textutils import FROM_TO_RE, NUMBER, TIME_UNIT, parse_measurability, without_dates
@@ -236,6 +237,8 @@ RESULT_GERUNDS = {
     "moving": "Move",
 }
 # "... and get / and raise / so that ..." or ", driving ...": what follows is the result the deliverable is for.
+# A count of people taking the work up: "1,500 sign-ups", "300 new members".
+TAKE_UP_COUNT = rf"\d[\d,.]*\s?[kKmM]?\s+(?:new\s+|more\s+)?{TAKE_UP}\b"
 _RESULT_JOINER = re.compile(
     r"\s(?:and|to|so\s+that|so)\s+(?=(?:get|raise|increase|grow|improve|boost|lift|cut|reduce|lower|decrease|"
     r"halve|double|more|fewer|have|reach|hit|see)\b)"
@@ -247,8 +250,9 @@ _RESULT_JOINER = re.compile(
     # "Online consultation tool live, 40% of routine requests coming in that way", "IVR redesign live + containment
     # up 10pp": after a comma, semicolon or plus, a share to reach or a measure moved by a number
     r"|(?:\s*[;,]|\s+\+)\s+(?=\d[\d,.]*\s?%\s+of\s+(?!the\s+time\b)|[A-Za-z][^,;+]*?\s(?:up|down)\s+(?:by\s+)?\d)"
-    # ... or a count gained: "Paywall meter tweaked, +4k net new digital subs" (set 16)
-    r"|\s*[;,]\s+(?=\+\d[\d,.]*\s?[kKmM]?\s+[A-Za-z])",
+    # ... or a count gained: "Paywall meter tweaked, +4k net new digital subs" (set 16), "Under-30s ticket scheme
+    # launched, 1,500 sign-ups in first season" (set 18: people who take the work up, not more of the work)
+    rf"|\s*[;,]\s+(?=\+\d[\d,.]*\s?[kKmM]?\s+[A-Za-z]|{TAKE_UP_COUNT})",
     re.I,
 )
 # Verbs that say which way a measure should go; compose's verb check extends the same list.

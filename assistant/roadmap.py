@@ -17,6 +17,7 @@ from pathlib import Path
 from .bulk import decode_bytes, read_bytes, too_many
 from .errors import InputError
 from .schemas import GoalItem
+from .textutils import LIST_MARKER
 
 GOAL_COLUMNS = [
     "goal",
@@ -60,7 +61,7 @@ _OBJECTIVE = re.compile(
     re.I,
 )
 _KR_LABEL = re.compile(r"^(?:key\s*results?|kr)\s*[\d.]*\s*[:.)\-–—]\s*", re.I)
-_BULLET = re.compile(r"^(?:[-*+•]|\d+[.)]|[a-z][.)]|\(\d+\))\s+(?:\[[ xX]\]\s+)?", re.I)
+_BULLET = LIST_MARKER
 _HEADING = re.compile(r"^#{1,6}\s+(?P<text>.+)$")
 _RULE = re.compile(r"^[-=*_]{3,}$")
 MAX_COLUMNS = 50  # a row is cut here: a cell in column XFD must not allocate 16,384 cells per row

@@ -594,6 +594,22 @@ def test_a_time_limit_is_kept_and_never_read_as_target_or_deadline(goal: str, re
 
 
 @pytest.mark.parametrize(
+    ("as_written", "cleaned", "expected"),
+    [
+        # a measurable outcome keeps its sentence: "kept as written" unless cleaning took something off (set 18)
+        ("Churn 3% by Q3", "Churn 3% by Q3", []),
+        ("Churn 3% by Q3.", "Churn 3% by Q3", []),  # a full stop is not worth a rewrite
+        ("Churn 3% by Q3 [RAG: red]", "Churn 3% by Q3", ["Churn 3% by Q3"]),
+        ("• pick accuracy 99.7% by Q3", "pick accuracy 99.7% by Q3", ["Pick accuracy 99.7% by Q3"]),
+    ],
+)
+def test_a_cleaned_outcome_is_given_back_clean(as_written: str, cleaned: str, expected: list[str]) -> None:
+    meas = parse_measurability(cleaned)
+    rewrites = compose_rewrites(cleaned, _decision("outcome", "activation"), meas, [], meas.deadline, None, as_written)
+    assert [r.text for r in rewrites] == expected
+
+
+@pytest.mark.parametrize(
     ("kind", "expected"),
     [
         # an outcome's own baseline stays its baseline

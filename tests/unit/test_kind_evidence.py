@@ -23,6 +23,14 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("5,000 meters fitted, with estimated bills down to under 15% of all bills", ("outcome", "measured-result")),
         ("Add upsell alerts and raise bookings from $300k to $500k a quarter", ("outcome", "measured-result")),
         ("Launch the gallery and get more teams using templates", None),  # no number: the model decides
+        # ... or a count of people taking the work up (set 18)
+        ("Under-30s ticket scheme launched, 1,500 sign-ups in first season", ("outcome", "measured-result")),
+        ("Lockers installed at 3 sites, 2 more next year", None),
+        # complete-share: all of the team's own things worked on is how far the work has got (set 18)
+        ("Airflow 1 DAGs deprecated, 100% of pipelines migrated to new orchestrator", ("output", "complete-share")),
+        ("100% of production AWS resources tagged with owner and cost centre", ("output", "complete-share")),
+        ("100% of P1 alarms acknowledged within 5 minutes", ("outcome", "share-of")),  # a service level
+        ("90% of laptops patched", ("outcome", "share-of")),
         ("Launch self-checkout in 40 stores, cutting queue time from 6 to 3 minutes", ("outcome", "measured-result")),
         ("Referral scheme v2 live in UK & IE by end of Q2, driving 15% of new signups", None),
         ("Publish the guide and increase the number of posts from 4 to 8", None),  # a count of own work

@@ -78,6 +78,13 @@ from evals.robustness import refusals
         ("Launch mobile check-in at 20 hotels, bringing front-desk queue time down 40%", None, "-40%", None),
         ("Trial conversion up 15% by Q2", None, "+15%", "Q2"),
         ("Raise conversion up to 50%", None, "50%", None),  # 'up to' is a level
+        # set 18: a year of a scheme names it, a short year ends a month, a rate unit has a slash
+        ("reduce regular giving drop-off in yr 1", None, None, None),
+        ("Leakage down from 142 Ml/d to 128 Ml/d by end of AMP8 yr 1", "142 Ml/d", "128 Ml/d", "end of AMP8 yr 1"),
+        ("Recruitment to target: 240 pts randomised by Mar '26", None, "240 pts", "Mar '26"),
+        ("Vertical slice signed off by publisher (milestone 4)", None, None, None),
+        ("Cremator No.2 reline done wk 32", None, None, "wk 32"),
+        ("Average wheat yield raised from 7.1 to 8.0 t/ha by harvest 2025", "7.1", "8.0 t/ha", "harvest 2025"),
         ("Referral sign-ups make up 25% of all new accounts by FY27", None, "25%", "FY27"),  # a phrasal verb
         ("Set up 5 landing pages for paid campaigns", None, "5", None),
         # a share wins over a count (coach, set 5: "a target (5,000)" in the why)
@@ -522,6 +529,22 @@ def test_holds_short_limit(goal: str, short: bool) -> None:
 )
 def test_split_status(text: str, rest: str, status: str | None) -> None:
     assert split_status(text) == (rest, status)
+
+
+@pytest.mark.parametrize(
+    ("text", "for_model"),
+    [
+        ("• pick accuracy 99.7%", "pick accuracy 99.7%"),  # set 18: the bullet had stayed in the rewrite
+        ("- Home library service extended", "Home library service extended"),
+        ("1. Raise NPS to 40", "Raise NPS to 40"),
+        ("(2) Cut churn", "Cut churn"),
+        ("▪ churn < 2%", "churn < 2%"),
+        ("3 new clinics opened", "3 new clinics opened"),  # a count, not a list number
+        ("2.5% fewer returns", "2.5% fewer returns"),
+    ],
+)
+def test_prepare_goal_drops_the_list_marker(text: str, for_model: str) -> None:
+    assert prepare_goal(text).for_model == for_model
 
 
 def test_the_model_reads_the_key_result_without_its_status() -> None:
