@@ -84,6 +84,13 @@ from evals.robustness import refusals
         ("Recruitment to target: 240 pts randomised by Mar '26", None, "240 pts", "Mar '26"),
         ("Vertical slice signed off by publisher (milestone 4)", None, None, None),
         ("Cremator No.2 reline done wk 32", None, None, "wk 32"),
+        ("Deviation backlog cleared - no open deviations > 30 days", None, "no open deviations > 30 days", None),
+        (
+            "Zero outstanding complaints older than 8 weeks by Q2",
+            None,
+            "Zero outstanding complaints older than 8 weeks",
+            "Q2",
+        ),
         ("Average wheat yield raised from 7.1 to 8.0 t/ha by harvest 2025", "7.1", "8.0 t/ha", "harvest 2025"),
         ("Referral sign-ups make up 25% of all new accounts by FY27", None, "25%", "FY27"),  # a phrasal verb
         ("Set up 5 landing pages for paid campaigns", None, "5", None),
@@ -541,6 +548,9 @@ def test_split_status(text: str, rest: str, status: str | None) -> None:
         ("▪ churn < 2%", "churn < 2%"),
         ("3 new clinics opened", "3 new clinics opened"),  # a count, not a list number
         ("2.5% fewer returns", "2.5% fewer returns"),
+        # ... and a remark in brackets said with feeling (set 18)
+        ("95% of SA returns filed by 15 Jan (no last-minute rush this yr!)", "95% of SA returns filed by 15 Jan"),
+        ("Cut churn (again!) to 3%", "Cut churn to 3%"),
     ],
 )
 def test_prepare_goal_drops_the_list_marker(text: str, for_model: str) -> None:
