@@ -323,7 +323,7 @@ def compose_rewrites(
         # a measurable outcome keeps its own sentence, and no alternatives to a target the user set; the slice the
         # team owns follows it ("Enterprise NPS of 45 or higher" had lost its 45 and its scope to the reframe)
         text, work = users_key_result(goal, meas.deadline)
-        cleaned = bool(as_written) and _visible(text) != _visible(as_written or "")
+        cleaned = bool(as_written) and _visible(goal) != _visible(as_written or "")
         if cleaned and not work:
             text = text[:1].upper() + text[1:]  # "• pick accuracy 99.7%": the bullet gone, the sentence starts
         if work or not meas.deadline or reframe or cleaned:
