@@ -92,6 +92,8 @@ _SHARE_OF = re.compile(rf"^(?:(?:have|get|see)\s+)?(?:at\s+least\s+)?(?:{NUMBER}
 _COMPLETE_SHARE = re.compile(
     rf"^100\s?%\s+of\s+(?:our\s+|the\s+)?(?:[\w/&'-]+\s+){{1,4}}?(?:{DONE_WORK}|{PAST_PARTICIPLE})\b", re.I
 )
+# A count of people taking the work up, after the work: "..., 1,500 sign-ups in first season".
+_TOOK_UP = re.compile(TAKE_UP_COUNT)
 _USED_BY_SHARE = re.compile(rf"\b(?:by|for)\s+(?:at\s+least\s+)?{NUMBER}\s?%\s+of\b", re.I)
 # A finished piece of work stated as done: "Forum guidelines agreed with maintainers and published".
 _DONE = re.compile(rf"\b(?:{DONE_WORK})\b", re.I)
@@ -239,7 +241,7 @@ def measured_result(goal: str) -> bool:
         return False
     half = imperative_result(half) or half  # ", cutting queue time" -> "Cut queue time"
     measure = _moved_measure(half)
-    took_up = re.match(TAKE_UP_COUNT, half)  # "Under-30s scheme launched, 1,500 sign-ups in first season"
+    took_up = _TOOK_UP.match(half)  # "Under-30s scheme launched, 1,500 sign-ups in first season"
     return bool(measure and parse_measurability(measure).target) or share_of(half) or level(half) or bool(took_up)
 
 
@@ -260,8 +262,7 @@ def complete_share(goal: str) -> bool:
 
 def share_of(goal: str) -> bool:
     text = goal.strip()
-    shares = _SHARE_OF.match(text) or _USED_BY_SHARE.search(goal) or _COUNT_USING.match(text)
-    return bool(shares) and not complete_share(text)
+    return bool(_SHARE_OF.match(text) or _USED_BY_SHARE.search(goal) or _COUNT_USING.match(text))
 
 
 def direction(goal: str) -> bool:

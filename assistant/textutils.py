@@ -69,6 +69,8 @@ _PERIOD = (
 _AFTER_BEFORE = r"(?:(?<=before\s)|(?<=ahead\sof\s))"
 # The moment something starts, as a deadline reads: "before term starts", "before cows go in for housing".
 _STARTING = r"(?:starts?|begins?|opens?|kicks?\s+off|go(?:es)?\s+(?:in|out|live))"
+# A week of the year: "wk 30", "week 40" (not "week 3 of", "12 weeks").
+_WEEK_OF_YEAR = r"(?:wk|week)\s?\d{1,2}\b(?!\s*(?:of|%|days?|weeks?))"
 # A deadline phrase *after* its introducing word (by / before / in / within / end of ...).
 _DEADLINE_CORE = (
     # a review the work must be ready for, only after "before" or "ahead of": "Clear KYC backlog before the audit"
@@ -89,7 +91,7 @@ _DEADLINE_CORE = (
     # as often who signs off: "approved by ExCo")
     rf"{_AFTER_BEFORE}(?-i:[A-Z][\w-]+(?:\s+(?:[A-Z][\w-]*|\d{{1,2}}))?)(?=\s*(?:$|[,;.(]))|"
     # a week of the year: "by wk 30", "by week 40" (set 16)
-    r"(?:wk|week)\s?\d{1,2}\b(?!\s*(?:of|%|days?|weeks?))|"
+    rf"{_WEEK_OF_YEAR}|"
     # a season written with two-digit years: "for the 24/25 season" (set 14)
     r"(?:the\s+)?\d{2}/\d{2}\s+(?:season|academic\s+year|school\s+year|financial\s+year)\b|"
     # a season or year written as a span, a harvest or term with its year, a quarter's published release:
@@ -147,7 +149,8 @@ _DEADLINE_RE = re.compile(
 _WORKING_DAYS_SHORT = r"(?-i:WDs?)"
 _UNIT = (
     # a rate unit written with a slash: "142 Ml/d", "30 km/h", "8 t/ha" (set 18: "from 142 Ml/d to 128 Ml/d" unread)
-    r"(?:\s?%|\s?(?:pp|pts?|points?|percentage\s+points)\b|\s?[kmb]\b|x\b|\s?/\s?\d+|\s?[A-Za-z]{1,3}/[A-Za-z]{1,3}\b|"
+    r"(?:\s?%|\s?(?:pp|pts?|points?|percentage\s+points)\b|\s?[kmb]\b|x\b|\s?/\s?\d+|"
+    r"\s?[A-Za-z]{1,3}/[A-Za-z]{1,3}\b|"
     rf"\s?out\s+of\s+\d+|\s(?:working|business|calendar)\s+days?\b|\s?{_WORKING_DAYS_SHORT}\b|"
     r"\s?(?:ms|milliseconds?|seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|"
     r"days?|d|weeks?|months?)\b)?"
@@ -581,7 +584,8 @@ _BARE_DEADLINE_RE = re.compile(
     # a quarter or half tacked on at the end: "Cat 2 mean response -> 30 mins or under, Q3" (coach, set 14)
     r"(?<=,\s)(?:q[1-4]|h[12])(?:\s*(?:fy\s?)?['’]?\d{2,4})?\s*$|"
     # a week of the year right after the work's participle: "reline + filter replacement done wk 32" (set 18)
-    rf"(?:(?<=\bdone\s)|(?<=\blive\s)|(?<=\bcomplete\s)|(?<=\bcompleted\s)|(?<=\bfinished\s))(?:wk|week)\s?\d{{1,2}}\b(?!\s*(?:of|%|days?|weeks?))",
+    r"(?:(?<=\bdone\s)|(?<=\blive\s)|(?<=\bcomplete\s)|(?<=\bcompleted\s)|(?<=\bfinished\s))"
+    rf"{_WEEK_OF_YEAR}",
     re.I,
 )
 
@@ -857,7 +861,8 @@ def parse_measurability(text: str) -> Measurability:
 
 # A number that is part of a name, not a count: "SOC 2", "ISO 27001", "WCAG 2.1", "NIST 800-53", "Tier 1".
 _STANDARD_NAME = re.compile(
-    r"\b(?:[A-Z]{2,}|[Tt]ier|[Pp]hase|[Ll]evel|[Tt]ype|[Vv]ersion|[Ss]tage|[Gg]rade|[Yy]ear|[Yy]r|[Mm]ilestone|No\.)[\s-]?\d+(?:[.-]\d+)*\b"
+    r"\b(?:[A-Z]{2,}|[Tt]ier|[Pp]hase|[Ll]evel|[Tt]ype|[Vv]ersion|[Ss]tage|[Gg]rade|[Yy]ear|[Yy]r|[Mm]ilestone|No\.)"
+    r"[\s-]?\d+(?:[.-]\d+)*\b"
     r"(?![.\d]*\s?%)"  # "PPM 88.5%" is a measure at a level (set 17), not a name
 )
 # A level a past year set: "Patronage on core routes back to 2019 levels", "back to pre-covid levels" (set 17: read
@@ -917,13 +922,13 @@ _GROUP_RANGE = re.compile(
 )
 
 
-# How old a case must be to count, in brackets: "(>90 days overdue)", "(over 6 months old)" (set 16).
 # None left open past an age: "Deviation backlog cleared - no open deviations > 30 days" (set 18: read as 30 days).
 _NONE_LEFT = re.compile(
     rf"\b(?P<target>(?:no|zero)\s+(?:open|outstanding|overdue|unresolved)\s+(?:[\w-]+\s+){{1,2}}?"
     rf"(?:[<>≤≥]=?|over|older\s+than|more\s+than)\s*{NUMBER}\s*(?:days?|weeks?|months?|years?|d|wks?))",
     re.I,
 )
+# How old a case must be to count, in brackets: "(>90 days overdue)", "(over 6 months old)" (set 16).
 _AGE_IN_BRACKETS = re.compile(
     rf"\(\s*(?:[<>≤≥]=?|over|more\s+than)\s*{NUMBER}\s*(?:days?|weeks?|months?|years?)\s+"
     r"(?:overdue|old|late|past\s+due|open|outstanding)\s*\)",
