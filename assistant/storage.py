@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -105,3 +106,23 @@ def set_aside(path: Path, reason: str = "bak") -> Path:
     target = path.with_name(f"{path.name}.{stamp}.{reason}")
     os.replace(path, target)
     return target
+
+
+DOWNLOADS_DIRNAME = "outcome-lens-downloads"
+DOWNLOADS_MAX_AGE = 24 * 3600.0
+
+
+def download_folder(prefix: str, max_age: float = DOWNLOADS_MAX_AGE) -> Path:
+    """A fresh folder for one run's download files, under one app-owned home in the temp folder.
+
+    A long-running UI writes a folder per bulk run; folders older than ``max_age`` seconds are removed here, so the
+    temp folder does not fill up (a user has long since downloaded or lost those files).
+    """
+    home = Path(tempfile.gettempdir()) / DOWNLOADS_DIRNAME
+    home.mkdir(parents=True, exist_ok=True)
+    cutoff = datetime.now(UTC).timestamp() - max_age
+    for old in home.iterdir():
+        with contextlib.suppress(OSError):
+            if old.is_dir() and old.stat().st_mtime < cutoff:
+                shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=home))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,9 @@ def fake_model() -> FakeToolModel:
 @pytest.fixture
 def chain(fake_model: FakeToolModel, index: KnowledgeIndex, settings: Settings) -> ReviewChain:
     return ReviewChain(fake_model, index, settings, model_label="fake")
+
+
+@pytest.fixture(autouse=True)
+def _private_temp_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Download folders and other temp files a test makes land in its own tmp_path, not in the machine's /tmp."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from ..render import checklist_table
 from ..runner import review_rows
 from ..schemas import SetReview
 from .roadmap import parse_input
+from ..storage import download_folder
 from .service import AppService
 
 SET_TABLE_COLUMNS = ["ID", "Score", "Key result", "Initiatives and proxy", "Status"]
@@ -120,7 +120,7 @@ def apply_edit(
 
 def set_files(review: SetReview) -> list[str]:
     """The edited set as Markdown, CSV and JSON downloads."""
-    folder = Path(tempfile.mkdtemp(prefix="okr-set-"))
+    folder = download_folder("okr-set-")
     out = []
     for ext, write in (("md", okrset.to_set_markdown), ("csv", okrset.to_set_csv), ("json", okrset.to_set_json)):
         path = folder / f"okr_set.{ext}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from ..export import objective_badges, summary, to_csv, to_json, to_markdown
 from ..roadmap import ParsedRoadmap, parse_file, parse_roadmap
 from ..runner import review_rows
 from ..schemas import GoalItem, ReviewRow
+from ..storage import download_folder
 from .service import AppService
 
 TABLE_COLUMNS = TABLE_TITLES
@@ -79,10 +79,10 @@ def run_roadmap(
     try:
         parsed = parse_input(text, upload, s.max_items_ui, s.max_file_bytes)
     except InputError as exc:
-        return [], [str(exc)], Path(tempfile.mkdtemp(prefix="okr-roadmap-"))
+        return [], [str(exc)], download_folder("okr-roadmap-")
     notes = [f"Line {line} skipped: {reason}" for line, reason in parsed.skipped] + parsed.notes
     rows = review_rows(service.chain, parsed.items, s, progress=progress) if parsed.items else []
-    out = Path(tempfile.mkdtemp(prefix="okr-roadmap-"))
+    out = download_folder("okr-roadmap-")
     (out / "roadmap_review.csv").write_text(to_csv(rows), encoding="utf-8")
     (out / "roadmap_review.json").write_text(to_json(rows), encoding="utf-8")
     (out / "roadmap_review.md").write_text(to_markdown(rows), encoding="utf-8")

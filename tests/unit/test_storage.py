@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 import importlib.resources
 import threading
 from pathlib import Path
@@ -11,7 +13,7 @@ import pytest
 
 import assistant.models as models
 from assistant.errors import ConfigurationError
-from assistant.storage import atomic_write_text, atomic_writer, locked, set_aside
+from assistant.storage import DOWNLOADS_DIRNAME, atomic_write_text, atomic_writer, download_folder, locked, set_aside
 
 
 @pytest.mark.parametrize(
@@ -53,6 +55,23 @@ def test_locked_serialises_threads_and_is_reentrant(tmp_path: Path) -> None:
     for t in threads:
         t.join()
     assert peak[0] == 1
+
+
+def test_download_folders_share_one_home_and_old_ones_are_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    old = download_folder("okr-roadmap-")
+    (old / "roadmap_review.csv").write_text("x", encoding="utf-8")
+    recent = download_folder("okr-set-")
+    a_day_ago = old.stat().st_mtime - 2 * 24 * 3600
+    os.utime(old, (a_day_ago, a_day_ago))
+    stray = tmp_path / DOWNLOADS_DIRNAME / "notes.txt"
+    stray.write_text("not a folder", encoding="utf-8")
+    new = download_folder("okr-roadmap-")
+    assert new.parent == recent.parent == tmp_path / DOWNLOADS_DIRNAME
+    assert new.name.startswith("okr-roadmap-") and new != old
+    assert not old.exists() and recent.exists() and stray.exists()
 
 
 def test_set_aside_keeps_the_file(tmp_path: Path) -> None:
