@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pandas as pd
 
@@ -12,8 +11,8 @@ from ..errors import InputError
 from ..render import checklist_table
 from ..runner import review_rows
 from ..schemas import SetReview
-from .roadmap import parse_input
 from ..storage import download_folder
+from .roadmap import parse_input
 from .service import AppService
 
 SET_TABLE_COLUMNS = ["ID", "Score", "Key result", "Initiatives and proxy", "Status"]

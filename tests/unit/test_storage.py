@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.resources
 import os
 import tempfile
-import importlib.resources
 import threading
 from pathlib import Path
 
