@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .policy import DELIVERABLE_VERBS, PAST_PARTICIPLE, SMALL_NUMBER_WORDS, reports_done_work, starts_with_deliverable
-from .ranking import DIRECTION_VERBS, imperative_result, result_half
+from .ranking import DIRECTION_VERBS, imperative_result, means_split, result_half
 from .schemas import PLACEHOLDER_BASELINE, PLACEHOLDER_DEADLINE, PLACEHOLDER_TARGET, Polarity
 from .slots import as_number
 from .textutils import FROM_TO_RE, MONTHS, SEASONS
@@ -27,6 +27,7 @@ class MetricView:
     polarity: Polarity
     id: str | None = None
     source: str | None = None
+    horizon: str | None = None  # how soon it moves ("weeks", "quarter", "year"); unknown for free text
 
     @property
     def from_catalogue(self) -> bool:
@@ -232,8 +233,8 @@ def scoped(metric: MetricView, scope: str | None) -> MetricView:
     noun = group.split()[-1]
     if lead == "for" and len(group.split()) > 1 and re.search(rf"\b{re.escape(noun)}\b", metric.name, re.I):
         name = re.sub(rf"\b{re.escape(noun)}\b", group, metric.name, count=1, flags=re.I)
-        return MetricView(name, metric.polarity, metric.id, metric.source)
-    return MetricView(f"{metric.name} {scope}", metric.polarity, metric.id, metric.source)
+        return MetricView(name, metric.polarity, metric.id, metric.source, metric.horizon)
+    return MetricView(f"{metric.name} {scope}", metric.polarity, metric.id, metric.source, metric.horizon)
 
 
 def key_result(
@@ -326,6 +327,9 @@ def split_compound(goal: str) -> tuple[str, str] | None:
     initiative and the result, in the user's own words, becomes the key result.
     """
     text = goal.strip().rstrip(".")
+    means = means_split(text)  # the result first, then how: "Returns down to 30% by adding the fit guide to PDPs"
+    if means:
+        return means[1][:1].upper() + means[1][1:], means[0]
     result = result_half(text)
     if result == text:
         return None

@@ -49,7 +49,7 @@ WEAK_MATCH_NOTE = (
 
 
 def view(entry: MetricEntry) -> MetricView:
-    return MetricView(name=entry.name, polarity=entry.polarity, id=entry.id, source=entry.source)
+    return MetricView(name=entry.name, polarity=entry.polarity, id=entry.id, source=entry.source, horizon=entry.horizon)
 
 
 def choose_metric(

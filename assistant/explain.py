@@ -29,9 +29,12 @@ def card_for(tag: str, retrieved: list[GuidanceCard], cards: list[GuidanceCard])
 
 
 def _reach(goal: str, number: str) -> bool:
-    """The number says how far the work reaches, not how much of it there is: "rolled out to all 4 community nursing
-    teams", "set up for top 10 clients" (a coach, set 16: not "a count of things the team delivers")."""
-    return bool(re.search(rf"\b(?:all|top|each\s+of\s+the|every\s+one\s+of\s+the)\s+{re.escape(number)}\b", goal, re.I))
+    """The number says how far the work reaches or what it is like, not how much of it there is: "rolled out to all 4
+    community nursing teams", "set up for top 10 clients" (a coach, set 16: not "a count of things the team
+    delivers"), "journey sent to 18k existing donors", "platform extended for 8-car trains" (set 19)."""
+    n = re.escape(number)
+    reach = rf"\b(?:all|top|each\s+of\s+the|every\s+one\s+of\s+the)\s+{n}\b|\bto\s+(?:all\s+|our\s+)?{n}(?![\w.,])"
+    return bool(re.search(rf"{reach}|(?<![\w.]){n}-[A-Za-z]", goal, re.I))
 
 
 def reasons(goal: str, d: Decision, meas: Measurability, status: str | None = None) -> list[tuple[str, str]]:
@@ -90,7 +93,8 @@ def reasons(goal: str, d: Decision, meas: Measurability, status: str | None = No
     if d.needs_proxy:
         # Never promise a leading indicator the review does not give: a coach marked that as an edit three times.
         if d.proxy:
-            steer = f"so steer the quarter with a leading indicator: {d.proxy.name} moves within weeks and predicts it."
+            pace = "moves within weeks" if d.proxy.horizon == "weeks" else "can be read within the quarter"
+            steer = f"so steer the quarter with a leading indicator: {d.proxy.name} {pace} and predicts it."
         elif d.owned and d.owned_is_quick and not d.team_controls:
             steer = f"and {d.owned.name} can be read within the quarter."
         else:

@@ -50,7 +50,7 @@ _SEASON = (
 )
 # The word that ends an event a plan runs up to ("the Easter rush", "the January SA peak", "polling day").
 _EVENT_END = (
-    r"(?:rush|peak|deadline|drilling|(?:polling|results|open|launch|match|race)\s+day|menu\s+launch|budget\s+round|"
+    r"(?:rush|(?<!am\s)(?<!pm\s)(?<!morning\s)(?<!evening\s)peak|deadline|drilling|(?:polling|results|open|launch|match|race)\s+day|menu\s+launch|budget\s+round|"
     r"(?:general\s+|local\s+)?election|practical\s+completion|handover|(?-i:AGM)|bank\s+hol(?:iday)?s?|hol(?:iday)?s)"
 )
 # What may follow a time phrase that ends there: the end, punctuation, or a word joining the next phrase.
@@ -112,7 +112,7 @@ _DEADLINE_CORE = (
     # a staff survey wave with its season or month: "in the autumn pulse", "by the March pulse survey"
     rf"(?:the\s+)?(?:next\s+|(?:{_SEASONS}|{_MONTHS}|q[1-4])\s+)pulse(?:\s+survey)?|"
     rf"(?:(?:the\s+)?end\s+(?:of\s+)?(?:the\s+)?)?"
-    rf"(?:q[1-4](?:\s*(?:fy)?['’]?\d{{2,4}})?|h[12](?:\s*\d{{4}})?|fy\s?\d{{2,4}}(?:[/-]\d{{2}}(?!\d))?|"
+    rf"(?:q[1-4](?:\s*(?:fy)?['’]?\d{{2,4}})?|h[12](?:\s*\d{{4}})?|fy\s?\d{{2,4}}(?:[/-]\d{{2}}(?!\d))?(?:\s+q[1-4]\b)?|"
     # ... a month with a short year: "by Mar '26" (set 18: read as "Mar")
     rf"(?:{_MONTHS})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}}|\s+['’]\d{{2}}\b)?|"
     # day first, as most of the world writes it: "by 15 August", "before 31st October 2026"
@@ -180,7 +180,7 @@ _BOUND = re.compile(
 _SHARE_OF_TEXT = rf"{NUMBER}\s?%\s+of\b"
 _SHARE_OF = re.compile(_SHARE_OF_TEXT, re.I)
 # ... whose population a bound narrows: "on 100% of boats over 10m" (set 16): the share is the target, not 10m
-_QUALIFIED_SHARE = re.compile(rf"{_SHARE_OF_TEXT}\s+(?:[\w-]+\s+){{1,3}}?(?:over|under|above|below)\s+{NUMBER}", re.I)
+_QUALIFIED_SHARE = re.compile(rf"{_SHARE_OF_TEXT}\s+(?:[\w-]+\s+){{1,5}}?(?:over|under|above|below)\s+{NUMBER}", re.I)
 # The units of a relative change: "up 15%", "down 3pp", "up 5 points".
 RELATIVE_UNIT = r"(?:%|pp\b|pts?\b|points?\b|percentage\s+points\b)"
 # "bringing front-desk queue time down 40%", "conversion up 15%": a change stated after the measure.
@@ -319,7 +319,8 @@ _RAG = r"(?:rag|status)\s*[:=-]?\s*(?:red|amber|green)|(?:red|amber|green)(?=\s*
 _STATUS_MARK = r"✅|✔️?|☑️?|❌|✗|🟢|🟡|🟠|🔴|⚠️?"
 _STATUS_TEXT = rf"(?:status\s*[:=-]?\s*)?(?:{_STATUS_WORD}|{_RAG})"
 _TRAILING_STATUS = re.compile(
-    rf"(?:\s*[-–—:|]\s*(?:[(\[]\s*)?{_STATUS_TEXT}\s*[)\]]?|\s*[(\[]\s*{_STATUS_TEXT}\s*[)\]]|\s*(?:{_STATUS_MARK}))"
+    # ... with the reason after it: "- at risk, contractor shortfall in North patch" (set 19: kept in the key result)
+    rf"(?:\s*[-–—:|]\s*(?:[(\[]\s*)?{_STATUS_TEXT}\s*[)\]]?(?:\s*[,;:]\s*[^()\[\]|–—]{{1,80}}?)?|\s*[(\[]\s*{_STATUS_TEXT}\s*[)\]]|\s*(?:{_STATUS_MARK}))"
     r"\s*[.!]*\s*$",
     re.I,
 )
@@ -671,8 +672,9 @@ def find_deadline(text: str) -> str | None:
     for m in _DEADLINE_RE.finditer(text):
         when = m.group("when").strip()
         lead = m.group("lead").lower()
-        if lead == "over" and not when.lower().startswith("the "):
-            continue  # "doubles year over year" is a comparison, "over the summer peak" a period
+        named_period = when.lower().startswith("the ") or (" " in when and re.fullmatch(_SEASON, when, re.I))
+        if lead == "over" and not named_period:
+            continue  # "doubles year over year" is a comparison, "over (the) summer peak" a period (set 19)
         if lead in {"for", "in", "during", "through", "over"} and not re.search(_PERIOD, when, re.I):
             continue
         if _SLA_EVENT.match(text, m.end()):  # "within 14 days of disclosure": a service level, not a deadline
@@ -772,7 +774,7 @@ _BRACKETED_BASELINE = re.compile(
     rf"(?:\s+(?:in|for|at|as\s+of)\s+(?:FY\s?)?(?:19|20)\d{{2}}(?:[/-]\d{{2}})?|\s+(?:today|now|currently)|"
     # ... or the term or season it was read in: "(was 52% in spring)" (set 15: "spring" was read as the deadline)
     rf"\s+(?:in|for|at)\s+(?:the\s+)?(?:last\s+)?(?:(?:{_SEASONS})(?:\s+term)?|{_MONTHS}|term|year|quarter|q[1-4]))\s*\)|"
-    rf"\(\s*(?:was|from|down\s+from|up\s+from|baseline:?|currently)\s+(?P<base2>{_NUM})\s*\)|"
+    rf"\(\s*(?:was|from|down\s+from|up\s+from|baseline:?|currently)\s+(?:~\s?|c\.\s?|approx\.?\s+)?(?P<base2>{_NUM})\s*\)|"
     # an amount given in passing, roughly: "Clear KYC backlog (~3k cases)" is where it stands, not where it goes
     rf"\(\s*(?:~|c\.\s?|circa\s+|approx\.?\s+|about\s+|around\s+)(?P<base3>{_NUM})(?:\s+[a-z][\w-]*){{1,2}}\s*\)",
     re.I,
@@ -861,7 +863,7 @@ def parse_measurability(text: str) -> Measurability:
 
 # A number that is part of a name, not a count: "SOC 2", "ISO 27001", "WCAG 2.1", "NIST 800-53", "Tier 1".
 _STANDARD_NAME = re.compile(
-    r"\b(?:[A-Z]{2,}|[Tt]ier|[Pp]hase|[Ll]evel|[Tt]ype|[Vv]ersion|[Ss]tage|[Gg]rade|[Yy]ear|[Yy]r|[Mm]ilestone|No\.)"
+    r"\b(?:[A-Z]{2,}|[Tt]ier|[Pp]hase|[Ll]evel|[Tt]ype|[Vv]ersion|[Ss]tage|[Gg]rade|[Yy]ear|[Yy]r|[Mm]ilestone|No\.|[Pp]atch|[Ss]print|[Ww]ave)"
     r"[\s-]?\d+(?:[.-]\d+)*\b"
     r"(?![.\d]*\s?%)"  # "PPM 88.5%" is a measure at a level (set 17), not a name
 )
@@ -1102,11 +1104,17 @@ _CONDITION = r"assuming|provided|if\s+(?:the\s+)?[\w\s-]{1,30}?\s+(?:allows?|hol
 _NOTE_LEAD = r"(?:note|nb|n\.b\.)\s*[:-]\s*"  # "(note: ...)", "(NB - ...)"
 _CAVEAT = re.compile(rf"\(\s*(?P<text>{_NOTE_LEAD}[^()]*|[^()]*?\b(?:{_DEPENDENCY}|{_CONDITION})\b[^()]*)\)", re.I)
 _DEPENDS = re.compile(rf"\b(?:{_DEPENDENCY})\b|{_CONDITION}", re.I)
+# ... or the same caveat closing the line after a dash or comma: "- depends on Network Rail possessions", ", subject
+# to landowner permissions" (set 19: two of 62, read as in the team's control)
+_TRAILING_CAVEAT = re.compile(
+    rf"(?:\s+[-–—]|\s*[,;])\s+(?P<text>(?:depend(?:s|ing|ent)?\s+on|subject\s+to|contingent\s+on|{_CONDITION})\b[^()]*)$",
+    re.I,
+)
 
 
 def without_caveats(text: str) -> str:
-    """The text with its bracketed caveats blanked: '(note: ~60% ... attributable)' holds no target."""
-    return _CAVEAT.sub(" ", text)
+    """The text with its caveats blanked: '(note: ~60% ... attributable)' holds no target."""
+    return _TRAILING_CAVEAT.sub(" ", _CAVEAT.sub(" ", text))
 
 
 # What the key result leaves out, in brackets: "Plant availability >= 99.2% (excl. DNO curtailment)" (set 17: the
@@ -1125,7 +1133,8 @@ def stated_dependency(text: str) -> str | None:
     for m in _CAVEAT.finditer(text):
         if _DEPENDS.search(m.group("text")):
             return re.sub(rf"^{_NOTE_LEAD}", "", m.group("text").strip(), flags=re.I)
-    return None
+    trailing = _TRAILING_CAVEAT.search(text)
+    return trailing.group("text").strip(" .") if trailing else None
 
 
 def has_external_scope(text: str) -> bool:

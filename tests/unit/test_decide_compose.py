@@ -400,6 +400,16 @@ def test_by_when_never_reads_by_within(deadline: str | None, expected: str) -> N
             ("Launch the partner portal with 12 partners by [deadline]", None),
         ),
         ("Grow and retain key accounts to 40", None, ("Grow and retain key accounts to 40 by [deadline]", None)),
+        # the result first, then how the team gets there (set 19: the means had stayed in the key result)
+        (
+            "Dress return rate down from 38% to 30% by adding the new fit guide to all PDPs",
+            None,
+            ("Dress return rate down from 38% to 30% by [deadline]", "Adding the new fit guide to all PDPs"),
+        ),
+        ("Cut returns to 30% by adding guides by Q3", "Q3", ("Cut returns to 30% by Q3", "Adding guides by Q3")),
+        # no target: the sentence is kept whole
+        ("Improve onboarding by adding tips", None, ("Improve onboarding by adding tips by [deadline]", None)),
+        ("Grow members to 500 by spring", "spring", ("Grow members to 500 by spring", None)),  # a season, no means
     ],
 )
 def test_users_key_result_splits_work_from_result(goal: str, deadline: str | None, expected: tuple) -> None:  # type: ignore[type-arg]
@@ -529,6 +539,10 @@ def _decision(kind: str, metric: str, **kw: object) -> Decision:
         ("TM + termbase set up for top 10 clients", False),
         ("Hosted 4 virtual open days for UG recruitment", True),
         ("Inverter spares hub set up at Didcot depot w/c 14 Apr", False),  # the week it is done in (set 17)
+        # set 19: the people it reaches, what the thing is like
+        ("Launch regular giving upgrade journey to 18k existing donors in Feb", False),
+        ("Platform extension complete to allow 8-car running from Dec timetable change", False),
+        ("Send 40 newsletters to donors", True),
     ],
 )
 def test_an_output_is_called_a_count_only_when_it_counts_deliverables(goal: str, counted: bool) -> None:
@@ -566,6 +580,16 @@ def test_the_why_never_promises_a_leading_indicator_it_does_not_give() -> None:
     slow.proxy = view(CAT["weekly-core"])
     why = " ".join(s for _, s in reasons(goal, slow, parse_measurability(goal)))
     assert "steer the quarter with a leading indicator: share of new customers using the core feature weekly" in why
+    assert "moves within weeks" in why
+
+
+def test_the_why_says_how_soon_the_proxy_moves_as_its_entry_says() -> None:
+    """A coach, set 19: every proxy claimed it "moves within weeks", seldom true of a quarterly one."""
+    goal = "Improve twelve-month customer retention"
+    slow = Decision("outcome", view(CAT["ret12"]), CAT["ret12"], True, None, True, view(CAT["activation"]))
+    why = " ".join(s for _, s in reasons(goal, slow, parse_measurability(goal)))
+    assert "activation rate of new sign-ups can be read within the quarter and predicts it" in why
+    assert "within weeks" not in why
 
 
 @pytest.mark.parametrize(

@@ -92,6 +92,14 @@ from evals.robustness import refusals
             "Q2",
         ),
         ("Average wheat yield raised from 7.1 to 8.0 t/ha by harvest 2025", "7.1", "8.0 t/ha", "harvest 2025"),
+        # set 19: a time of day is no deadline, a season's peak is; a quarter of a financial year; a patch names;
+        # a share of cases within a limit is the target; a rough baseline in brackets
+        ("bikes available at 95% of docks during AM peak (currently ~78%)", "78%", "95%", None),
+        ("90% of pax through central search in under 10 mins over summer peak", None, "90%", "summer peak"),
+        ("Cat 2 response back to 30 mins over winter (Dec-Feb)", None, "30 mins", "Dec-Feb"),
+        ("Optimize cooling to bring PUE from 1.58 to 1.45 by FY27 Q1", "1.58", "1.45", "FY27 Q1"),
+        ("Ship full controller remapping + colorblind modes in patch 1.4", None, None, None),
+        ("Grow revenue year over year", None, None, None),
         ("Referral sign-ups make up 25% of all new accounts by FY27", None, "25%", "FY27"),  # a phrasal verb
         ("Set up 5 landing pages for paid campaigns", None, "5", None),
         # a share wins over a count (coach, set 5: "a target (5,000)" in the why)
@@ -526,6 +534,13 @@ def test_holds_short_limit(goal: str, short: bool) -> None:
         ("New docs site ✅", "New docs site", "✅"),
         ("[DONE] New docs site", "New docs site", "DONE"),
         ("Ship v2 - at risk", "Ship v2", "at risk"),
+        # ... with its reason (set 19)
+        (
+            "Emergency repairs attended within 24h: 91% -> 98% - at risk, contractor shortfall in North patch",
+            "Emergency repairs attended within 24h: 91% -> 98%",
+            "at risk, contractor shortfall in North patch",
+        ),
+        ("Ship v2 - blocked; waiting on legal", "Ship v2", "blocked; waiting on legal"),
         # a word that is part of the key result stays in it
         ("Migration done", "Migration done", None),
         ("Q3 target met", "Q3 target met", None),
@@ -577,6 +592,14 @@ def test_the_model_reads_the_key_result_without_its_status() -> None:
         ("Sea lice below threshold through spring (water temps permitting)", "water temps permitting"),
         ("Visitor berth nights +15% YoY (weather-dependent season)", "weather-dependent season"),
         ("Hit 90% (if funding holds)", "if funding holds"),
+        # ... or closing the line after a dash or comma (set 19)
+        (
+            "Platform extension complete to allow 8-car running - depends on Network Rail possessions",
+            "depends on Network Rail possessions",
+        ),
+        ("Bank seed from 120 red list species, subject to landowner permissions", "subject to landowner permissions"),
+        ("Grow members to 500, assuming the grant continues", "assuming the grant continues"),
+        ("Cut costs that depend on fuel prices", None),  # part of the key result, not a caveat after it
         ("Plant availability at least 99.2% (excl. DNO curtailment)", None),  # excluded: the team's figure
         ("Cut churn to 3% (was 5% in 2023)", None),
         ("Deliver the project (note: phase 1 only)", None),  # a note, no dependency
