@@ -27,6 +27,9 @@ held-out half improved on both slices (``python -m evals.retrieval_eval``; figur
    metrics of other units lose ``UNIT_PENALTY`` (``unit_misfits``). Read on meaning alone, "ER waiting time from
    4 hours to 2 hours" had found a count of mental-health patients waiting for a bed.
 
+7. A metric the goal names word for word, by its name, an alias of two words or more, or its short form in
+   capitals ("FCR", "LTIFR"), gains ``NAMED_BONUS`` (``named_in``): the team said which metric it means.
+
 The weights live in :class:`assistant.settings.Settings` (``rank_*``); :class:`RankWeights` carries them.
 """
 
@@ -181,14 +184,61 @@ def _team_work(m: MetricEntry) -> list[str]:
 
 
 def ranked_by_words(
-    scores: dict[str, float], lexical: dict[str, float], weight: float, k: int, misfits: frozenset[str] = frozenset()
+    scores: dict[str, float],
+    lexical: dict[str, float],
+    weight: float,
+    k: int,
+    misfits: frozenset[str] = frozenset(),
+    named: frozenset[str] = frozenset(),
 ) -> list[str]:
     """The k best ids when each meaning score gains ``weight`` times its word match; ties broken by id.
 
-    ``misfits`` (metrics whose unit cannot carry the goal's numbers) lose ``UNIT_PENALTY``.
+    ``misfits`` (metrics whose unit cannot carry the goal's numbers) lose ``UNIT_PENALTY``; metrics the goal names
+    by one of their names (``named``) gain ``NAMED_BONUS``.
     """
-    boosted = {i: s + weight * lexical.get(i, 0.0) - (UNIT_PENALTY if i in misfits else 0.0) for i, s in scores.items()}
+    boosted = {
+        i: s
+        + weight * lexical.get(i, 0.0)
+        - (UNIT_PENALTY if i in misfits else 0.0)
+        + (NAMED_BONUS if i in named else 0.0)
+        for i, s in scores.items()
+    }
     return [i for i, _ in top(boosted, k)]
+
+
+# ---------------------------------------------------------------------- the metric the goal names
+
+# Read on all 1,273 labelled goals with a catalogue metric (stop 26): 0.1 put the metric a goal names first on 8 more
+# ("FCR from 68% to 75% in the billing queue" had found billing accuracy, "LTIFR held below 0.5" recordable injuries)
+# and lost 3 where a general short form stands for a sector's own metric ("guest CSAT", "customer effort score for
+# onboarding", "$250k ACV" for bookings): 916 against 911; 0.05 gave 913, 0.15 gave 914. The dev set's first
+# metrics: as many right as before.
+NAMED_BONUS = 0.1
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,6}")
+
+
+def name_phrases(metrics: Iterable[MetricEntry]) -> dict[tuple[bool, str], frozenset[str]]:
+    """(case-sensitive?, phrase) -> ids: each name and alias of two words or more, and each short form in capitals."""
+    out: dict[tuple[bool, str], set[str]] = {}
+    for m in metrics:
+        for label in (m.name, *m.aliases):
+            label = label.strip()
+            if _ACRONYM.fullmatch(label):
+                out.setdefault((True, label), set()).add(m.id)
+            elif len(label.split()) >= 2:
+                out.setdefault((False, label.lower()), set()).add(m.id)
+    return {key: frozenset(ids) for key, ids in out.items()}
+
+
+def named_in(goal: str, phrases: dict[tuple[bool, str], frozenset[str]]) -> frozenset[str]:
+    """The ids of metrics the goal names word for word ("FCR from 68% to 75%", "Regular givers up to 14,000")."""
+    lower = goal.lower()
+    found: set[str] = set()
+    for (exact, phrase), ids in phrases.items():
+        text = goal if exact else lower
+        if phrase in text and re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text):
+            found |= ids
+    return frozenset(found)
 
 
 # ---------------------------------------------------------------------- the unit the goal's numbers are in

@@ -32,6 +32,8 @@ from .ranking import (
     combine,
     fuse,
     metric_documents,
+    name_phrases,
+    named_in,
     non_durations,
     ranked_by_words,
     result_query,
@@ -316,6 +318,11 @@ class KnowledgeIndex:
         return LexicalIndex(self.knowledge.metrics)
 
     @functools.cached_property
+    def _name_phrases(self) -> dict[tuple[bool, str], frozenset[str]]:
+        """The catalogue's names and aliases, once per index (``ranking.named_in``)."""
+        return name_phrases(self.knowledge.metrics)
+
+    @functools.cached_property
     def _non_durations(self) -> frozenset[str]:
         """The catalogue's metrics not counted in time, once per index (``ranking.unit_misfits``)."""
         return non_durations(self.knowledge.metrics)
@@ -427,7 +434,8 @@ class KnowledgeIndex:
                 scores = combine(scores, goal_scores, w.objective)
             lexical = self._lexical.scores(about) if w.lexical > 0 else {}
             misfits = unit_misfits(about, self._non_durations)
-            ranked = [(i, scores[i]) for i in ranked_by_words(scores, lexical, w.lexical, k_metrics, misfits)]
+            named = named_in(about, self._name_phrases)
+            ranked = [(i, scores[i]) for i in ranked_by_words(scores, lexical, w.lexical, k_metrics, misfits, named)]
         return Retrieved(
             guidance=[self._items[i] for i, _ in guidance],  # type: ignore[misc]
             examples=[self._items[i] for i, _ in examples],  # type: ignore[misc]

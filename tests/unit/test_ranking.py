@@ -18,6 +18,8 @@ from assistant.ranking import (
     is_hiring_line,
     lexical_tokens,
     metric_documents,
+    name_phrases,
+    named_in,
     non_durations,
     ranked_by_words,
     result_query,
@@ -194,6 +196,34 @@ def test_ranked_by_words_breaks_meaning_ties_with_words() -> None:
     assert ranked_by_words(meaning, {}, 0.02, 3) == ["b", "a", "c"]
     assert ranked_by_words(meaning, {"a": 3.0}, 0.02, 3) == ["a", "b", "c"]  # 0.70 + 0.06 beats 0.71
     assert ranked_by_words(meaning, {"c": 3.0}, 0.02, 2) == ["b", "a"]  # words alone do not lift a far metric
+
+
+def test_ranked_by_words_lifts_the_metric_the_goal_names() -> None:
+    meaning = {"a": 0.70, "b": 0.62, "c": 0.50}
+    assert ranked_by_words(meaning, {}, 0.02, 3, named=frozenset({"b"})) == ["b", "a", "c"]  # 0.62 + 0.1 > 0.70
+    assert ranked_by_words(meaning, {}, 0.02, 3, named=frozenset({"c"})) == ["a", "b", "c"]  # named, but far off
+
+
+@pytest.mark.parametrize(
+    ("goal", "named"),
+    [
+        ("FCR from 68% to 75% in the billing queue", {"first-contact-resolution"}),  # a short form, in capitals
+        ("fcr from 68% to 75%", set()),  # ... only in capitals: lower case is a word, not a name
+        ("Zero RIDDOR reportables this FY; LTIFR held below 0.5 (on track)", {"lost-time-injury-frequency"}),
+        ("Cut the appointment no-show rate to 5%", {"no-show-rate"}),  # an alias of two words or more
+        ("Cut no-shows to 5%", set()),
+        ("NPS-driven roadmap published", set()),  # part of a longer word
+        ("Launch the new onboarding flow", set()),
+    ],
+)
+def test_named_in_finds_the_metric_a_goal_names_word_for_word(knowledge: Knowledge, goal: str, named: set[str]) -> None:
+    assert named_in(goal, name_phrases(knowledge.metrics)) >= named
+    if not named:
+        assert not named_in(goal, name_phrases(knowledge.metrics)) & {
+            "first-contact-resolution",
+            "customer-nps",
+            "no-show-rate",
+        }
 
 
 def test_ranked_by_words_lowers_metrics_whose_unit_misfits() -> None:
