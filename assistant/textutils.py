@@ -327,7 +327,8 @@ _TRAILING_STATUS = re.compile(
 _LEADING_STATUS = re.compile(
     rf"^\s*(?:[(\[]\s*{_STATUS_TEXT}\s*[)\]]|{_STATUS_TEXT}\s*[-–—:|]|(?:{_STATUS_MARK}))\s*", re.I
 )
-DONE_STATUS = re.compile(rf"(?:{_DONE_WORD})\b|✅|✔|☑", re.I)  # a status saying the work is finished
+DONE_STATUS = re.compile(rf"(?:{_DONE_WORD})\b|✅|✔|☑|\[x\]", re.I)  # a status saying the work is finished
+_TICKED = re.compile(r"\[[xX]\]")  # a ticked checkbox in a list item's marker: "- [x] Ship v2"
 
 
 def split_status(text: str) -> tuple[str, str | None]:
@@ -513,6 +514,7 @@ def prepare_goal(text: str | None, max_chars: int = 1000) -> PreparedGoal:
             notes.append(NOTE_INSTRUCTIONS_KEPT)
     elif "base64" in flags:
         notes.append(NOTE_INSTRUCTIONS)
+    marker = LIST_MARKER.match(work.strip())
     for_model = re.sub(r"\s+", " ", LIST_MARKER.sub("", work.strip())).strip(" \t\n-–—:;,|")
     if flags & {"markup", "instructions"}:
         for_model = for_model.rstrip(" .。")
@@ -527,6 +529,8 @@ def prepare_goal(text: str | None, max_chars: int = 1000) -> PreparedGoal:
             "Say what should change, e.g. 'Raise NPS from 30 to 50 by 2025-12-31'."
         )
     for_model, status = split_status(for_model)
+    if not status and marker and _TICKED.search(marker.group(0)):
+        status = "[x]"  # ticked off in a checklist: the work is done, its result is what is left to track
     for_model = _EXCLAIMED_ASIDE.sub("", for_model).strip() or for_model
     if status:
         notes.append(NOTE_STATUS.format(status=status))

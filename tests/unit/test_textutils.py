@@ -5,6 +5,7 @@ import pytest
 from assistant.errors import InputError
 from assistant.settings import REPO_ROOT
 from assistant.textutils import (
+    DONE_STATUS,
     check_goal,
     compose_rewrite,
     direction_for,
@@ -576,6 +577,22 @@ def test_the_model_reads_the_key_result_without_its_status() -> None:
     prepared = prepare_goal("Docs site rewritten (v3) - DONE")
     assert (prepared.for_model, prepared.status) == ("Docs site rewritten (v3)", "DONE")
     assert any("'DONE' is read as the key result's status" in n for n in prepared.notes)
+
+
+@pytest.mark.parametrize(
+    ("text", "for_model", "status"),
+    [
+        ("- [x] Ship v2", "Ship v2", "[x]"),  # ticked off in a checklist: done
+        ("* [X] Docs site rewritten", "Docs site rewritten", "[x]"),
+        ("- [ ] Ship v2", "Ship v2", None),  # not ticked
+        ("- [x] Ship v2 - at risk", "Ship v2", "at risk"),  # a status written out wins
+        ("Ship v2", "Ship v2", None),
+    ],
+)
+def test_a_ticked_checkbox_is_read_as_done(text: str, for_model: str, status: str | None) -> None:
+    prepared = prepare_goal(text)
+    assert (prepared.for_model, prepared.status and prepared.status.lower()) == (for_model, status)
+    assert bool(prepared.status and DONE_STATUS.match(prepared.status)) is (status == "[x]")
 
 
 @pytest.mark.parametrize(
