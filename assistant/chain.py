@@ -47,7 +47,7 @@ from .schemas import (
     judgement_schema,
 )
 from .settings import Settings
-from .textutils import check_goal, enforce_placeholders, parse_measurability, prepare_goal
+from .textutils import capitalised, check_goal, enforce_placeholders, parse_measurability, prepare_goal
 
 ProgressFn = Callable[[int, int], None]
 
@@ -325,7 +325,7 @@ def compose_rewrites(
         text, work = users_key_result(goal, meas.deadline)
         cleaned = bool(as_written) and _visible(goal) != _visible(as_written or "")
         if cleaned and not work:
-            text = text[:1].upper() + text[1:]  # "• pick accuracy 99.7%": the bullet gone, the sentence starts
+            text = capitalised(text)  # "• pick accuracy 99.7%": the bullet gone, the sentence starts
         if work or not meas.deadline or reframe or cleaned:
             out.append(Rewrite(text=text, metric=d.metric.name, metric_id=d.metric.id, basis="user"))
         return [*out, reframe] if reframe else out

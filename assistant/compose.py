@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .policy import DELIVERABLE_VERBS, PAST_PARTICIPLE, SMALL_NUMBER_WORDS, reports_done_work, starts_with_deliverable
 from .ranking import DIRECTION_VERBS, imperative_result, means_split, result_half
 from .schemas import PLACEHOLDER_BASELINE, PLACEHOLDER_DEADLINE, PLACEHOLDER_TARGET, Polarity
 from .slots import as_number
-from .textutils import FROM_TO_RE, MONTHS, SEASONS
+from .textutils import FROM_TO_RE, MONTHS, SEASONS, capitalised
 
 VERBS: dict[str, tuple[str, str]] = {"up": ("Raise", "raise"), "down": ("Cut", "cut"), "within": ("Keep", "keep")}
 
@@ -233,8 +233,8 @@ def scoped(metric: MetricView, scope: str | None) -> MetricView:
     noun = group.split()[-1]
     if lead == "for" and len(group.split()) > 1 and re.search(rf"\b{re.escape(noun)}\b", metric.name, re.I):
         name = re.sub(rf"\b{re.escape(noun)}\b", group, metric.name, count=1, flags=re.I)
-        return MetricView(name, metric.polarity, metric.id, metric.source, metric.horizon)
-    return MetricView(f"{metric.name} {scope}", metric.polarity, metric.id, metric.source, metric.horizon)
+        return replace(metric, name=name)
+    return replace(metric, name=f"{metric.name} {scope}")
 
 
 def key_result(
@@ -329,7 +329,7 @@ def split_compound(goal: str) -> tuple[str, str] | None:
     text = goal.strip().rstrip(".")
     means = means_split(text)  # the result first, then how: "Returns down to 30% by adding the fit guide to PDPs"
     if means:
-        return means[1][:1].upper() + means[1][1:], means[0]
+        return capitalised(means[1]), means[0]
     result = result_half(text)
     if result == text:
         return None
@@ -340,7 +340,7 @@ def split_compound(goal: str) -> tuple[str, str] | None:
     done_any_verb = _ENDS_DONE.search(work) and re.match(r"[+−-]?\d", result)  # not "feel equipped to have ..."
     if not (starts_with_deliverable(work) or reports_done_work(work) or done_any_verb):
         return None
-    return work, result[:1].upper() + result[1:]
+    return work, capitalised(result)
 
 
 # Work stated as done by any verb, the participle last, before a number to reach: "Paywall meter tweaked, +4k net new

@@ -50,7 +50,9 @@ _SEASON = (
 )
 # The word that ends an event a plan runs up to ("the Easter rush", "the January SA peak", "polling day").
 _EVENT_END = (
-    r"(?:rush|(?<!am\s)(?<!pm\s)(?<!morning\s)(?<!evening\s)peak|deadline|drilling|(?:polling|results|open|launch|match|race)\s+day|menu\s+launch|budget\s+round|"
+    # ... not a time of day's peak: "during AM peak" (set 19: read as a deadline)
+    r"(?:rush|(?<!am\s)(?<!pm\s)(?<!morning\s)(?<!evening\s)peak|deadline|drilling|"
+    r"(?:polling|results|open|launch|match|race)\s+day|menu\s+launch|budget\s+round|"
     r"(?:general\s+|local\s+)?election|practical\s+completion|handover|(?-i:AGM)|bank\s+hol(?:iday)?s?|hol(?:iday)?s)"
 )
 # What may follow a time phrase that ends there: the end, punctuation, or a word joining the next phrase.
@@ -320,7 +322,8 @@ _STATUS_MARK = r"✅|✔️?|☑️?|❌|✗|🟢|🟡|🟠|🔴|⚠️?"
 _STATUS_TEXT = rf"(?:status\s*[:=-]?\s*)?(?:{_STATUS_WORD}|{_RAG})"
 _TRAILING_STATUS = re.compile(
     # ... with the reason after it: "- at risk, contractor shortfall in North patch" (set 19: kept in the key result)
-    rf"(?:\s*[-–—:|]\s*(?:[(\[]\s*)?{_STATUS_TEXT}\s*[)\]]?(?:\s*[,;:]\s*[^()\[\]|–—]{{1,80}}?)?|\s*[(\[]\s*{_STATUS_TEXT}\s*[)\]]|\s*(?:{_STATUS_MARK}))"
+    rf"(?:\s*[-–—:|]\s*(?:[(\[]\s*)?{_STATUS_TEXT}\s*[)\]]?(?:\s*[,;:]\s*[^()\[\]|–—]{{1,80}}?)?|"
+    rf"\s*[(\[]\s*{_STATUS_TEXT}\s*[)\]]|\s*(?:{_STATUS_MARK}))"
     r"\s*[.!]*\s*$",
     re.I,
 )
@@ -328,7 +331,6 @@ _LEADING_STATUS = re.compile(
     rf"^\s*(?:[(\[]\s*{_STATUS_TEXT}\s*[)\]]|{_STATUS_TEXT}\s*[-–—:|]|(?:{_STATUS_MARK}))\s*", re.I
 )
 DONE_STATUS = re.compile(rf"(?:{_DONE_WORD})\b|✅|✔|☑|\[x\]", re.I)  # a status saying the work is finished
-_TICKED = re.compile(r"\[[xX]\]")  # a ticked checkbox in a list item's marker: "- [x] Ship v2"
 
 
 def split_status(text: str) -> tuple[str, str | None]:
@@ -456,7 +458,12 @@ def _binary_reason(text: str) -> str | None:
 
 # The marker a list item starts with: "- ", "• ", "1. ", "a) ", "(2) ", "- [x] " (one home: the roadmap parser and
 # ``prepare_goal`` read it; set 18: "• pick accuracy 99.7%" kept its bullet in the rewrite).
-LIST_MARKER = re.compile(r"^(?:[-*+•◦▪‣·–—]|\d+[.)]|[a-z][.)]|\(\d+\))\s+(?:\[[ xX]\]\s+)?", re.I)
+LIST_MARKER = re.compile(r"^(?:[-*+•◦▪‣·–—]|\d+[.)]|[a-z][.)]|\(\d+\))\s+(?:(?:\[ \]|(?P<ticked>\[x\]))\s+)?", re.I)
+
+
+def capitalised(text: str) -> str:
+    """The text with its first letter in capitals, the rest as written ("adding the fit guide" -> "Adding ...")."""
+    return text[:1].upper() + text[1:]
 
 
 # A remark in brackets said with feeling: "95% of SA returns filed by 15 Jan (no last-minute rush this yr!)" (set 18: it
@@ -515,7 +522,7 @@ def prepare_goal(text: str | None, max_chars: int = 1000) -> PreparedGoal:
     elif "base64" in flags:
         notes.append(NOTE_INSTRUCTIONS)
     marker = LIST_MARKER.match(work.strip())
-    for_model = re.sub(r"\s+", " ", LIST_MARKER.sub("", work.strip())).strip(" \t\n-–—:;,|")
+    for_model = re.sub(r"\s+", " ", work.strip()[marker.end() if marker else 0 :]).strip(" \t\n-–—:;,|")
     if flags & {"markup", "instructions"}:
         for_model = for_model.rstrip(" .。")
     if not re.search(r"\w", for_model):
@@ -529,7 +536,7 @@ def prepare_goal(text: str | None, max_chars: int = 1000) -> PreparedGoal:
             "Say what should change, e.g. 'Raise NPS from 30 to 50 by 2025-12-31'."
         )
     for_model, status = split_status(for_model)
-    if not status and marker and _TICKED.search(marker.group(0)):
+    if not status and marker and marker.group("ticked"):
         status = "[x]"  # ticked off in a checklist: the work is done, its result is what is left to track
     for_model = _EXCLAIMED_ASIDE.sub("", for_model).strip() or for_model
     if status:
@@ -668,6 +675,10 @@ def without_time_limit(text: str) -> str:
 _STARTS = re.compile(rf"\b{_STARTING}\b", re.I)
 
 
+# A season named with its kind, read alone after "over": "over summer peak", "over Christmas period" (not "winter").
+_NAMED_SEASON = re.compile(rf"(?=.* )(?:{_SEASON})", re.I)
+
+
 def find_deadline(text: str) -> str | None:
     """The deadline phrase the goal gives ('Q3', 'end of 2025', 'within 90 days'), or None."""
     bare = _BARE_DEADLINE_RE.search(text)
@@ -676,8 +687,7 @@ def find_deadline(text: str) -> str | None:
     for m in _DEADLINE_RE.finditer(text):
         when = m.group("when").strip()
         lead = m.group("lead").lower()
-        named_period = when.lower().startswith("the ") or (" " in when and re.fullmatch(_SEASON, when, re.I))
-        if lead == "over" and not named_period:
+        if lead == "over" and not (when.lower().startswith("the ") or _NAMED_SEASON.fullmatch(when)):
             continue  # "doubles year over year" is a comparison, "over (the) summer peak" a period (set 19)
         if lead in {"for", "in", "during", "through", "over"} and not re.search(_PERIOD, when, re.I):
             continue
@@ -867,7 +877,8 @@ def parse_measurability(text: str) -> Measurability:
 
 # A number that is part of a name, not a count: "SOC 2", "ISO 27001", "WCAG 2.1", "NIST 800-53", "Tier 1".
 _STANDARD_NAME = re.compile(
-    r"\b(?:[A-Z]{2,}|[Tt]ier|[Pp]hase|[Ll]evel|[Tt]ype|[Vv]ersion|[Ss]tage|[Gg]rade|[Yy]ear|[Yy]r|[Mm]ilestone|No\.|[Pp]atch|[Ss]print|[Ww]ave)"
+    r"\b(?:[A-Z]{2,}|[Tt]ier|[Pp]hase|[Ll]evel|[Tt]ype|[Vv]ersion|[Ss]tage|[Gg]rade|[Yy]ear|[Yy]r|[Mm]ilestone|No\.|"
+    r"[Pp]atch|[Ss]print|[Ww]ave)"
     r"[\s-]?\d+(?:[.-]\d+)*\b"
     r"(?![.\d]*\s?%)"  # "PPM 88.5%" is a measure at a level (set 17), not a name
 )
@@ -1111,7 +1122,8 @@ _DEPENDS = re.compile(rf"\b(?:{_DEPENDENCY})\b|{_CONDITION}", re.I)
 # ... or the same caveat closing the line after a dash or comma: "- depends on Network Rail possessions", ", subject
 # to landowner permissions" (set 19: two of 62, read as in the team's control)
 _TRAILING_CAVEAT = re.compile(
-    rf"(?:\s+[-–—]|\s*[,;])\s+(?P<text>(?:depend(?:s|ing|ent)?\s+on|subject\s+to|contingent\s+on|{_CONDITION})\b[^()]*)$",
+    rf"(?:\s+[-–—]|\s*[,;])\s+"
+    rf"(?P<text>(?:depend(?:s|ing|ent)?\s+on|subject\s+to|contingent\s+on|{_CONDITION})\b[^()]*)$",
     re.I,
 )
 
