@@ -92,6 +92,7 @@ EXPERT_SETS = [
     "unseen_real_18.tsv",
     "unseen_real_19.tsv",
     "unseen_real_20.tsv",
+    "unseen_real_21.tsv",
 ]
 
 
