@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from .policy import DELIVERABLE_VERBS, PAST_PARTICIPLE, SMALL_NUMBER_WORDS, reports_done_work, starts_with_deliverable
-from .ranking import DIRECTION_VERBS, imperative_result, means_split, result_half
+from .ranking import AIMING, DIRECTION_VERBS, imperative_result, means_split, result_half
 from .schemas import PLACEHOLDER_BASELINE, PLACEHOLDER_DEADLINE, PLACEHOLDER_TARGET, Polarity
 from .slots import as_number
 from .textutils import FROM_TO_RE, MONTHS, SEASONS, capitalised
@@ -333,12 +333,14 @@ def split_compound(goal: str) -> tuple[str, str] | None:
     result = result_half(text)
     if result == text:
         return None
-    work = re.sub(r"[\s,]+(?:and|to|so\s+that|so|with)$", "", text[: len(text) - len(result)].strip(" ,;+"), flags=re.I)
+    head = text[: len(text) - len(result)].strip(" ,;+")
+    work = re.sub(rf"[\s,]+(?:and|to|so\s+that|so|with|{AIMING})$", "", head, flags=re.I)
     verb_first = imperative_result(result)  # ", driving 15% of new signups" -> "Drive 15% of new signups"
     if verb_first:
         return work, verb_first
     done_any_verb = _ENDS_DONE.search(work) and re.match(r"[+−-]?\d", result)  # not "feel equipped to have ..."
-    if not (starts_with_deliverable(work) or reports_done_work(work) or done_any_verb):
+    aimed = work != head and re.search(rf"{AIMING}$", head, re.I)  # "..., aiming for 30%": the number is the result
+    if not (starts_with_deliverable(work) or reports_done_work(work) or done_any_verb or aimed):
         return None
     return work, capitalised(result)
 

@@ -28,6 +28,7 @@ The rules, first match wins:
    "Hire 4 account executives for the Nordics"); the result is what the hire is for.
 7. ``done``: work reported as done, with no number but its date or its coverage ("Forum guidelines agreed with
    maintainers and published", "VP of People in seat by end of Q1", "Viability retest done for 1,200 accessions").
+   ``named-work``: work led by its verb with nothing to count or reach ("Fix the KYC flow").
 8. ``level``: a measure stated at a level ("Operating burn down to $1.2M a month", "Digital subscribers past 250k")
    or moved between two numbers, the measure named first ("Leakage reduced from 142 to 125 Ml/d by March 2026",
    "Monthly DD donors from 3,400 to 5,000"), or none of something bad ("Zero lost-time injuries on site").
@@ -171,9 +172,10 @@ _LEVEL = re.compile(
 )
 _FROM_TO_NUMBERS = rf"from\s+{NUMBER}[^.;]*?\bto\s+{NUMBER}"
 # ... or moved by a relative change: "containment up 10pp", "Repeat calls down 15%"
+# ... or a count in thousands: "New donors aged 17-24 up 15k vs FY24" (set 20: called an output)
 _MOVED_BY = re.compile(
     rf"^(?P<measure>[A-Za-z][^.;:,]*?)(?<!\bmake)(?<!\bmakes)(?<!\bmade)\s+(?:up|down)\s+(?:by\s+)?{NUMBER}"
-    rf"\s?{RELATIVE_UNIT}",
+    rf"\s?(?:{RELATIVE_UNIT}|[kKmM]\b)",
     re.I,
 )
 # A measure named first, then moved between two numbers: "AMR fleet MTBF up from 120 h to 300 h", "Leakage reduced
@@ -222,6 +224,14 @@ _HAD_SESSION = re.compile(
     r"(?:review|ebr|qbr|check-?in|health\s+check|appraisal|visit|audit)s?\b",
     re.I,
 )
+# Verbs of the deliverable list that name a result when they lead: "Close $2M seed", "Achieve net zero".
+_WINS = re.compile(r"^(?:close|achieve|secure|sign|obtain|win)", re.I)
+# ... and what a team wants to become: "Build a thriving open-source community", "a pipeline that lasts a decade".
+_ASPIRES = re.compile(
+    r"^build\s+an?\s+(?:thriving|strong|healthy|vibrant|lasting|world[- ]class)\b|\bthat\s+lasts\b", re.I
+)
+# A cadence or a level moved in words: "Deploy freq from weekly to daily".
+_FROM_TO_WORDS = re.compile(r"\bfrom\s+\w+\s+to\s+\w+", re.I)
 # The coverage of the team's own work is not a measure ("Mutual action plans used on every deal above 50k").
 _COVERAGE = re.compile(r"\b(?:every|each|all)\b", re.I)
 
@@ -283,6 +293,18 @@ def done_statement(goal: str) -> bool:
     undated = without_time_limit(without_deadlines(text))  # "by end of Q1", "within 2 weeks": not a target
     # numbers that name a thing ("SOC 2", "v3") count nothing
     return not re.search(r"\d", _SLA_SET.sub(" ", without_names(undated))) and bool(_DONE.search(text))
+
+
+def named_work(goal: str) -> bool:
+    """Work led by its verb, with nothing to count or reach and no result after it: "Fix the KYC flow", "Migrate the
+    CRM to the new tenant" (set 20: the model called the first an outcome). 160 of 163 such labelled goals are
+    outputs; the others are aspirations ("Build a thriving open-source community") and a short form read as a verb."""
+    text = goal.strip()
+    if not starts_with_deliverable(text) or _DONE_FIRST.match(text) or _WINS.match(text) or _ASPIRES.search(text):
+        return False
+    if result_half(text) != text or _FROM_TO_WORDS.search(text):
+        return False
+    return not re.search(r"\d", without_names(without_time_limit(without_deadlines(text))))
 
 
 def clears_backlog(goal: str) -> bool:
@@ -351,6 +373,7 @@ RULES: tuple[tuple[str, Kind, Callable[[str], bool]], ...] = (
     ("people-can", "outcome", people_can),
     ("hiring", "output", hiring),
     ("done", "output", done_statement),
+    ("named-work", "output", named_work),
     ("level", "outcome", level),
 )
 

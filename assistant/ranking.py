@@ -286,6 +286,8 @@ RESULT_GERUNDS = {
     "getting": "Get",
     "moving": "Move",
 }
+# Words that say the number after them is what the work is for: "..., aiming for 30% of transactions linked".
+AIMING = r"(?:aiming\s+(?:for|at)|targeting)"
 # "... and get / and raise / so that ..." or ", driving ...": what follows is the result the deliverable is for.
 # A count of people taking the work up: "1,500 sign-ups", "300 new members".
 TAKE_UP_COUNT = rf"\d[\d,.]*\s?[kKmM]?\s+(?:new\s+|more\s+)?{TAKE_UP}\b"
@@ -302,7 +304,10 @@ _RESULT_JOINER = re.compile(
     r"|(?:\s*[;,]|\s+\+)\s+(?=\d[\d,.]*\s?%\s+of\s+(?!the\s+time\b)|[A-Za-z][^,;+]*?\s(?:up|down)\s+(?:by\s+)?\d)"
     # ... or a count gained: "Paywall meter tweaked, +4k net new digital subs" (set 16), "Under-30s ticket scheme
     # launched, 1,500 sign-ups in first season" (set 18: people who take the work up, not more of the work)
-    rf"|\s*[;,]\s+(?=\+\d[\d,.]*\s?[kKmM]?\s+[A-Za-z]|{TAKE_UP_COUNT})",
+    rf"|\s*[;,]\s+(?=\+\d[\d,.]*\s?[kKmM]?\s+[A-Za-z]|{TAKE_UP_COUNT})"
+    # ... or the number it aims for: "Loyalty app relaunch incl. new points scheme, aiming for 30% of transactions
+    # linked to a member by H2" (set 20: kept whole)
+    rf"|,?\s+{AIMING}\s+(?=\d)",
     re.I,
 )
 # Verbs that say which way a measure should go; compose's verb check extends the same list.

@@ -51,7 +51,9 @@ _SEASON = (
 # The word that ends an event a plan runs up to ("the Easter rush", "the January SA peak", "polling day").
 _EVENT_END = (
     # ... not a time of day's peak: "during AM peak" (set 19: read as a deadline)
-    r"(?:rush|(?<!am\s)(?<!pm\s)(?<!morning\s)(?<!evening\s)peak|deadline|drilling|"
+    # ... nor peak hours or months, which recur: "in peak months" (set 20)
+    r"(?:rush|(?<!am\s)(?<!pm\s)(?<!morning\s)(?<!evening\s)peak(?!\s+(?:hours|days|weeks|months|times|periods))|"
+    r"deadline|drilling|"
     r"(?:polling|results|open|launch|match|race)\s+day|menu\s+launch|budget\s+round|"
     r"(?:general\s+|local\s+)?election|practical\s+completion|handover|(?-i:AGM)|bank\s+hol(?:iday)?s?|hol(?:iday)?s)"
 )
@@ -122,8 +124,9 @@ _DEADLINE_CORE = (
     rf"(?:(?:w/c|w\.c\.|week\s+(?:commencing|beginning|of))\s+)?"
     rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?(?:,?\s+\d{{4}})?|"
     rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|(?:19|20)\d{{2}}|"
-    rf"eoy|eoq|(?-i:YE)|year[- ]end|quarter[- ]end|"
-    rf"(?:this|next|the)\s+(?:(?:school|academic|financial|fiscal|calendar)\s+)?(?:quarter|year|half|month|sprint)|"
+    # ... "by FY end", "by financial year end" (set 20: read as missing)
+    rf"eoy|eoq|(?-i:YE)|(?:fy|financial\s+year|fiscal\s+year|year)[- ]end|quarter[- ]end|"
+    rf"(?:this|next|the)\s+(?:(?:school|academic|financial|fiscal|calendar)\s+)?(?:quarter|year|yr|half|month|sprint)|"
     # "through the winter", "every week this winter": the season ends the phrase ("the spring campaign" is a
     # campaign, not a season)
     rf"(?:the|this|next)\s+(?:whole\s+|entire\s+|full\s+)?(?:{_SEASON}){_PHRASE_ENDS}|"
@@ -587,8 +590,9 @@ def _norm_number(token: str) -> str:
 
 
 _BARE_DEADLINE_RE = re.compile(
-    r"\b(?:this|next|the\s+current)\s+(?:quarter|qtr|year|half|month|sprint|fy|financial\s+year|fiscal\s+year|"
-    rf"academic\s+year|school\s+year|term|season|{_SEASONS})\b|\b(?:eoy|eoq)\b|"
+    # ... "this academic yr" (set 20: read as missing)
+    r"\b(?:this|next|the\s+current)\s+(?:quarter|qtr|year|yr|half|month|sprint|fy|(?:financial|fiscal)\s+y(?:ea)?r|"
+    rf"(?:academic|school)\s+y(?:ea)?r|term|season|{_SEASONS})\b|\b(?:eoy|eoq)\b|"
     # a level held over a named period: "every week of Golden Quarter", "each day of the Christmas peak"
     rf"\b(?:every|each)\s+(?:day|week|month|period|shift)\s+(?:of|in|during|through)\s+(?:the\s+)?(?:{_SEASON}|{_EVENT_END}\b)|"
     # a span of months a level is held over: "On-time departures 96% Jun–Aug" (set 15)
@@ -881,6 +885,9 @@ _STANDARD_NAME = re.compile(
     r"[Pp]atch|[Ss]print|[Ww]ave)"
     r"[\s-]?\d+(?:[.-]\d+)*\b"
     r"(?![.\d]*\s?%)"  # "PPM 88.5%" is a measure at a level (set 17), not a name
+    # a numbered thing: "Canning line #2 installed" (set 20: counted); "be #1", "ranked #3" is a place to reach
+    r"|(?<=[a-z]\s)(?<!\bbe\s)(?<!\bat\s)(?<!\bas\s)(?<!\bto\s)(?<!\bis\s)(?<!\bthe\s)(?<!\bour\s)(?<!ranked\s)"
+    r"(?<!rated\s)(?<!become\s)(?<!remain\s)(?<!stay\s)#\d+\b"
 )
 # A level a past year set: "Patronage on core routes back to 2019 levels", "back to pre-covid levels" (set 17: read
 # as no target).

@@ -407,6 +407,13 @@ def test_by_when_never_reads_by_within(deadline: str | None, expected: str) -> N
             ("Dress return rate down from 38% to 30% by [deadline]", "Adding the new fit guide to all PDPs"),
         ),
         ("Cut returns to 30% by adding guides by Q3", "Q3", ("Cut returns to 30% by Q3", "Adding guides by Q3")),
+        # the number it aims for is the key result, whatever form the work takes (set 20: kept whole)
+        (
+            "Loyalty app relaunch incl. new points scheme, aiming for 30% of transactions linked to a member by H2",
+            "H2",
+            ("30% of transactions linked to a member by H2", "Loyalty app relaunch incl. new points scheme"),
+        ),
+        ("Member app v3, targeting 40% weekly use", None, ("40% weekly use by [deadline]", "Member app v3")),
         # no target: the sentence is kept whole
         ("Improve onboarding by adding tips", None, ("Improve onboarding by adding tips by [deadline]", None)),
         ("Grow members to 500 by spring", "spring", ("Grow members to 500 by spring", None)),  # a season, no means
@@ -543,6 +550,10 @@ def _decision(kind: str, metric: str, **kw: object) -> Decision:
         ("Launch regular giving upgrade journey to 18k existing donors in Feb", False),
         ("Platform extension complete to allow 8-car running from Dec timetable change", False),
         ("Send 40 newsletters to donors", True),
+        # set 20: a price, a numbered thing
+        ("Launch under-30s £10 ticket scheme for the 25/26 season", False),
+        ("Canning line #2 installed and commissioned", False),
+        ("Run 4 bereavement support evenings per quarter", True),
     ],
 )
 def test_an_output_is_called_a_count_only_when_it_counts_deliverables(goal: str, counted: bool) -> None:

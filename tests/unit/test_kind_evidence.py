@@ -163,7 +163,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Account plans written for all accounts above $80k", ("output", "done")),  # coverage of own work: done
         ("Services migrated from 12 to 40", None),  # the team's own work moved between numbers
         ("Blog posts published up from 4 to 8 a month", None),
-        ("Launch the new checkout", None),
+        ("Launch the new checkout", ("output", "named-work")),
         # led by the deliverable's verb in the past tense; a service level put in place (set 16)
         ("Migrated submissions portal to new platform before call for entries opens", ("output", "done")),
         ("Installed rapid EV chargers at 20 motorway forecourts", ("output", "done")),
@@ -180,6 +180,15 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("FW 5.2 shipped with LE Audio streaming", ("output", "done")),
         ("Credit rating upgraded to investment grade within three years", None),
         ("Books closed by WD5 each month instead of WD9", None),
+        # named work: led by its verb, nothing to count or reach, no result after it (set 20)
+        ("Fix the KYC flow", ("output", "named-work")),
+        ("Roll out food waste caddies", ("output", "named-work")),
+        ("Ship v2.0 with a stable plugin API before KubeCon EU", ("output", "named-work")),
+        ("Close $2M seed by March", None),  # a result the verb names
+        ("Build a thriving open-source community", None),  # an aspiration
+        ("Deploy freq from weekly to daily for core services", None),  # a short form, moved in words
+        ("Introduce structured interviews and improve quality of hire", None),  # a result after it
+        ("New donors aged 17-24 up 15k vs FY24", ("outcome", "level")),  # a count in thousands moved
     ],
 )
 def test_kind_evidence(goal: str, expected: tuple[str, str] | None) -> None:

@@ -101,6 +101,11 @@ from evals.robustness import refusals
         ("Optimize cooling to bring PUE from 1.58 to 1.45 by FY27 Q1", "1.58", "1.45", "FY27 Q1"),
         ("Ship full controller remapping + colorblind modes in patch 1.4", None, None, None),
         ("Grow revenue year over year", None, None, None),
+        # set 20: a financial year's end and "yr" are deadlines; peak months recur; a numbered line is a name
+        ("Direct bookings share of room nights 34% -> 45% by FY end", "34%", "45%", "FY end"),
+        ("Persistent absence down from 21% to 15% this academic yr", "21%", "15%", "this academic yr"),
+        ("Security queue under 10 min for 95% of pax in peak months", None, "10 min", None),
+        ("Canning line #2 installed and commissioned", None, None, None),
         ("Referral sign-ups make up 25% of all new accounts by FY27", None, "25%", "FY27"),  # a phrasal verb
         ("Set up 5 landing pages for paid campaigns", None, "5", None),
         # a share wins over a count (coach, set 5: "a target (5,000)" in the why)
