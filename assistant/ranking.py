@@ -35,6 +35,7 @@ The weights live in :class:`assistant.settings.Settings` (``rank_*``); :class:`R
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -450,13 +451,36 @@ ABBREVIATIONS = {
     "RIDDOR": "reportable workplace injuries and dangerous occurrences",
     "MCS": "microgeneration certification scheme for heat pumps and solar",
     "FPI": "first patient in (clinical trial recruitment)",
+    # set 19/20: "17 WTGs" did not find turbine availability; a law firm's DMS found patient check-in
+    "WTG": "wind turbine generator",
+    "DMS": "document management system",
+    "F&B": "food and beverage",
+}
+# Short forms with another sense when the goal's other words say so: an airline's CRM is crew resource management
+# (set 19: "All line crew complete the refreshed CRM e-learning module" had found the sales cycle).
+SENSES: dict[str, tuple[re.Pattern[str], str]] = {
+    "CRM": (
+        re.compile(r"\b(?:crews?|cabin|pilots?|cockpit|flight\s+deck|aviation|airline|aircrew)\b", re.I),
+        "crew resource management",
+    ),
 }
 _ABBREVIATION = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")s?(?![\w-])")
+# Changes whenever a long form does: the index's documents are spelled out, so they are rebuilt with it.
+SHORT_FORMS_DIGEST = hashlib.sha1(
+    repr((sorted(ABBREVIATIONS.items()), sorted((k, p.pattern, v) for k, (p, v) in SENSES.items()))).encode()
+).hexdigest()[:4]
 
 
 def spelled_out(text: str) -> str:
-    """Each known short form followed by its long form: 'industry NPS' -> 'industry NPS (net promoter score)'."""
-    return _ABBREVIATION.sub(lambda m: f"{m.group(0)} ({ABBREVIATIONS[m.group(1)]})", text)
+    """Each known short form followed by its long form: 'industry NPS' -> 'industry NPS (net promoter score)'.
+
+    The long form is the short form's other sense when the text's own words call for it (``SENSES``)."""
+
+    def long_form(short: str) -> str:
+        sense = SENSES.get(short)
+        return sense[1] if sense and sense[0].search(text) else ABBREVIATIONS[short]
+
+    return _ABBREVIATION.sub(lambda m: f"{m.group(0)} ({long_form(m.group(1))})", text)
 
 
 def result_query(goal: str) -> str | None:

@@ -27,6 +27,7 @@ from .policy import mentions_hiring
 from .ranking import (
     DEFINITION,
     HIRING,
+    SHORT_FORMS_DIGEST,
     LexicalIndex,
     RankWeights,
     combine,
@@ -50,8 +51,9 @@ disable_telemetry()
 COLLECTION_PREFIX = "outcome-lens"
 # Bumped when what is indexed per item changes (not only the knowledge), so old and new code never share
 # a collection: d2 added each metric's name as its own document, with a ``part`` in the metadata; d3 its aliases;
-# d4 tells "hiring <role>" lines apart from the other outputs that move a metric.
-DOC_LAYOUT = "d5"
+# d4 tells "hiring <role>" lines apart from the other outputs that move a metric. The short forms' digest follows:
+# metric documents are spelled out (``ranking.spelled_out``), so a new long form makes new documents.
+DOC_LAYOUT = f"d5{SHORT_FORMS_DIGEST}"
 
 
 class SentenceTransformerEmbeddings(Embeddings):

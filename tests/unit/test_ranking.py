@@ -292,6 +292,16 @@ def test_retrieve_without_the_result_query_or_definition_share(index: KnowledgeI
             "IND (investigational new drug application to the medicines regulator) filed for lead compound",
         ),
         ("Hosted 4 open days for UG recruitment", "Hosted 4 open days for UG (undergraduate students) recruitment"),
+        # set 19/20: a short form's other sense, when the goal's words call for it
+        (
+            "Roll out the new CRM to all AEs",
+            "Roll out the new CRM (customer relationship management) to all AEs (account executive)",
+        ),
+        (
+            "All line crew complete the refreshed CRM e-learning module",
+            "All line crew complete the refreshed CRM (crew resource management) e-learning module",
+        ),
+        ("Repairs on 17 WTGs", "Repairs on 17 WTGs (wind turbine generator)"),
     ],
 )
 def test_short_forms_are_spelled_out(text: str, expected: str) -> None:
