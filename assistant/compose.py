@@ -339,7 +339,7 @@ def split_compound(goal: str) -> tuple[str, str] | None:
     if verb_first:
         return work, verb_first
     done_any_verb = _ENDS_DONE.search(work) and re.match(r"[+−-]?\d", result)  # not "feel equipped to have ..."
-    aimed = work != head and re.search(rf"{AIMING}$", head, re.I)  # "..., aiming for 30%": the number is the result
+    aimed = re.search(rf"{AIMING}$", head, re.I)  # "..., aiming for 30%": the number is the result
     if not (starts_with_deliverable(work) or reports_done_work(work) or done_any_verb or aimed):
         return None
     return work, capitalised(result)
