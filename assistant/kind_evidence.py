@@ -290,9 +290,14 @@ def done_statement(goal: str) -> bool:
     # "Viability retest done for 1,200 accessions", "12 sites activated": the number counts the work
     if _DONE_FOR.search(text) or _PLACES_DONE.match(text):
         return True
-    undated = without_time_limit(without_deadlines(text))  # "by end of Q1", "within 2 weeks": not a target
-    # numbers that name a thing ("SOC 2", "v3") count nothing
-    return not re.search(r"\d", _SLA_SET.sub(" ", without_names(undated))) and bool(_DONE.search(text))
+    return _counts_nothing(text) and bool(_DONE.search(text))
+
+
+def _counts_nothing(text: str) -> bool:
+    """No number is left to count or reach once dates and time limits ("by end of Q1", "within 2 weeks"), names
+    ("SOC 2", "v3") and a service level put in place ("2h callback SLA") are taken out."""
+    undated = without_time_limit(without_deadlines(text))
+    return not re.search(r"\d", _SLA_SET.sub(" ", without_names(undated)))
 
 
 def named_work(goal: str) -> bool:
@@ -304,7 +309,7 @@ def named_work(goal: str) -> bool:
         return False
     if result_half(text) != text or _FROM_TO_WORDS.search(text):
         return False
-    return not re.search(r"\d", without_names(without_time_limit(without_deadlines(text))))
+    return _counts_nothing(text)
 
 
 def clears_backlog(goal: str) -> bool:
