@@ -334,17 +334,20 @@ def split_compound(goal: str) -> tuple[str, str] | None:
     if result == text:
         return None
     head = text[: len(text) - len(result)].strip(" ,;+")
-    work = re.sub(rf"[\s,]+(?:and|to|so\s+that|so|with|{AIMING})$", "", head, flags=re.I)
+    joiner = _JOINER_LEFT.search(head)  # "... and", "..., aiming for": read once, cut off the work
+    work = head[: joiner.start()] if joiner else head
     verb_first = imperative_result(result)  # ", driving 15% of new signups" -> "Drive 15% of new signups"
     if verb_first:
         return work, verb_first
     done_any_verb = _ENDS_DONE.search(work) and re.match(r"[+−-]?\d", result)  # not "feel equipped to have ..."
-    aimed = re.search(rf"{AIMING}$", head, re.I)  # "..., aiming for 30%": the number is the result
+    aimed = joiner and joiner.group("aim")  # "..., aiming for 30%": the number is the result, whatever the work
     if not (starts_with_deliverable(work) or reports_done_work(work) or done_any_verb or aimed):
         return None
     return work, capitalised(result)
 
 
+# The joining words left at the end of the work's half once the result is split off.
+_JOINER_LEFT = re.compile(rf"[\s,]+(?:and|to|so\s+that|so|with|(?P<aim>{AIMING}))$", re.I)
 # Work stated as done by any verb, the participle last, before a number to reach: "Paywall meter tweaked, +4k net new
 # digital subs" (set 16)
 _ENDS_DONE = re.compile(rf"\b{PAST_PARTICIPLE}$", re.I)

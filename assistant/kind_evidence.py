@@ -225,7 +225,7 @@ _HAD_SESSION = re.compile(
     re.I,
 )
 # Verbs of the deliverable list that name a result when they lead: "Close $2M seed", "Achieve net zero".
-_WINS = re.compile(r"^(?:close|achieve|secure|sign|obtain|win)\w*\b", re.I)
+_WINS = re.compile(r"^(?:close|achieve|secure|sign|obtain)(?:e?d|ing|s|es)?\b", re.I)
 # ... and what a team wants to become: "Build a thriving open-source community", "a pipeline that lasts a decade".
 _ASPIRES = re.compile(
     r"^build\s+an?\s+(?:thriving|strong|healthy|vibrant|lasting|world[- ]class)\b|\bthat\s+lasts\b", re.I
