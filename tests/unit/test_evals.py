@@ -93,6 +93,7 @@ EXPERT_SETS = [
     "unseen_real_19.tsv",
     "unseen_real_20.tsv",
     "unseen_real_21.tsv",
+    "unseen_real_22.tsv",
 ]
 
 
