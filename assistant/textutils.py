@@ -324,8 +324,9 @@ _RAG = r"(?:rag|status)\s*[:=-]?\s*(?:red|amber|green)|(?:red|amber|green)(?=\s*
 _STATUS_MARK = r"✅|✔️?|☑️?|❌|✗|🟢|🟡|🟠|🔴|⚠️?"
 _STATUS_TEXT = rf"(?:status\s*[:=-]?\s*)?(?:{_STATUS_WORD}|{_RAG})"
 _TRAILING_STATUS = re.compile(
-    # ... with the reason after it: "- at risk, contractor shortfall in North patch" (set 19: kept in the key result)
-    rf"(?:\s*[-–—:|]\s*(?:[(\[]\s*)?{_STATUS_TEXT}\s*[)\]]?(?:\s*[,;:]\s*[^()\[\]|–—]{{1,80}}?)?|"
+    # ... with the reason after it: "- at risk, contractor shortfall in North patch" (set 19: kept in the key result),
+    # "- at risk (grid connection delayed)" (set 21)
+    rf"(?:\s*[-–—:|]\s*(?:[(\[]\s*)?{_STATUS_TEXT}\s*[)\]]?(?:\s*[,;:]\s*[^()\[\]|–—]{{1,80}}?|\s*\([^()]{{1,80}}\))?|"
     rf"\s*[(\[]\s*{_STATUS_TEXT}\s*[)\]]|\s*(?:{_STATUS_MARK}))"
     r"\s*[.!]*\s*$",
     re.I,
@@ -343,8 +344,16 @@ def split_status(text: str) -> tuple[str, str | None]:
         m = pattern.search(text)
         rest = (text[: m.start()] + " " + text[m.end() :]).strip() if m else text
         if m and re.search(r"[A-Za-z]{3}", rest):
-            return rest, m.group(0).strip(" \t-–—:|()[].!")
+            return rest, _bare_status(m.group(0))
     return text, None
+
+
+def _bare_status(written: str) -> str:
+    """The status without its dash or enclosing brackets; a reason in brackets keeps them ("at risk (grid delay)")."""
+    status = written.strip(" \t-–—:|.!")
+    if status[:1] in "([" and status[-1:] in ")]":
+        status = status[1:-1]
+    return status.strip(" \t-–—:|.!")
 
 
 NOTE_STATUS = "'{status}' is read as the key result's status, not part of it."
@@ -882,7 +891,11 @@ def parse_measurability(text: str) -> Measurability:
 # A number that is part of a name, not a count: "SOC 2", "ISO 27001", "WCAG 2.1", "NIST 800-53", "Tier 1".
 _STANDARD_NAME = re.compile(
     r"\b(?:[A-Z]{2,}|[Tt]ier|[Pp]hase|[Ll]evel|[Tt]ype|[Vv]ersion|[Ss]tage|[Gg]rade|[Yy]ear|[Yy]r|[Mm]ilestone|No\.|"
-    r"[Pp]atch|[Ss]print|[Ww]ave)"
+    r"[Pp]atch|[Ss]print|[Ww]ave|"
+    # a numbered place, capitalised as a name, not first (a verb there: "Plant 40 ha of woodland", "Block 50 spam
+    # calls"): "Shore power at Berth 7 commissioned", "live at Pit 3" (set 21)
+    r"(?<=\S\s)(?:Berth|Pit|Gate|Platform|Terminal|Ward|Building|Bay|Dock|Pier|Plant|Hall|Depot|Runway|Hangar|Wing|Block)"
+    r"(?=[\s-]?\d+\b(?![.,]\d)))"
     r"[\s-]?\d+(?:[.-]\d+)*\b"
     r"(?![.\d]*\s?%)"  # "PPM 88.5%" is a measure at a level (set 17), not a name
     # a numbered thing: "Canning line #2 installed" (set 20: counted); "be #1", "ranked #3" is a place to reach

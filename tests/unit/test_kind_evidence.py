@@ -95,6 +95,10 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Viability retest done for 1,200 legume accessions", ("output", "done")),
         ("Stock condition surveys completed on 100% of homes", ("output", "done")),
         ("MT post-editing workflow stood up for legal team", ("output", "done")),
+        # set 21: commissioned, registered, certified, embedded, digitised report work done too
+        ("Shore power at Berth 7 commissioned", ("output", "done")),
+        ("Drought-tolerant maize hybrid registered in Kenya and Tanzania", ("output", "done")),
+        ("Pharmacy First consultations embedded in all 22 branches", ("output", "done")),
         ("Zendesk swapped for Intercom and CSAT held at 90%+ through the switch", None),  # held at: a level
         ("Credit rating upgraded to investment grade", None),  # upgraded by others: not our work
         ("Runbooks written for 40 services", ("output", "done")),  # the number counts the work done

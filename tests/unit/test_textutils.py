@@ -106,6 +106,11 @@ from evals.robustness import refusals
         ("Persistent absence down from 21% to 15% this academic yr", "21%", "15%", "this academic yr"),
         ("Security queue under 10 min for 95% of pax in peak months", None, "10 min", None),
         ("Canning line #2 installed and commissioned", None, None, None),
+        # set 21: a numbered place capitalised as a name; first in the line it is a verb ("Plant 40 ha")
+        ("Shore power at Berth 7 commissioned", None, None, None),
+        ("Autonomous haul truck pilot went live at Pit 3 in March", None, None, "March"),
+        ("Terminal 2 passengers up 5% by Q3", None, "+5%", "Q3"),
+        ("Plant 40 ha of native broadleaf woodland", None, "40", None),
         ("Referral sign-ups make up 25% of all new accounts by FY27", None, "25%", "FY27"),  # a phrasal verb
         ("Set up 5 landing pages for paid campaigns", None, "5", None),
         # a share wins over a count (coach, set 5: "a target (5,000)" in the why)
@@ -547,6 +552,12 @@ def test_holds_short_limit(goal: str, short: bool) -> None:
             "at risk, contractor shortfall in North patch",
         ),
         ("Ship v2 - blocked; waiting on legal", "Ship v2", "blocked; waiting on legal"),
+        # ... the reason in brackets (set 21: kept in the key result and read as its target)
+        (
+            "Shore power at Berth 7 commissioned - at risk (grid connection delayed)",
+            "Shore power at Berth 7 commissioned",
+            "at risk (grid connection delayed)",
+        ),
         # a word that is part of the key result stays in it
         ("Migration done", "Migration done", None),
         ("Q3 target met", "Q3 target met", None),
