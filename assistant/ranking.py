@@ -455,6 +455,8 @@ ABBREVIATIONS = {
     "WTG": "wind turbine generator",
     "DMS": "document management system",
     "F&B": "food and beverage",
+    # set 21: "Recurrent SEP training completed for all crew" found crew resource management occurrences
+    "SEP": "safety and emergency procedures",
 }
 # Short forms with another sense when the goal's other words say so: an airline's CRM is crew resource management
 # (set 19: "All line crew complete the refreshed CRM e-learning module" had found the sales cycle).
