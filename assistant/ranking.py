@@ -455,8 +455,10 @@ ABBREVIATIONS = {
     "WTG": "wind turbine generator",
     "DMS": "document management system",
     "F&B": "food and beverage",
-    # set 21: "Recurrent SEP training completed for all crew" found crew resource management occurrences
+    # set 21: "Recurrent SEP training completed for all crew" found crew resource management occurrences, "60% of
+    # first-pass NDA reviews" a law firm's profit margin
     "SEP": "safety and emergency procedures",
+    "NDA": "non-disclosure agreement contract",
 }
 # Short forms with another sense when the goal's other words say so: an airline's CRM is crew resource management
 # (set 19: "All line crew complete the refreshed CRM e-learning module" had found the sales cycle).

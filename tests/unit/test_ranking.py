@@ -302,6 +302,8 @@ def test_retrieve_without_the_result_query_or_definition_share(index: KnowledgeI
             "All line crew complete the refreshed CRM (crew resource management) e-learning module",
         ),
         ("Repairs on 17 WTGs", "Repairs on 17 WTGs (wind turbine generator)"),
+        ("SEP training for all crew", "SEP (safety and emergency procedures) training for all crew"),
+        ("60% of NDA reviews", "60% of NDA (non-disclosure agreement contract) reviews"),
     ],
 )
 def test_short_forms_are_spelled_out(text: str, expected: str) -> None:
