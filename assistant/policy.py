@@ -351,7 +351,8 @@ PAST_PARTICIPLE = r"(?:[a-z-]{2,}(?<!e)ed|built|ran|made|set\s+up|rolled\s+out|h
 DONE_WORK = (
     r"(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bour\s)"
     rf"(?:{_DELIVERABLE_PARTICIPLES}|added|fitted|live|in\s+place|approved|agreed|adopted|enabled|retired|"
-    r"(?:de|re)?commissioned|registered|certified|embedded|digiti[sz]ed|shared|completed|updated|extended|introduced|set\s+up|replaced|refreshed|issued|closed|staffed|"
+    r"(?:de|re)?commissioned|registered|certified|embedded|digiti[sz]ed|shared|completed|updated|extended|"
+    r"introduced|set\s+up|replaced|refreshed|issued|closed|staffed|"
     r"received|stood\s+up|re-?written|re-?built|redesigned|refurbished|overhauled|refitted|relaunched|"
     r"done(?!\s+(?:in|within|faster|quicker)))"
 )
