@@ -20,6 +20,7 @@ from .textutils import (
     has_long_horizon,
     holds_short_limit,
     parse_measurability,
+    spans_whole_field,
     stated_dependency,
     words_for_windows,
 )
@@ -100,8 +101,9 @@ def decide(
     metric, entry, notes = choose_metric(j, candidates, goal, kind, source)
     if weak_match(candidates, entry) and not (kind == "outcome" and meas.target):
         notes.append(WEAK_MATCH_NOTE)
-    # "Not controllable" needs support in the user's words; an external catalogue metric is reframed either way.
-    outside = not j.team_controls and has_external_scope(goal)
+    # "Not controllable" needs support in the user's words, and a whole market or industry named outright is never
+    # controllable; an external catalogue metric is reframed either way.
+    outside = (not j.team_controls and has_external_scope(goal)) or (kind == "outcome" and spans_whole_field(goal))
     owned: MetricView | None = None
     if entry and entry.scope == "external" and entry.owned_slice:
         owned = view(catalogue[entry.owned_slice])

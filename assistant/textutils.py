@@ -1173,9 +1173,26 @@ def stated_dependency(text: str) -> str | None:
     return trailing.group("text").strip(" .") if trailing else None
 
 
+# The whole of a market, industry, country or the world, said outright: no team moves that alone, whatever the
+# model says (dev: the model called 6 of 8 such goals controllable, "No ransomware attacks anywhere in our industry").
+# Not "in the UK market" or "downloads worldwide": a market the team sells in, a count of its own users.
+_WHOLE_FIELD = re.compile(
+    r"\b(?:(?:across|throughout|anywhere\s+in|somewhere\s+in)\s+(?:the|our|this)\s+(?:whole\s+|entire\s+)?"
+    r"(?:software\s+)?(?:market|industry|sector|country|economy|world)|"
+    r"in\s+the\s+(?:whole\s+|entire\s+)?(?:country|economy|world)|industry[- ]wide|nationwide)\b",
+    re.I,
+)
+
+
 def has_external_scope(text: str) -> bool:
     """Does the goal's wording reach beyond the team (industry, market, country, competitors...)?"""
     return bool(_EXTERNAL_SCOPE.search(text))
+
+
+def spans_whole_field(text: str) -> bool:
+    """Does the goal name a whole market, industry, country or the world as its scope ("across the software
+    industry", "worldwide")? Such a result is outside any one team's control."""
+    return bool(_WHOLE_FIELD.search(text))
 
 
 def has_long_horizon(text: str) -> bool:

@@ -197,6 +197,21 @@ def _j(kind: str, metric: str, controls: bool = True, **kw: object) -> Judgement
             [("share", 0.8)],
             ("share", False, False, "win", None),
         ),
+        # a whole industry named outright is beyond the team whatever the model says (dev: "No ransomware attacks
+        # anywhere in our industry" was called controllable once its metric was a team one)
+        (
+            "No activation problems anywhere in our industry",
+            _j("outcome", "activation rate of new sign-ups", True),
+            [("activation", 0.8)],
+            ("activation", False, False, "activation", None),
+        ),
+        # ... but work is the team's own: only an outcome is judged by its scope
+        (
+            "Launch onboarding across the industry",
+            _j("output", "activation rate of new sign-ups", True),
+            [("activation", 0.8)],
+            ("activation", True, False, None, None),
+        ),
         # "not controllable" without evidence in the goal is overruled
         (
             "Grow activation",

@@ -20,6 +20,7 @@ from assistant.textutils import (
     numbers_in,
     parse_measurability,
     prepare_goal,
+    spans_whole_field,
     split_status,
     stated_dependency,
     without_asides,
@@ -655,3 +656,24 @@ def test_stated_dependency(goal: str, caveat: str | None) -> None:
 def test_the_catalogue_is_ranked_on_what_the_key_result_is_about(goal: str, about: str) -> None:
     """Caveats and exclusions name what the metric is not ("excl. DNO curtailment" had found curtailment)."""
     assert without_asides(goal) == about
+
+
+@pytest.mark.parametrize(
+    ("goal", "whole"),
+    [
+        ("No ransomware attacks anywhere in our industry", True),
+        ("Increase developer productivity across the software industry", True),
+        ("Higher consumer spending across the market in Black Friday week", True),
+        ("Half of today's apprentices in senior roles somewhere in the industry by 2032", True),
+        ("Reduce crime in the whole country", True),
+        ("End poverty in the country", True),
+        ("Industry-wide adoption of the open standard", True),
+        # a market the team sells in, its own users anywhere, its own sector team
+        ("Grow revenue in the UK market to £2m", False),
+        ("1M downloads worldwide", False),
+        ("Top-rated employer in our sector's survey", False),
+        ("Improve industry NPS", False),
+    ],
+)
+def test_spans_whole_field(goal: str, whole: bool) -> None:
+    assert spans_whole_field(goal) is whole
