@@ -894,8 +894,7 @@ _STANDARD_NAME = re.compile(
     r"[Pp]atch|[Ss]print|[Ww]ave|"
     # a numbered place, capitalised as a name, not first (a verb there: "Plant 40 ha of woodland", "Block 50 spam
     # calls"): "Shore power at Berth 7 commissioned", "live at Pit 3" (set 21)
-    r"(?<=\S\s)(?:Berth|Pit|Gate|Platform|Terminal|Ward|Building|Bay|Dock|Pier|Plant|Hall|Depot|Runway|Hangar|Wing|Block)"
-    r"(?=[\s-]?\d+\b(?![.,]\d)))"
+    r"(?<=\S\s)(?:Berth|Pit|Gate|Platform|Terminal|Ward|Building|Bay|Dock|Pier|Plant|Hall|Depot|Runway|Hangar|Wing|Block))"
     r"[\s-]?\d+(?:[.-]\d+)*\b"
     r"(?![.\d]*\s?%)"  # "PPM 88.5%" is a measure at a level (set 17), not a name
     # a numbered thing: "Canning line #2 installed" (set 20: counted); "be #1", "ranked #3" is a place to reach
@@ -1174,7 +1173,7 @@ def stated_dependency(text: str) -> str | None:
 
 
 # The whole of a market, industry, country or the world, said outright: no team moves that alone, whatever the
-# model says (dev: the model called 6 of 8 such goals controllable, "No ransomware attacks anywhere in our industry").
+# model says (dev: the model called most such goals controllable, "No ransomware attacks anywhere in our industry").
 # Not "in the UK market" or "downloads worldwide": a market the team sells in, a count of its own users.
 _WHOLE_FIELD = re.compile(
     r"\b(?:(?:across|throughout|anywhere\s+in|somewhere\s+in)\s+(?:the|our|this)\s+(?:whole\s+|entire\s+)?"
@@ -1191,7 +1190,7 @@ def has_external_scope(text: str) -> bool:
 
 def spans_whole_field(text: str) -> bool:
     """Does the goal name a whole market, industry, country or the world as its scope ("across the software
-    industry", "worldwide")? Such a result is outside any one team's control."""
+    industry", "nationwide")? Such a result is outside any one team's control."""
     return bool(_WHOLE_FIELD.search(text))
 
 
