@@ -1117,6 +1117,15 @@ _EXTERNAL_SCOPE = re.compile(
     r"across\s+all|airlines|social\s+media|europe|consumers?)\b",
     re.I,
 )
+# The whole of a market, industry, country or the world, said outright: no team moves that alone, whatever the
+# model says (dev: the model called most such goals controllable, "No ransomware attacks anywhere in our industry").
+# Not "in the UK market" or "downloads worldwide": a market the team sells in, a count of its own users.
+_WHOLE_FIELD = re.compile(
+    r"\b(?:(?:across|throughout|anywhere\s+in|somewhere\s+in)\s+(?:the|our|this)\s+(?:whole\s+|entire\s+)?"
+    r"(?:software\s+)?(?:market|industry|sector|country|economy|world)|"
+    r"in\s+the\s+(?:whole\s+|entire\s+)?(?:country|economy|world)|industry[- ]wide|nationwide)\b",
+    re.I,
+)
 _LONG_HORIZON = re.compile(
     r"\b(lifetime|ltv|life-time|(?:1[2-9]|[2-9]\d)[- ]month|m(?:1[2-9]|[2-9]\d)|twelve-month|eighteen-month|annual|"
     r"yearly|years?|decade|long[- ]term|market\s+share|brand|reputation|employer|earnings|net\s+zero|"
@@ -1170,17 +1179,6 @@ def stated_dependency(text: str) -> str | None:
             return re.sub(rf"^{_NOTE_LEAD}", "", m.group("text").strip(), flags=re.I)
     trailing = _TRAILING_CAVEAT.search(text)
     return trailing.group("text").strip(" .") if trailing else None
-
-
-# The whole of a market, industry, country or the world, said outright: no team moves that alone, whatever the
-# model says (dev: the model called most such goals controllable, "No ransomware attacks anywhere in our industry").
-# Not "in the UK market" or "downloads worldwide": a market the team sells in, a count of its own users.
-_WHOLE_FIELD = re.compile(
-    r"\b(?:(?:across|throughout|anywhere\s+in|somewhere\s+in)\s+(?:the|our|this)\s+(?:whole\s+|entire\s+)?"
-    r"(?:software\s+)?(?:market|industry|sector|country|economy|world)|"
-    r"in\s+the\s+(?:whole\s+|entire\s+)?(?:country|economy|world)|industry[- ]wide|nationwide)\b",
-    re.I,
-)
 
 
 def has_external_scope(text: str) -> bool:
