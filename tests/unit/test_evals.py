@@ -94,6 +94,7 @@ EXPERT_SETS = [
     "unseen_real_20.tsv",
     "unseen_real_21.tsv",
     "unseen_real_22.tsv",
+    "unseen_real_23.tsv",
 ]
 
 
