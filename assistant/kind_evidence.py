@@ -93,13 +93,16 @@ _SHARE_OF = re.compile(rf"^(?:(?:have|get|see)\s+)?(?:at\s+least\s+)?(?:{NUMBER}
 _COMPLETE_SHARE = re.compile(
     rf"^100\s?%\s+of\s+(?:our\s+|the\s+)?(?:[\w/&'-]+\s+){{1,4}}?(?:{DONE_WORK}|{PAST_PARTICIPLE})\b", re.I
 )
+# ... or a thing the team provides for all of a group: "TPM training completed for 100% of maintenance techs",
+# "Captioned screenings for 100% of competition titles" (sets 21-22, both called outcomes): how far the work reaches.
+_FULL_COVERAGE = re.compile(r"\b(?:for|on|across)\s+100\s?%\s+of\b", re.I)
 # A count of people taking the work up, after the work: "..., 1,500 sign-ups in first season".
 _TOOK_UP = re.compile(TAKE_UP_COUNT)
 _USED_BY_SHARE = re.compile(rf"\b(?:by|for)\s+(?:at\s+least\s+)?{NUMBER}\s?%\s+of\b", re.I)
 # A finished piece of work stated as done: "Forum guidelines agreed with maintainers and published".
 _DONE = re.compile(rf"\b(?:{DONE_WORK})\b", re.I)
 # ... over a number of things or all of them: the number is the work's coverage, no target to reach.
-_DONE_FOR = re.compile(rf"\b(?:{DONE_WORK})\s+(?:for|on|across|in)\s+(?:\d|all\b|every\b)", re.I)
+_DONE_FOR = re.compile(rf"\b(?:{DONE_WORK})\s+(?:for|on|across|in|to)\s+(?:\d|all\b|every\b)", re.I)
 # ... or led by the deliverable's verb in the past tense: "Migrated submissions portal to new platform", "Installed
 # rapid EV chargers at 20 motorway forecourts" (every such goal labelled is an output; set 16)
 _DONE_FIRST = re.compile(rf"^{PAST_PARTICIPLE}\b", re.I)
@@ -267,7 +270,7 @@ def readiness(goal: str) -> bool:
 
 def complete_share(goal: str) -> bool:
     half = result_half(goal.strip())
-    return bool(_COMPLETE_SHARE.match(half)) and not find_time_limit(half)
+    return bool(_COMPLETE_SHARE.match(half) or _FULL_COVERAGE.search(half)) and not find_time_limit(half)
 
 
 def share_of(goal: str) -> bool:

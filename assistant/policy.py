@@ -352,7 +352,7 @@ DONE_WORK = (
     r"(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bour\s)"
     rf"(?:{_DELIVERABLE_PARTICIPLES}|added|fitted|live|in\s+place|approved|agreed|adopted|enabled|retired|"
     r"(?:de|re)?commissioned|registered|certified|embedded|digiti[sz]ed|shared|completed|updated|extended|"
-    r"introduced|set\s+up|replaced|refreshed|issued|closed|staffed|"
+    r"introduced|set\s+up|replaced|refreshed|issued|closed|staffed|enforced|"
     r"received|stood\s+up|re-?written|re-?built|redesigned|refurbished|overhauled|refitted|relaunched|"
     r"done(?!\s+(?:in|within|faster|quicker)))"
 )

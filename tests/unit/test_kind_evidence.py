@@ -30,6 +30,12 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Airflow 1 DAGs deprecated, 100% of pipelines migrated to new orchestrator", ("output", "complete-share")),
         ("100% of production AWS resources tagged with owner and cost centre", ("output", "complete-share")),
         ("100% of P1 alarms acknowledged within 5 minutes", ("outcome", "share-of")),  # a service level
+        # ... or what the team provides for all of a group (sets 21-22)
+        ("TPM training completed for 100% of maintenance techs at Plant B", ("output", "complete-share")),
+        ("Captioned or audio-described screenings for 100% of competition titles", ("output", "complete-share")),
+        ("MFA enforced on 100% of admin accounts", ("output", "complete-share")),
+        ("Callback within 2 hours for 100% of urgent repairs", ("outcome", "share-of")),  # a service level
+        ("Weekly use by 100% of ward managers", ("outcome", "share-of")),  # people using it, not the work's reach
         ("90% of laptops patched", ("outcome", "share-of")),
         ("Launch self-checkout in 40 stores, cutting queue time from 6 to 3 minutes", ("outcome", "measured-result")),
         ("Referral scheme v2 live in UK & IE by end of Q2, driving 15% of new signups", None),
@@ -89,11 +95,14 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Complete SOC 2 Type II audit with no critical findings", ("output", "compliance")),
         # done: work reported as done, no number to reach
         ("Forum moderation guidelines agreed with maintainers and published", ("output", "done")),
+        ("Data retention policy fully enforced across all prod databases", ("output", "done")),
+        ("Housekeeping app rolled out to all 3 properties", ("output", "done")),  # the number counts the work
+        ("Pharmacy First rolled out to 120 stores", ("output", "done")),
         ("New MSc data science curriculum approved by Senate", ("output", "done")),
         ("Engagement survey run every quarter and results shared with each team", ("output", "done")),
         # ... over a number of things or all of them: the number is the work's coverage (coach, set 10)
         ("Viability retest done for 1,200 legume accessions", ("output", "done")),
-        ("Stock condition surveys completed on 100% of homes", ("output", "done")),
+        ("Stock condition surveys completed on 100% of homes", ("output", "complete-share")),
         ("MT post-editing workflow stood up for legal team", ("output", "done")),
         # set 21: commissioned, registered, certified, embedded, digitised report work done too
         ("Shore power at Berth 7 commissioned", ("output", "done")),
@@ -171,7 +180,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         # led by the deliverable's verb in the past tense; a service level put in place (set 16)
         ("Migrated submissions portal to new platform before call for entries opens", ("output", "done")),
         ("Installed rapid EV chargers at 20 motorway forecourts", ("output", "done")),
-        ("Automated external attack-surface scan run on 100% of quotes pre-bind", ("output", "done")),
+        ("Automated external attack-surface scan run on 100% of quotes pre-bind", ("output", "complete-share")),
         ("Launched Portuguese chat and raised CSAT from 71% to 85%", None),  # a measure moves in it
         ("Automated invoice matching up from 40% to 80%", None),
         ("Clearing hotline staffed + 2h callback SLA in place by results day", ("output", "done")),
