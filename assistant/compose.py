@@ -14,7 +14,7 @@ from .policy import DELIVERABLE_VERBS, PAST_PARTICIPLE, SMALL_NUMBER_WORDS, repo
 from .ranking import AIMING, DIRECTION_VERBS, imperative_result, means_split, result_half
 from .schemas import PLACEHOLDER_BASELINE, PLACEHOLDER_DEADLINE, PLACEHOLDER_TARGET, Polarity
 from .slots import as_number
-from .textutils import FROM_TO_RE, MONTHS, SEASONS, capitalised
+from .textutils import FROM_TO_RE, MONTHS, NUMBERED_PLACE, SEASONS, capitalised
 
 VERBS: dict[str, tuple[str, str]] = {"up": ("Raise", "raise"), "down": ("Cut", "cut"), "within": ("Keep", "keep")}
 
@@ -47,7 +47,7 @@ _REGION = (
 _GROUP = (
     r"(?:account|customer|client|pupil|student|learner|patient|member|user|workspace|store|site|school|ward|"
     r"hospital|tenant|resident|household|merchant|seller|buyer|partner|claim|route|depot|plant|warehouse|"
-    r"rider|donor|shop|postcode|lift|clinic|surgery|venue|campus|campuses)s?|branch(?:es)?|"
+    r"rider|donor|shop|postcode|lift|clinic|surgery|venue|campus|campuses|supplier|vendor)s?|branch(?:es)?|"
     # plural only: one named hub or park is the work's own place ("in Cox's Bazar hub")
     r"hubs|parks|"
     r"practices?|pharmac(?:y|ies)|polic(?:y|ies)|propert(?:y|ies)|tier|DCs?"
@@ -55,7 +55,7 @@ _GROUP = (
 # a school year or a tier: "every Year 9 pupil", "Tier 1 customers", "Key Stage 2"
 # (a tier only with its group: "Tier 1" alone is also a support line or an incident class)
 _SCHOOL_YEAR_OR_TIER = re.compile(
-    rf"(?<![\w-])(?P<scope>(?:Year|Key\s+Stage|Grade)\s+\d+[A-Z]?(?:\s+(?:{_GROUP}))?|Tier\s+(?:\d|[A-Z])\s+(?:{_GROUP}))\b"
+    rf"(?<![\w-])(?P<scope>(?:Year|Key\s+Stage|Grade)\s+\d+[A-Z]?(?:\s+(?:{_GROUP}))?|[Tt]ier[\s-](?:\d|[A-Z])\s+(?:{_GROUP}))\b"
 )
 # a named segment of people or units: "for SMB customers", "90% of Enterprise accounts", "Business-tier workspaces"
 # ("Islay & Arran routes", "LS, BD and HX postcodes": names joined are one group)
@@ -92,6 +92,12 @@ _COUNTED_PLACES = re.compile(
     rf"\b(?P<lead>at|across|in|to)\s+the\s+(?P<scope>(?:\d+|{SMALL_NUMBER_WORDS}|twelve)\s+"
     rf"(?:[a-z][a-z-]*\s+){{0,2}}(?:{_GROUP}))(?<=s)\b"
 )
+# ... or without "the" nor "all", on or at them: "pilot live on 3 medical wards" (set 22: scoped to the whole hospital)
+_FEW_PLACES = re.compile(
+    rf"\b(?P<lead>at|across|on)\s+(?P<scope>(?:\d|{SMALL_NUMBER_WORDS})\s+(?:[a-z][a-z-]*\s+){{0,2}}(?:{_GROUP}))(?<=s)\b"
+)
+# one numbered or lettered place of a site: "TPM training completed for 100% of techs at Plant B" (set 22)
+_NUMBERED_SITE = re.compile(rf"\b(?P<lead>at|in|on)\s+(?P<scope>(?-i:(?:{NUMBERED_PLACE}))\s?(?:\d+|[A-Z])\b)")
 # the team's biggest few, named by rank: "TM + termbase set up for top 10 clients" (set 16: the scope was dropped)
 _TOP_N = re.compile(
     rf"\b(?:for|with|across|among|to)\s+(?:the\s+|our\s+)?"
@@ -195,6 +201,8 @@ _SCOPES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ..
     (_SITE_PARTS, _across),
     (_COMPASS_AREA, _in_the),
     (_COUNTED_PLACES, _at_the),
+    (_FEW_PLACES, _at_the),
+    (_NUMBERED_SITE, _with_lead),
     (_TOP_N, _for_the),
     (_PLAIN_SEGMENT, _on_or_for),
 )

@@ -888,13 +888,17 @@ def parse_measurability(text: str) -> Measurability:
     return Measurability(baseline=baseline, target=target, deadline=deadline, time_limit=time_limit, notes=notes)
 
 
+# Places a site numbers or letters, capitalised as names: "Berth 7", "Pit 3", "Plant B".
+NUMBERED_PLACE = (
+    r"Berth|Pit|Gate|Platform|Terminal|Ward|Building|Bay|Dock|Pier|Plant|Hall|Depot|Runway|Hangar|Wing|Block"
+)
 # A number that is part of a name, not a count: "SOC 2", "ISO 27001", "WCAG 2.1", "NIST 800-53", "Tier 1".
 _STANDARD_NAME = re.compile(
     r"\b(?:[A-Z]{2,}|[Tt]ier|[Pp]hase|[Ll]evel|[Tt]ype|[Vv]ersion|[Ss]tage|[Gg]rade|[Yy]ear|[Yy]r|[Mm]ilestone|No\.|"
     r"[Pp]atch|[Ss]print|[Ww]ave|"
     # a numbered place, capitalised as a name, not first (a verb there: "Plant 40 ha of woodland", "Block 50 spam
     # calls"): "Shore power at Berth 7 commissioned", "live at Pit 3" (set 21)
-    r"(?<=\S\s)(?:Berth|Pit|Gate|Platform|Terminal|Ward|Building|Bay|Dock|Pier|Plant|Hall|Depot|Runway|Hangar|Wing|Block))"
+    rf"(?<=\S\s)(?:{NUMBERED_PLACE}))"
     r"[\s-]?\d+(?:[.-]\d+)*\b"
     r"(?![.\d]*\s?%)"  # "PPM 88.5%" is a measure at a level (set 17), not a name
     # a numbered thing: "Canning line #2 installed" (set 20: counted); "be #1", "ranked #3" is a place to reach

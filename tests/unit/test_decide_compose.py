@@ -744,6 +744,15 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("Inverter spares hub set up at Didcot depot w/c 14 Apr", None),
         ("Pilot 'library of things' at Central branch - 50 items catalogued and lendable", None),
         ("Hire 3 nurses for Riverside wards", "for Riverside wards"),
+        # a few places without "the" or "all", a numbered or lettered place, a tier in lower case (set 22)
+        ("Discharge-before-noon pilot live on 3 medical wards", "on the 3 medical wards"),
+        ("Lecture capture installed in all 40 large teaching rooms", None),  # all of them: no narrower group
+        ("Pharmacy First rolled out to 120 stores", None),
+        ("Open 2 new stores in Leeds", None),
+        ("TPM training completed for 100% of maintenance techs at Plant B", "at Plant B"),
+        ("Autonomous haul truck pilot went live at Pit 3 in March", "at Pit 3"),
+        ("Plant 40 ha of woodland", None),  # a verb first
+        ("Vendor portal rolled out to all tier-1 suppliers by end of Q2", "for tier-1 suppliers"),
     ],
 )
 def test_scope_of_reads_the_named_group(goal: str, scope: str | None) -> None:
