@@ -46,6 +46,7 @@ from .policy import (
     PAST_PARTICIPLE,
     SMALL_NUMBER_WORDS,
     is_activity_count,
+    passes_assurance,
     starts_with_deliverable,
     work_kinds,
 )
@@ -67,25 +68,6 @@ _MORE_OR_LESS = (
 _MOVES = re.compile(rf"^{_MORE_OR_LESS}\b\s+(?P<measure>.+)", re.I)
 _OWN_TEAM = re.compile(r"^(?:the\s+|our\s+)?[\w-]+\s+team\b|\bheadcount\b", re.I)
 
-_ASSURANCE = (
-    r"(?:audit|review|assessment|certification|certificate|accreditation|inspection|attestation|"
-    r"pen(?:etration)?[- ]test|soc\s?[12](?:\s+type\s+(?:ii?|[12]))?\s+report)"
-)
-_PASSES = re.compile(
-    rf"\b(?:pass(?:ed|es)?|achieve[ds]?|obtain(?:ed|s)?|gain(?:ed|s)?|get|got|earn(?:ed|s)?|complete[ds]?)\b[^.;]*?"
-    rf"\b{_ASSURANCE}\b"
-    # stated as done, the noun first: "ISO 27001 certification achieved in Q4", "External pen test done"
-    rf"|\b{_ASSURANCE}\s+(?:\w+\s+)?(?:passed|achieved|obtained|gained|granted|awarded|received|completed|done)\b"
-    # 'certified' or 'accredited' as the state reached ("Become SOC 2 certified by Q3", "Get the programme accredited
-    # by the national board"), not describing a thing ("certified data", "accredited trainers")
-    r"|\b(?:certified|accredited)\b(?!\s+(?!by\b|in\b|for\b|before\b|under\b|against\b|to\b|at\b|within\b)[a-z])",
-    re.I,
-)
-_OTHER_PEOPLE = re.compile(
-    r"\b(?:grads?|graduates|students|pupils|learners|staff|employees|nurses|doctors|agents|engineers|apprentices|"
-    r"candidates|trainees|members|users|customers|teachers|managers|people)\b",
-    re.I,
-)
 _SHARE_OF = re.compile(rf"^(?:(?:have|get|see)\s+)?(?:at\s+least\s+)?(?:{NUMBER}\s?%|{FRACTION})\s+of\s+", re.I)
 # All of the team's own things worked on: "100% of pipelines migrated to new orchestrator", "100% of production AWS
 # resources tagged" (set 18): the share is how far the work has got, not a result (a time limit makes it a service
@@ -259,8 +241,7 @@ def measured_result(goal: str) -> bool:
 
 
 def compliance(goal: str) -> bool:
-    m = _PASSES.search(goal)
-    return bool(m) and not _OTHER_PEOPLE.search(goal[: m.start()])
+    return passes_assurance(goal)
 
 
 def readiness(goal: str) -> bool:

@@ -426,7 +426,37 @@ def mentions_hiring(text: str) -> bool:
 
 
 # The kinds of work the catalogue's ``restates`` field names, each with the rule that finds it in a goal.
-RESTATED_WORK = ("hiring", "rollout")
+# Passing or obtaining an audit, a review, an assessment or a certificate: a must-do piece of work the team does
+# ("ISO 27001 certification achieved in Q4"), unless other people do the passing ("Bootcamp grads pass the AWS exam").
+_ASSURANCE = (
+    r"(?:audit|review|assessment|certification|certificate|accreditation|inspection|attestation|"
+    r"pen(?:etration)?[- ]test|soc\s?[12](?:\s+type\s+(?:ii?|[12]))?\s+report)"
+)
+_PASSES = re.compile(
+    rf"\b(?:pass(?:ed|es)?|achieve[ds]?|obtain(?:ed|s)?|gain(?:ed|s)?|get|got|earn(?:ed|s)?|complete[ds]?)\b[^.;]*?"
+    rf"\b{_ASSURANCE}\b"
+    # stated as done, the noun first: "ISO 27001 certification achieved in Q4", "External pen test done"
+    rf"|\b{_ASSURANCE}\s+(?:\w+\s+)?(?:passed|achieved|obtained|gained|granted|awarded|received|issued|completed|done)\b"
+    # 'certified' or 'accredited' as the state reached ("Become SOC 2 certified by Q3", "Get the programme accredited
+    # by the national board"), not describing a thing ("certified data", "accredited trainers")
+    r"|\b(?:certified|accredited)\b(?!\s+(?!by\b|in\b|for\b|before\b|under\b|against\b|to\b|at\b|within\b)[a-z])",
+    re.I,
+)
+_OTHER_PEOPLE = re.compile(
+    r"\b(?:grads?|graduates|students|pupils|learners|staff|employees|nurses|doctors|agents|engineers|apprentices|"
+    r"candidates|trainees|members|users|customers|teachers|managers|people)\b",
+    re.I,
+)
+
+
+def passes_assurance(goal: str) -> bool:
+    """The team passes or obtains an assurance ('SOC 2 Type II report obtained by end of Q4', 'Become ISO 45001
+    certified'): its kind is output, and a metric of the audit's own findings only restates it."""
+    m = _PASSES.search(goal)
+    return bool(m) and not _OTHER_PEOPLE.search(goal[: m.start()])
+
+
+RESTATED_WORK = ("hiring", "rollout", "assurance")
 
 # A control switched on for everyone: "MFA enforced on 100% of employee SaaS accounts", "Hardware security keys
 # issued to all admins". Its coverage is the work itself; the result is what the control prevents.
@@ -444,11 +474,15 @@ def work_kinds(goal: str) -> set[str]:
 
     "Hire 4 account executives" measured by the new sellers' ramp time is the hire restated; the result the hire
     is for is pipeline or bookings (a coach rejected the ramp time on unseen key results). "MFA enforced on all
-    accounts" measured by MFA coverage is the rollout restated, and the 100% was lost on the way.
+    accounts" measured by MFA coverage is the rollout restated, and the 100% was lost on the way. "ISO 27001
+    certification achieved" measured by the exceptions its auditor notes is the audit restated: top-1 for 9 labelled
+    goals, acceptable for none (a coach: "exceptions found inside the audit, not what the report is for").
     """
     kinds = set()
     if _HIRING_WORK_RE.search(goal.strip()) and not _RECRUITING_ROLE_RE.search(goal):
         kinds.add("hiring")
     if _ROLLOUT_WORK_RE.search(goal):
         kinds.add("rollout")
+    if passes_assurance(goal):
+        kinds.add("assurance")
     return kinds

@@ -487,6 +487,13 @@ def test_reframe_without_a_users_target_is_the_key_result() -> None:
         ("Enforce SSO for every internal tool by Q2", {"rollout"}),
         ("Get every employee to turn on MFA", set()),  # persuading people: their uptake is the result
         ("Issue refunds within 5 days", set()),
+        # An audit or certificate the team passes or obtains: the auditor's own findings only restate it.
+        ("ISO 27001 certification achieved in Q4 2027", {"assurance"}),
+        ("SOC 2 Type II report obtained by end of Q4", {"assurance"}),
+        ("SOC 2 Type II report issued with no exceptions noted", {"assurance"}),
+        ("Pass the SOX compliance review", {"assurance"}),
+        ("Bootcamp grads pass the AWS certification first time", set()),  # other people pass it
+        ("Cut audit exceptions from 12 to 3", set()),
     ],
 )
 def test_work_kinds_finds_the_work_a_metric_would_restate(goal: str, kinds: set[str]) -> None:
