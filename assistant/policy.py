@@ -456,7 +456,7 @@ def passes_assurance(goal: str) -> bool:
     return bool(m) and not _OTHER_PEOPLE.search(goal[: m.start()])
 
 
-RESTATED_WORK = ("hiring", "rollout", "assurance")
+RESTATED_WORK = ("hiring", "rollout", "assurance", "installation")
 
 # A control switched on for everyone: "MFA enforced on 100% of employee SaaS accounts", "Hardware security keys
 # issued to all admins". Its coverage is the work itself; the result is what the control prevents.
@@ -467,6 +467,12 @@ _ROLLOUT_WORK_RE = re.compile(
     rf"|{_EVERYONE}[^.;]*\b(?:enforced|issued|mandated|required|rolled\s+out|deployed|enabled)\b",
     re.I,
 )
+
+
+# Things installed or fitted: "Install 60k SMETS2 meters", "Smart meters fitted across DMAs 14-22". Whether the
+# installed things work (meters in smart mode) is the install done well; the result is what they are for (bills
+# no longer estimated, leakage found sooner).
+_INSTALL_WORK_RE = re.compile(r"\b(?:install(?:s|ed|ing|ations?)?|fitt(?:ed|ing))\b", re.I)
 
 
 def work_kinds(goal: str) -> set[str]:
@@ -485,4 +491,6 @@ def work_kinds(goal: str) -> set[str]:
         kinds.add("rollout")
     if passes_assurance(goal):
         kinds.add("assurance")
+    if _INSTALL_WORK_RE.search(goal):
+        kinds.add("installation")
     return kinds

@@ -494,6 +494,10 @@ def test_reframe_without_a_users_target_is_the_key_result() -> None:
         ("Pass the SOX compliance review", {"assurance"}),
         ("Bootcamp grads pass the AWS certification first time", set()),  # other people pass it
         ("Cut audit exceptions from 12 to 3", set()),
+        # Things installed or fitted: whether they then work is the install done well.
+        ("Install 60k SMETS2 meters this financial year", {"installation"}),
+        ("Smart meters fitted across DMAs 14-22 - DONE", {"installation"}),
+        ("Size guide and fit-fee live on all dresses", set()),
     ],
 )
 def test_work_kinds_finds_the_work_a_metric_would_restate(goal: str, kinds: set[str]) -> None:
