@@ -240,10 +240,6 @@ def measured_result(goal: str) -> bool:
     return bool(measure and parse_measurability(measure).target) or share_of(half) or level(half) or bool(took_up)
 
 
-def compliance(goal: str) -> bool:
-    return passes_assurance(goal)
-
-
 def readiness(goal: str) -> bool:
     text = goal.strip()
     return bool(_READINESS.search(text) or _HAD_SESSION.match(text))
@@ -350,7 +346,7 @@ def _work_or_team(measure: str) -> bool:
 RULES: tuple[tuple[str, Kind, Callable[[str], bool]], ...] = (
     ("complete-share", "output", complete_share),
     ("measured-result", "outcome", measured_result),
-    ("compliance", "output", compliance),
+    ("compliance", "output", passes_assurance),
     ("backlog", "output", clears_backlog),
     ("readiness", "output", readiness),
     ("share-of", "outcome", share_of),

@@ -425,7 +425,6 @@ def mentions_hiring(text: str) -> bool:
     return bool(_HIRING_WORD_RE.search(text))
 
 
-# The kinds of work the catalogue's ``restates`` field names, each with the rule that finds it in a goal.
 # Passing or obtaining an audit, a review, an assessment or a certificate: a must-do piece of work the team does
 # ("ISO 27001 certification achieved in Q4"), unless other people do the passing ("Bootcamp grads pass the AWS exam").
 _ASSURANCE = (
@@ -456,6 +455,7 @@ def passes_assurance(goal: str) -> bool:
     return bool(m) and not _OTHER_PEOPLE.search(goal[: m.start()])
 
 
+# The kinds of work the catalogue's ``restates`` field names, each with the rule that finds it in a goal.
 RESTATED_WORK = ("hiring", "rollout", "assurance", "installation")
 
 # A control switched on for everyone: "MFA enforced on 100% of employee SaaS accounts", "Hardware security keys
