@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from .decide import Decision
+from .policy import work_kinds
 from .retrieval import Retrieved
 from .schemas import GuidanceCard, Measurability
 from .textutils import DONE_STATUS
@@ -48,6 +49,8 @@ def reasons(goal: str, d: Decision, meas: Measurability, status: str | None = No
     if d.kind == "output":
         if _COMPLIANCE.search(goal):
             tag, what = "why-compliance", "a must-do piece of work the team completes"
+        elif "hiring" in work_kinds(goal):  # "Hire 3 senior SREs + 1 EM" is no count of deliverables (set 22)
+            tag, what = "why-output", "people the team hires"
         elif meas.target and not _reach(goal, meas.target):  # a number not a date or a name ("Year 7", "SOC 2")
             tag, what = "why-count", "a count of things the team delivers"
         else:

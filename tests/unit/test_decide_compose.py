@@ -580,11 +580,19 @@ def _decision(kind: str, metric: str, **kw: object) -> Decision:
         ("Launch under-30s £10 ticket scheme for the 25/26 season", False),
         ("Canning line #2 installed and commissioned", False),
         ("Run 4 bereavement support evenings per quarter", True),
+        # set 22: hires are people, not deliverables
+        ("Hire 3 senior SREs + 1 EM for the Platform team by Sept 30", False),
     ],
 )
 def test_an_output_is_called_a_count_only_when_it_counts_deliverables(goal: str, counted: bool) -> None:
     why = " ".join(s for _, s in reasons(goal, _decision("output", "activation"), parse_measurability(goal)))
     assert ("a count of things the team delivers" in why) is counted
+
+
+def test_a_hire_is_explained_as_people_hired() -> None:
+    goal = "Hire 3 senior SREs + 1 EM for the Platform team by Sept 30"
+    why = " ".join(s for _, s in reasons(goal, _decision("output", "activation"), parse_measurability(goal)))
+    assert "people the team hires" in why
 
 
 @pytest.mark.parametrize(("status", "said"), [("DONE", True), ("complete", True), ("on track", False), (None, False)])
