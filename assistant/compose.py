@@ -86,16 +86,16 @@ _COMPASS_AREA = re.compile(
     r"(?:region|area|division|patch|zone|sector))\b",
     re.I,
 )
+# the counted places' words after their number: up to two words and a plural group ("3 medical wards")
+_PLACES_AFTER_COUNT = rf"\s+(?:[a-z][a-z-]*\s+){{0,2}}(?:{_GROUP})(?<=s)"
 # a counted set of the team's places, with "the": "at the 4 gated lifts", "across the 3 northern depots", "in the two
-# pilot wards" (a count without "the", "in all 14 branches", is usually the whole estate: no narrower group)
+# pilot wards" (a count after "all", "in all 14 branches", is the whole estate: no narrower group)
 _COUNTED_PLACES = re.compile(
-    rf"\b(?P<lead>at|across|in|to)\s+the\s+(?P<scope>(?:\d+|{SMALL_NUMBER_WORDS}|twelve)\s+"
-    rf"(?:[a-z][a-z-]*\s+){{0,2}}(?:{_GROUP}))(?<=s)\b"
+    rf"\b(?P<lead>at|across|in|to)\s+the\s+(?P<scope>(?:\d+|{SMALL_NUMBER_WORDS}|twelve){_PLACES_AFTER_COUNT})\b"
 )
-# ... or without "the" nor "all", on or at them: "pilot live on 3 medical wards" (set 22: scoped to the whole hospital)
-_FEW_PLACES = re.compile(
-    rf"\b(?P<lead>at|across|on)\s+(?P<scope>(?:\d|{SMALL_NUMBER_WORDS})\s+(?:[a-z][a-z-]*\s+){{0,2}}(?:{_GROUP}))(?<=s)\b"
-)
+# ... or a few of them (one digit or a number word) without "the", on or at them: "pilot live on 3 medical wards"
+# (set 22: scoped to the whole hospital); "rolled out to 120 stores" is as often the whole estate
+_FEW_PLACES = re.compile(rf"\b(?P<lead>at|across|on)\s+(?P<scope>(?:\d|{SMALL_NUMBER_WORDS}){_PLACES_AFTER_COUNT})\b")
 # one numbered or lettered place of a site: "TPM training completed for 100% of techs at Plant B" (set 22)
 _NUMBERED_SITE = re.compile(rf"\b(?P<lead>at|in|on)\s+(?P<scope>(?-i:(?:{NUMBERED_PLACE}))\s?(?:\d+|[A-Z])\b)")
 # the team's biggest few, named by rank: "TM + termbase set up for top 10 clients" (set 16: the scope was dropped)
