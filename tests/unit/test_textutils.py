@@ -296,6 +296,10 @@ def test_time_limits_and_shares(goal: str, target: str | None, deadline: str | N
         ("Fill rate above 95% in every week of peak", "every week of peak"),
         ("Expected standard from 58% to 68% in the 2025 KS2 SATs", "the 2025 KS2 SATs"),
         ("Non-continuation below 7% for the 2025/26 entry cohort", None),
+        # the first period of something new (a coach: "1,500 sign-ups in first season ... by [deadline]")
+        ("Under-30s ticket scheme launched, 1,500 sign-ups in first season", "in first season"),
+        ("Break even in our first full year", "in our first full year"),
+        ("Retention of first-year students at 90%", None),  # a cohort, not a period
     ],
 )
 def test_find_deadline(text: str, deadline: str | None) -> None:
