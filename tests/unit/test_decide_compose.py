@@ -429,6 +429,12 @@ def test_by_when_never_reads_by_within(deadline: str | None, expected: str) -> N
             ("30% of transactions linked to a member by H2", "Loyalty app relaunch incl. new points scheme"),
         ),
         ("Member app v3, targeting 40% weekly use", None, ("40% weekly use by [deadline]", "Member app v3")),
+        # ... or the share done through what was delivered (set 23: the 25% had been left out of the key result)
+        (
+            "Click & collect live in 300 branches and 25% of repeat prescriptions collected through it",
+            None,
+            ("25% of repeat prescriptions collected through it by [deadline]", "Click & collect live in 300 branches"),
+        ),
         # no target: the sentence is kept whole
         ("Improve onboarding by adding tips", None, ("Improve onboarding by adding tips by [deadline]", None)),
         ("Grow members to 500 by spring", "spring", ("Grow members to 500 by spring", None)),  # a season, no means

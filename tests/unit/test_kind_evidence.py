@@ -26,6 +26,12 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         # ... or a count of people taking the work up (set 18)
         ("Under-30s ticket scheme launched, 1,500 sign-ups in first season", ("outcome", "measured-result")),
         ("Lockers installed at 3 sites, 2 more next year", None),
+        # ... or, after "and", a share of the work done through what was delivered (set 23)
+        (
+            "Click & collect for repeat Rx live in 300 branches and 25% of repeat prescriptions collected through it",
+            ("outcome", "measured-result"),
+        ),
+        ("Train 90% of staff and 80% of managers in it", None),  # "in it" is not a use of what was delivered
         # complete-share: all of the team's own things worked on is how far the work has got (set 18)
         ("Airflow 1 DAGs deprecated, 100% of pipelines migrated to new orchestrator", ("output", "complete-share")),
         ("100% of production AWS resources tagged with owner and cost centre", ("output", "complete-share")),
