@@ -47,9 +47,9 @@ _REGION = (
 _GROUP = (
     r"(?:account|customer|client|pupil|student|learner|patient|member|user|workspace|store|site|school|ward|"
     r"hospital|tenant|resident|household|merchant|seller|buyer|partner|claim|route|depot|plant|warehouse|"
-    r"rider|donor|shop|postcode|lift|clinic|surgery|venue|campus|campuses|supplier|vendor)s?|branch(?:es)?|"
+    r"rider|donor|shop|postcode|lift|clinic|surgery|venue|campus|campuses|supplier|vendor|order)s?|branch(?:es)?|"
     # plural only: one named hub or park is the work's own place ("in Cox's Bazar hub")
-    r"hubs|parks|"
+    r"hubs|parks|tools|"
     r"practices?|pharmac(?:y|ies)|polic(?:y|ies)|propert(?:y|ies)|tier|DCs?"
 )
 # a school year or a tier: "every Year 9 pupil", "Tier 1 customers", "Key Stage 2"
@@ -105,6 +105,13 @@ _TOP_N = re.compile(
     rf"(?:[a-z][a-z-]*\s+){{0,2}}?(?:{_GROUP}))(?<=s)\b",
     re.I,
 )
+# people of an age band, the work's own group: "visits delivered to over-65s living alone" (sets 8-23: the metric was
+# counted over every household), "completed for 4,000 over-65s living alone", "among under-30s"
+_AGE_BAND = re.compile(
+    r"\b(?P<lead>to|for|among|prioritising|prioritizing)\s+(?:[\d,]+\s+)?"
+    r"(?P<scope>(?:over|under)-?\d{2}s?(?:\s+(?:living\s+alone|households))?)(?![\w-])",
+    re.I,
+)
 # Regions written with "the": "in the UK", "across the Nordics".
 _WITH_THE = re.compile(r"^(?:UK|US|USA|EU|Nordics|Benelux|Middle\s+East|Netherlands)\b")
 # Capitalised words that say when, not who: "the Saturday warehouse shift" names no segment.
@@ -131,7 +138,9 @@ _NOT_A_GROUP_NAME = _DETERMINERS | {
 }
 _PLAIN_SEGMENT = re.compile(
     rf"\b(?P<lead>for|on|among|across|all)\s+(?:the\s+|our\s+)?"
-    rf"(?P<scope>(?!(?:{'|'.join(sorted(_NOT_A_GROUP_NAME))})\b)[a-z][a-z-]*[a-z]\s+(?:{_GROUP}))(?<=s)\b"
+    rf"(?P<scope>(?!(?:{'|'.join(sorted(_NOT_A_GROUP_NAME))})\b)[a-z][a-z-]*[a-z]"
+    # ... or two such words joined: "on etch and litho tools" (set 23)
+    rf"(?:\s+(?:and|&)\s+(?!(?:{'|'.join(sorted(_NOT_A_GROUP_NAME))})\b)[a-z][a-z-]*[a-z])?\s+(?:{_GROUP}))(?<=s)\b"
 )
 
 
@@ -183,6 +192,11 @@ def _at_the(m: re.Match[str]) -> str | None:
     return f"{'at' if m.group('lead') == 'to' else m.group('lead')} the {m.group('scope')}"
 
 
+def _for_people(m: re.Match[str]) -> str | None:
+    """'to over-65s living alone' is counted for them."""
+    return f"for {m.group('scope')}"
+
+
 def _for_the(m: re.Match[str]) -> str | None:
     return f"for the {m.group('scope')}"
 
@@ -204,6 +218,7 @@ _SCOPES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ..
     (_FEW_PLACES, _at_the),
     (_NUMBERED_SITE, _with_lead),
     (_TOP_N, _for_the),
+    (_AGE_BAND, _for_people),
     (_PLAIN_SEGMENT, _on_or_for),
 )
 

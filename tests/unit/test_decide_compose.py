@@ -778,6 +778,14 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("Autonomous haul truck pilot went live at Pit 3 in March", "at Pit 3"),
         ("Plant 40 ha of woodland", None),  # a verb first
         ("Vendor portal rolled out to all tier-1 suppliers by end of Q2", "for tier-1 suppliers"),
+        # orders of a region, an age band, two kinds of a group joined (set 23: all three scopes dropped)
+        ("Self-serve refunds for all EU orders", "for EU orders"),
+        ("Home fire safety visits: 3,000 delivered to over-65s living alone", "for over-65s living alone"),
+        ("Home fire safety visits completed for 4,000 over-65s living alone", "for over-65s living alone"),
+        ("Launch under-30s £10 ticket scheme", None),  # the scheme's name, not who it is counted for
+        ("Completed SPC chart rollout on etch and litho tools", "on etch and litho tools"),
+        ("Enforce FIDO2 keys on all privileged and break-glass accounts", "for privileged and break-glass accounts"),
+        ("Contract review AI tool rolled out to commercial team", None),  # one tool is the work
     ],
 )
 def test_scope_of_reads_the_named_group(goal: str, scope: str | None) -> None:
