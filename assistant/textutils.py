@@ -75,8 +75,8 @@ _PERIOD = (
 _AFTER_BEFORE = r"(?:(?<=before\s)|(?<=ahead\sof\s))"
 # The moment something starts, as a deadline reads: "before term starts", "before cows go in for housing".
 _STARTING = r"(?:starts?|begins?|opens?|kicks?\s+off|go(?:es)?\s+(?:in|out|live))"
-# A week of the year: "wk 30", "week 40" (not "week 3 of", "12 weeks").
-_WEEK_OF_YEAR = r"(?:wk|week)\s?\d{1,2}\b(?!\s*(?:of|%|days?|weeks?))"
+# A week of the year: "wk 30", "week 40", a fab's work week "WW39" (not "week 3 of", "12 weeks").
+_WEEK_OF_YEAR = r"(?:wk|week|(?-i:WW))\s?\d{1,2}\b(?!\s*(?:of|%|days?|weeks?))"
 # A deadline phrase *after* its introducing word (by / before / in / within / end of ...).
 _DEADLINE_CORE = (
     # a review the work must be ready for, only after "before" or "ahead of": "Clear KYC backlog before the audit"
@@ -800,6 +800,8 @@ def _looks_foreign(text: str) -> bool:
     return bool(_FOREIGN_CONNECTOR.search(text)) or not looks_english(text)
 
 
+# Last year's figure, as teams shorten it: "LY", "PY", "vs LY", "last year:".
+_LAST_YEAR = r"(?:vs\.?\s+)?(?:(?-i:LY|PY)|last\s+year|prior\s+year):?"
 # A baseline stated beside the target, in brackets: "below 10% (38% in 2023)", "(was 14 days)". The year is when
 # the baseline was read, not a deadline (a coach saw "by 2023" read from it).
 _BRACKETED_BASELINE = re.compile(
@@ -807,7 +809,9 @@ _BRACKETED_BASELINE = re.compile(
     rf"(?:\s+(?:in|for|at|as\s+of)\s+(?:FY\s?)?(?:19|20)\d{{2}}(?:[/-]\d{{2}})?|\s+(?:today|now|currently)|"
     # ... or the term or season it was read in: "(was 52% in spring)" (set 15: "spring" was read as the deadline)
     rf"\s+(?:in|for|at)\s+(?:the\s+)?(?:last\s+)?(?:(?:{_SEASONS})(?:\s+term)?|{_MONTHS}|term|year|quarter|q[1-4]))\s*\)|"
-    rf"\(\s*(?:was|from|down\s+from|up\s+from|baseline:?|currently)\s+(?:~\s?|c\.\s?|approx\.?\s+)?(?P<base2>{_NUM})\s*\)|"
+    # ... or last year's: "(LY 31k)", "(vs LY £38)", "(last year: 31k)" (set 23: read as nothing)
+    rf"\(\s*(?:was|from|down\s+from|up\s+from|baseline:?|currently|{_LAST_YEAR})\s+(?:~\s?|c\.\s?|approx\.?\s+)?"
+    rf"(?P<base2>{_NUM})\s*\)|"
     # an amount given in passing, roughly: "Clear KYC backlog (~3k cases)" is where it stands, not where it goes
     rf"\(\s*(?:~|c\.\s?|circa\s+|approx\.?\s+|about\s+|around\s+)(?P<base3>{_NUM})(?:\s+[a-z][\w-]*){{1,2}}\s*\)",
     re.I,

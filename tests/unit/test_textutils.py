@@ -168,6 +168,9 @@ from evals.robustness import refusals
         ("Subscription renewals >= 72% for the 24/25 season (was 64%)", "64%", "72%", "the 24/25 season"),
         ("Cat 2 mean response -> 30 mins or under, Q3", None, "30 mins", "Q3"),
         ("Season ticket holders 4,200 -> 5,000 before first home game", "4,200", "5,000", "first home game"),
+        # last year's figure in brackets is the baseline (set 23)
+        ("Flu jabs: 45k administered across the estate (LY 31k)", "31k", "45k", None),
+        ("Revenue per visit £42 (vs LY £38)", "£38", "£42", None),
         ("Zero RIDDOR reportables on the Northgate site this qtr", None, "zero", "this qtr"),
         ("Stage 2 -> 3 gate review", "2", "3", None),  # an arrow between numbers stays a from-to
         # the week a date starts, a bank holiday, a date to beat, a baseline's season, a span of months, bounds (set 15)
@@ -299,6 +302,7 @@ def test_time_limits_and_shares(goal: str, target: str | None, deadline: str | N
         # the first period of something new (a coach: "1,500 sign-ups in first season ... by [deadline]")
         ("Under-30s ticket scheme launched, 1,500 sign-ups in first season", "in first season"),
         ("Break even in our first full year", "in our first full year"),
+        ("28nm line yield 91.2% → 94% by WW39", "WW39"),  # a fab's work week (set 23: asked for again)
         ("Retention of first-year students at 90%", None),  # a cohort, not a period
     ],
 )
