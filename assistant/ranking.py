@@ -462,6 +462,14 @@ ABBREVIATIONS = {
     # first-pass NDA reviews" a law firm's profit margin
     "SEP": "safety and emergency procedures",
     "NDA": "non-disclosure agreement contract",
+    # management-system standards by number (set 23: "ISO 45001 certification" found audit exceptions, not injuries)
+    "ISO 9001": "quality management",
+    "ISO 14001": "environmental management",
+    "ISO 27001": "information security management",
+    "ISO 45001": "occupational health and safety management, workplace injuries",
+    "ISO 50001": "energy management",
+    "ISO 22000": "food safety management",
+    "ISO 13485": "medical device quality management",
 }
 # Short forms with another sense when the goal's other words say so: an airline's CRM is crew resource management
 # (set 19: "All line crew complete the refreshed CRM e-learning module" had found the sales cycle).
