@@ -109,6 +109,13 @@ _PLACES_DONE = re.compile(
     r"fitted\s+out|converted|refurbished)\b",
     re.I,
 )
+# Events the team put on, counted: "Women's first team played 4 fixtures at the main stadium" (set 21: read as an
+# outcome), "Ran 24 digital skills workshops for over-65s", "Staged 3 concerts in the new hall".
+_EVENTS_RUN = re.compile(
+    r"\b(?:played|hosted|staged|ran|held|put\s+on)\s+\d[\d,]*\s+(?:[\w'-]+\s+){0,3}?(?:fixtures|matches|games|"
+    r"concerts|gigs|performances|shows|events|workshops|sessions|webinars|open\s+days|classes|tours|clinics|camps)\b",
+    re.I,
+)
 # A count of people or places using what the team offers: "300 member farms using the soil testing service".
 _COUNT_USING = re.compile(r"^\d[\d,]*\s+(?:[\w-]+\s+){1,3}?(?:using|use|used)\b", re.I)
 # None of something bad: "Zero lost-time injuries across all sites" ("Zero-based budgeting" is a name).
@@ -268,7 +275,7 @@ def done_statement(goal: str) -> bool:
     if _MOVES.match(text):
         return False
     # "Viability retest done for 1,200 accessions", "12 sites activated": the number counts the work
-    if _DONE_FOR.search(text) or _PLACES_DONE.match(text):
+    if _DONE_FOR.search(text) or _PLACES_DONE.match(text) or _EVENTS_RUN.search(text):
         return True
     return _counts_nothing(text) and bool(_DONE.search(text))
 

@@ -103,6 +103,10 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Forum moderation guidelines agreed with maintainers and published", ("output", "done")),
         ("Data retention policy fully enforced across all prod databases", ("output", "done")),
         ("Housekeeping app rolled out to all 3 properties", ("output", "done")),  # the number counts the work
+        # events the team put on, counted (set 21: "played 4 fixtures" read as an outcome)
+        ("Women's first team played 4 fixtures at the main stadium", ("output", "done")),
+        ("Ran 24 digital skills workshops for over-65s", ("output", "done")),
+        ("Fans at women's fixtures up from 1,200 to 3,000", ("outcome", "level")),  # no event counted
         ("Pharmacy First rolled out to 120 stores", ("output", "done")),
         ("New MSc data science curriculum approved by Senate", ("output", "done")),
         ("Engagement survey run every quarter and results shared with each team", ("output", "done")),
