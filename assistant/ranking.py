@@ -462,6 +462,9 @@ ABBREVIATIONS = {
     # first-pass NDA reviews" a law firm's profit margin
     "SEP": "safety and emergency procedures",
     "NDA": "non-disclosure agreement contract",
+    # set 23: "SSO + SCIM for Enterprise plan shipped" found enterprise customers' success goals, not security reviews
+    "SSO": "single sign-on",
+    "SCIM": "automated user provisioning",
     # management-system standards by number (set 23: "ISO 45001 certification" found audit exceptions, not injuries)
     "ISO 9001": "quality management",
     "ISO 14001": "environmental management",
