@@ -14,7 +14,7 @@ from .policy import DELIVERABLE_VERBS, PAST_PARTICIPLE, SMALL_NUMBER_WORDS, repo
 from .ranking import AIMING, DIRECTION_VERBS, imperative_result, means_split, result_half
 from .schemas import PLACEHOLDER_BASELINE, PLACEHOLDER_DEADLINE, PLACEHOLDER_TARGET, Polarity
 from .slots import as_number
-from .textutils import FROM_TO_RE, MONTHS, NUMBERED_PLACE, SEASONS, capitalised
+from .textutils import FROM_TO_RE, MONTHS, NUMBERED_PARTS, NUMBERED_PLACE, SEASONS, capitalised
 
 VERBS: dict[str, tuple[str, str]] = {"up": ("Raise", "raise"), "down": ("Cut", "cut"), "within": ("Keep", "keep")}
 
@@ -74,8 +74,7 @@ _AT_PLACES = re.compile(
 )
 # numbered parts of a site, two or more: "rolled out to floors 2-6", "on wards 4 and 5", "blue runs 4-7"
 _SITE_PARTS = re.compile(
-    r"\b(?P<scope>(?:(?!(?:to|on|at|in|across|the|all|and|of)\b)[a-z]+\s+)?(?:floors?|levels?|wards?|blocks?|buildings?|runs?|lines?|halls?|bays?|zones?|DMAs?)\s+[A-Z]?\d+[A-Z]?"
-    r"(?:\s*(?:-|–|,|&|and|to)\s*[A-Z]?\d+[A-Z]?)+)\b",
+    rf"\b(?P<scope>(?:(?!(?:to|on|at|in|across|the|all|and|of)\b)[a-z]+\s+)?{NUMBERED_PARTS})\b",
     re.I,
 )
 # a part of the country named by its compass point: "in the northern region", "across the South West area"

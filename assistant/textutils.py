@@ -902,9 +902,18 @@ def parse_measurability(text: str) -> Measurability:
 NUMBERED_PLACE = (
     r"Berth|Pit|Gate|Platform|Terminal|Ward|Building|Bay|Dock|Pier|Plant|Hall|Depot|Runway|Hangar|Wing|Block"
 )
+# Numbered parts of a site, two or more: "floors 2-6", "wards 4 and 5", "blue runs 4–7", "DMAs 14-22".
+NUMBERED_PARTS = (
+    r"(?:floors?|levels?|wards?|blocks?|buildings?|runs?|lines?|halls?|bays?|zones?|DMAs?)\s+[A-Z]?\d+[A-Z]?"
+    r"(?:\s*(?:-|–|,|&|and|to)\s*[A-Z]?\d+[A-Z]?)+"
+)
 # A number that is part of a name, not a count: "SOC 2", "ISO 27001", "WCAG 2.1", "NIST 800-53", "Tier 1".
 _STANDARD_NAME = re.compile(
+    # the parts of a site it names: "Snowmaking extended to blue runs 4–7" (set 23: 4 read as a count)
+    rf"\b(?i:{NUMBERED_PARTS})\b|"
     r"\b(?:[A-Z]{2,}|[Tt]ier|[Pp]hase|[Ll]evel|[Tt]ype|[Vv]ersion|[Ss]tage|[Gg]rade|[Yy]ear|[Yy]r|[Mm]ilestone|No\.|"
+    # ... or a part of a work: "Chapter 2 vertical slice playable" (set 23: counted)
+    r"[Cc]hapter|[Ee]pisode|[Vv]olume|"
     r"[Pp]atch|[Ss]print|[Ww]ave|"
     # a numbered place, capitalised as a name, not first (a verb there: "Plant 40 ha of woodland", "Block 50 spam
     # calls"): "Shore power at Berth 7 commissioned", "live at Pit 3" (set 21)

@@ -168,6 +168,11 @@ from evals.robustness import refusals
         ("Subscription renewals >= 72% for the 24/25 season (was 64%)", "64%", "72%", "the 24/25 season"),
         ("Cat 2 mean response -> 30 mins or under, Q3", None, "30 mins", "Q3"),
         ("Season ticket holders 4,200 -> 5,000 before first home game", "4,200", "5,000", "first home game"),
+        # numbered parts of a site or of a work name them, they count nothing (set 23: "a count of things")
+        ("Snowmaking extended to blue runs 4–7, ready for 1 Dec opening", None, None, "1 Dec"),
+        ("Chapter 2 vertical slice playable for publisher milestone review", None, None, None),
+        ("Sepsis Six refresher delivered to every nurse on wards 3 and 4", None, None, None),
+        ("Lifts serviced on 4 floors", None, "4", None),
         # last year's figure in brackets is the baseline (set 23)
         ("Flu jabs: 45k administered across the estate (LY 31k)", "31k", "45k", None),
         ("Revenue per visit £42 (vs LY £38)", "£38", "£42", None),
