@@ -47,7 +47,7 @@ _REGION = (
 _GROUP = (
     r"(?:account|customer|client|pupil|student|learner|patient|member|user|workspace|store|site|school|ward|"
     r"hospital|tenant|resident|household|merchant|seller|buyer|partner|claim|route|depot|plant|warehouse|"
-    r"rider|donor|shop|postcode|lift|clinic|surgery|venue|campus|campuses|supplier|vendor|order)s?|branch(?:es)?|"
+    r"rider|donor|shop|postcode|lift|clinic|surgery|venue|campus|campuses|supplier|vendor|order|farm)s?|branch(?:es)?|"
     # plural only: one named hub or park is the work's own place ("in Cox's Bazar hub")
     r"hubs|parks|tools|"
     r"practices?|pharmac(?:y|ies)|polic(?:y|ies)|propert(?:y|ies)|tier|DCs?"
@@ -136,7 +136,8 @@ _NOT_A_GROUP_NAME = _DETERMINERS | {
     *("existing", "current", "internal", "external", "review"),
 }
 _PLAIN_SEGMENT = re.compile(
-    rf"\b(?P<lead>for|on|among|across|all)\s+(?:the\s+|our\s+)?"
+    # ... also after a count of all of them: "all 300 member farms" (set 22: scoped to every farm)
+    rf"\b(?P<lead>for|on|among|across|all)\s+(?:the\s+|our\s+|(?<=all\s)[\d,]+\s+)?"
     rf"(?P<scope>(?!(?:{'|'.join(sorted(_NOT_A_GROUP_NAME))})\b)[a-z][a-z-]*[a-z]"
     # ... or two such words joined: "on etch and litho tools" (set 23)
     rf"(?:\s+(?:and|&)\s+(?!(?:{'|'.join(sorted(_NOT_A_GROUP_NAME))})\b)[a-z][a-z-]*[a-z])?\s+(?:{_GROUP}))(?<=s)\b"

@@ -786,6 +786,10 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("Completed SPC chart rollout on etch and litho tools", "on etch and litho tools"),
         ("Enforce FIDO2 keys on all privileged and break-glass accounts", "for privileged and break-glass accounts"),
         ("Contract review AI tool rolled out to commercial team", None),  # one tool is the work
+        # a named kind among all of them, counted (set 22: "all 300 member farms" scoped to every farm)
+        ("Free soil testing offered to all 300 member farms", "for member farms"),
+        ("New POS rolled out to all 60 franchisee stores before Christmas trading", "for franchisee stores"),
+        ("Average nitrogen use efficiency above 70% on member farms", "on member farms"),
     ],
 )
 def test_scope_of_reads_the_named_group(goal: str, scope: str | None) -> None:
