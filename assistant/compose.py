@@ -135,12 +135,13 @@ _NOT_A_GROUP_NAME = _DETERMINERS | {
     *("several", "fewer", "no", "which", "what", "whose", "six", "ten", "and", "or", "per", "of", "to"),
     *("existing", "current", "internal", "external", "review"),
 }
+# ... one plain word that can name a group
+_GROUP_NAME = rf"(?!(?:{'|'.join(sorted(_NOT_A_GROUP_NAME))})\b)[a-z][a-z-]*[a-z]"
 _PLAIN_SEGMENT = re.compile(
     # ... also after a count of all of them: "all 300 member farms" (set 22: scoped to every farm)
     rf"\b(?P<lead>for|on|among|across|all)\s+(?:the\s+|our\s+|(?<=all\s)[\d,]+\s+)?"
-    rf"(?P<scope>(?!(?:{'|'.join(sorted(_NOT_A_GROUP_NAME))})\b)[a-z][a-z-]*[a-z]"
     # ... or two such words joined: "on etch and litho tools" (set 23)
-    rf"(?:\s+(?:and|&)\s+(?!(?:{'|'.join(sorted(_NOT_A_GROUP_NAME))})\b)[a-z][a-z-]*[a-z])?\s+(?:{_GROUP}))(?<=s)\b"
+    rf"(?P<scope>{_GROUP_NAME}(?:\s+(?:and|&)\s+{_GROUP_NAME})?\s+(?:{_GROUP}))(?<=s)\b"
 )
 
 
@@ -192,11 +193,6 @@ def _at_the(m: re.Match[str]) -> str | None:
     return f"{'at' if m.group('lead') == 'to' else m.group('lead')} the {m.group('scope')}"
 
 
-def _for_people(m: re.Match[str]) -> str | None:
-    """'to over-65s living alone' is counted for them."""
-    return f"for {m.group('scope')}"
-
-
 def _for_the(m: re.Match[str]) -> str | None:
     return f"for the {m.group('scope')}"
 
@@ -218,7 +214,7 @@ _SCOPES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ..
     (_FEW_PLACES, _at_the),
     (_NUMBERED_SITE, _with_lead),
     (_TOP_N, _for_the),
-    (_AGE_BAND, _for_people),
+    (_AGE_BAND, _for_group),
     (_PLAIN_SEGMENT, _on_or_for),
 )
 

@@ -62,10 +62,12 @@ _PHRASE_ENDS = (
     r"(?=\s*(?:$|[,;.:)!?–—]|\s-\s|\b(?:and|or|to|for|in|on|at|with|by|across|compared|versus|vs|through|from|"
     r"while|so|when|than|as|every|each)\b))"
 )
+# The first period of something new: "in first season", "in our first full year".
+_FIRST_PERIOD = (
+    r"(?:the\s+|our\s+|its\s+)?(?:first|opening|debut|inaugural)\s+(?:full\s+)?(?:season|year|term|semester|quarter)"
+)
 # A period a goal already runs through, after "for", "in", "during", "through" or "over" (these words alone also
 # introduce measures: "for every order", "in the app").
-# The first period of something new: "in first season", "in our first full year".
-_FIRST_PERIOD = r"(?:first|opening|debut|inaugural)\s+(?:full\s+)?(?:season|year|term|semester|quarter)"
 _PERIOD = (
     rf"{_FIRST_PERIOD}|q[1-4]|h[12]|fy|\d{{4}}|\d{{2}}/\d{{2}}\s+season|quarter|year|{_SEASON}|\b{_EVENT_END}\b|\b(?:{_MONTHS})\b|"
     r"intake|series|half[- ]term|"
@@ -135,7 +137,7 @@ _DEADLINE_CORE = (
     rf"(?:the\s+)?(?:whole\s+|entire\s+|full\s+)?{_SEASON}|"
     rf"(?:quarter|year|month|half|sprint)|"
     # the first period of something new: "1,500 sign-ups in first season", "in our first full year"
-    rf"(?:the\s+|our\s+|its\s+)?{_FIRST_PERIOD}\b|"
+    rf"{_FIRST_PERIOD}\b|"
     rf"\d+\s+(?:days?|weeks?|months?|quarters?|years?)|"
     # the end or close of a named period or event: "close of FY25 Q4", "end of AMP7", "the end of the World Cup"
     rf"(?:the\s+)?(?:end|close|start)\s+of\s+(?:the\s+)?(?:fy\s?\d{{2,4}}(?:\s+q[1-4])?|term|semester|season|"
@@ -714,7 +716,7 @@ def find_deadline(text: str) -> str | None:
             if lead not in {"within", "in"}:
                 continue
             when = f"within {when}" if lead == "within" else f"in {when}"
-        if lead in {"in", "during"} and re.match(rf"(?:the\s+|our\s+|its\s+)?{_FIRST_PERIOD}", when, re.I):
+        if lead in {"in", "during"} and re.match(_FIRST_PERIOD, when, re.I):
             when = f"in {when}"  # "by first season" does not read: "in first season"
         if lead in {"w/c", "week commencing"}:
             when = f"{m.group('lead')} {when}"  # "hub set up at the depot w/c 14 Apr" (set 17: 14 read as a count)
