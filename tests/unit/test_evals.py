@@ -96,6 +96,7 @@ EXPERT_SETS = [
     "unseen_real_22.tsv",
     "unseen_real_23.tsv",
     "unseen_real_24.tsv",
+    "unseen_real_25.tsv",
 ]
 
 
