@@ -88,7 +88,8 @@ _COMPASS_AREA = re.compile(
 # the counted places' words after their number: up to two words and a plural group ("3 medical wards")
 _PLACES_AFTER_COUNT = rf"\s+(?:[a-z][a-z-]*\s+){{0,2}}(?:{_GROUP})(?<=s)"
 # a counted set of the team's places, with "the": "at the 4 gated lifts", "across the 3 northern depots", "in the two
-# pilot wards" (a count after "all", "in all 14 branches", is the whole estate: no narrower group)
+# pilot wards" (a bare count after "all", "in all 14 branches", is the whole estate: no narrower group; a kind named
+# before the group, "all 300 member farms", is read by _PLAIN_SEGMENT)
 _COUNTED_PLACES = re.compile(
     rf"\b(?P<lead>at|across|in|to)\s+the\s+(?P<scope>(?:\d+|{SMALL_NUMBER_WORDS}|twelve){_PLACES_AFTER_COUNT})\b"
 )
