@@ -78,6 +78,9 @@ _COMPLETE_SHARE = re.compile(
 # ... or a thing the team provides for all of a group: "TPM training completed for 100% of maintenance techs",
 # "Captioned screenings for 100% of competition titles" (sets 21-22, both called outcomes): how far the work reaches.
 _FULL_COVERAGE = re.compile(r"\b(?:for|on|across)\s+100\s?%\s+of\b", re.I)
+# A time limit met on a share of the cases: "Launch within 10 mins of pager on 100% of shouts" (set 25: the launch
+# read as the work), "Patch criticals within 14 days on 95% of assets".
+_LIMIT_MET_ON = re.compile(rf"\b(?:on|for|in|across)\s+(?:at\s+least\s+)?{NUMBER}\s?%\s+of\b", re.I)
 # A count of people taking the work up, after the work: "..., 1,500 sign-ups in first season".
 _TOOK_UP = re.compile(TAKE_UP_COUNT)
 _USED_BY_SHARE = re.compile(rf"\b(?:by|for)\s+(?:at\s+least\s+)?{NUMBER}\s?%\s+of\b", re.I)
@@ -185,6 +188,8 @@ _CADENCE_WORD = r"(?:hourly|daily|weekly|fortnightly|monthly|quarterly|yearly|an
 _MEASURE_AT = re.compile(
     rf"^(?P<measure>[A-Za-z][^.;:,]*?)\s+(?:{_FROM_TO_NUMBERS}|"
     rf"(?:past|above|below|under|beyond|at\s+or\s+above|at\s+or\s+below)\s+{NUMBER}|"
+    # reaching a number: "Weekly reach hits 410k in Q3 RAJAR" (set 25: read as an output)
+    rf"(?:hits|reaches|tops|passes|crosses|exceeds)\s+{NUMBER}|"
     # a bound written as a sign or a plus: "D7 retention >= 18% on Android", "Associate utilisation 75%+"
     rf"(?:[<>≤≥]=?)\s*{NUMBER}|{NUMBER}\s?%\+|"
     # an arrow between two numbers, a signed change, a cadence moved: "Recurring donors 1,200 -> 2,000",
@@ -260,6 +265,11 @@ def complete_share(goal: str) -> bool:
 def share_of(goal: str) -> bool:
     text = goal.strip()
     return bool(_SHARE_OF.match(text) or _USED_BY_SHARE.search(goal) or _COUNT_USING.match(text))
+
+
+def service_level(goal: str) -> bool:
+    """A time limit the team meets on a share of its cases: the share is the target, the limit the standard."""
+    return bool(find_time_limit(goal) and _LIMIT_MET_ON.search(goal))
 
 
 def direction(goal: str) -> bool:
@@ -357,6 +367,7 @@ RULES: tuple[tuple[str, Kind, Callable[[str], bool]], ...] = (
     ("backlog", "output", clears_backlog),
     ("readiness", "output", readiness),
     ("share-of", "outcome", share_of),
+    ("service-level", "outcome", service_level),
     ("release-cut", "output", release_cut),
     ("direction", "outcome", direction),
     ("closes-deals", "outcome", closes_deals),

@@ -45,6 +45,8 @@ _SEASON = (
     # trading events retail and e-commerce teams plan around
     r"black\s+friday(?:\s+(?:week|weekend))?|cyber\s+(?:monday|week)|boxing\s+day|prime\s+day|singles['’]?\s+day|"
     r"golden\s+quarter|"
+    # the grower's season: "Avg truck turnaround at intake < 35 min through harvest" (set 25: asked for a deadline)
+    r"(?:the\s+)?(?:harvest|vintage)\b(?!\s+(?:19|20)\d{2})|"
     # the holidays a plan runs up to, alone: "by Easter", "before Christmas"
     r"(?:christmas|xmas|easter)(?:\s+(?:19|20)\d{2})?(?!\s+(?:card|menu|range|campaign|appeal|market|sale|event|party)s?\b)"
 )
@@ -661,7 +663,9 @@ _PER_CASE = re.compile(
     rf"{_SHARE_OF_TEXT}|\bfor\s+{NUMBER}\s?%|\b{FRACTION}\s+of\b|"
     r"\b(?:every|each|all|any)\b|\b\d+\s+(?:in|out\s+of)\s+\d+\b|"
     # a share moved: "Damp & mould cases closed within 28 days: 60% -> 90%" (set 15)
-    rf"{NUMBER}\s?%\s*(?:->|→|=>)\s*{NUMBER}\s?%|\bfrom\s+{NUMBER}\s?%\s+to\s+{NUMBER}\s?%",
+    rf"{NUMBER}\s?%\s*(?:->|→|=>)\s*{NUMBER}\s?%|\bfrom\s+{NUMBER}\s?%\s+to\s+{NUMBER}\s?%|"
+    # ... or to a level: "Repeat donors returning within 30 days up to 65%" (set 25: the 30 days read as the deadline)
+    rf"\b(?:up|down)\s+to\s+{NUMBER}\s?%",
     re.I,
 )
 
@@ -917,6 +921,9 @@ _STANDARD_NAME = re.compile(
     # ... or a part of a work: "Chapter 2 vertical slice playable" (set 23: counted)
     r"[Cc]hapter|[Ee]pisode|[Vv]olume|"
     r"[Pp]atch|[Ss]print|[Ww]ave|"
+    # ... or a numbered unit of a plant, capitalised, first or not (no verb reads so): "Unit 2 turbine refurb
+    # completed", "KR2: Cave 3 humidity control retrofitted" (set 25: counted)
+    r"Unit|Cave|Kiln|Reactor|Vat|Room|Studio|Turbine|Furnace|Boiler|Line|Lab|Shaft|Cell|"
     # a numbered place, capitalised as a name, not first (a verb there: "Plant 40 ha of woodland", "Block 50 spam
     # calls"): "Shore power at Berth 7 commissioned", "live at Pit 3" (set 21)
     rf"(?<=\S\s)(?:{NUMBERED_PLACE}))"
@@ -939,13 +946,15 @@ _THRESHOLD = re.compile(
 )
 # A version tag: "Docs site rewritten (v3)", "FW 5.2" is named by it, it counts nothing (set 17).
 _VERSION_TAG = re.compile(r"\b[vV]\d+(?:\.\d+)*\b")
+# A time of day: "webchat staffed 8am-8pm weekdays" (set 25: 8 read as a count), "open from 07:30".
+_CLOCK_TIME = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b", re.I)
 
 
 def without_names(text: str) -> str:
-    """The text with numbers that name a thing blanked: standards ("SOC 2", "Tier 1") and versions ("v3"); a working
-    day ("WD5") is a date, not a name."""
+    """The text with numbers that name a thing blanked: standards ("SOC 2", "Tier 1"), versions ("v3") and times of
+    day ("8am-8pm"); a working day ("WD5") is a date, not a name."""
     named = _STANDARD_NAME.sub(lambda m: m.group(0) if re.match(r"[WB]D\d", m.group(0)) else " ", text)
-    return _VERSION_TAG.sub(" ", named)
+    return _CLOCK_TIME.sub(" ", _VERSION_TAG.sub(" ", named))
 
 
 # A multiple the user asks for: "Double newsletter subscribers" has a target, in words.

@@ -107,6 +107,12 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Women's first team played 4 fixtures at the main stadium", ("output", "done")),
         ("Ran 24 digital skills workshops for over-65s", ("output", "done")),
         ("Fans at women's fixtures up from 1,200 to 3,000", ("outcome", "level")),  # no event counted
+        # a measure reaching a number, a time limit met on a share of cases (set 25: both read as outputs)
+        ("Weekly reach hits 410k in Q3 RAJAR", ("outcome", "level")),
+        ("Repairs first-time-fix rate hits 90%", ("outcome", "level")),
+        ("Launch within 10 mins of pager on 100% of shouts", ("outcome", "service-level")),
+        ("Emergency repairs attended within 24 hrs in 98% of cases", ("outcome", "service-level")),
+        ("TPM training completed for 100% of maintenance techs", ("output", "complete-share")),  # no time limit
         ("Pharmacy First rolled out to 120 stores", ("output", "done")),
         ("New MSc data science curriculum approved by Senate", ("output", "done")),
         ("Engagement survey run every quarter and results shared with each team", ("output", "done")),

@@ -173,6 +173,12 @@ from evals.robustness import refusals
         ("Chapter 2 vertical slice playable for publisher milestone review", None, None, None),
         ("Sepsis Six refresher delivered to every nurse on wards 3 and 4", None, None, None),
         ("Lifts serviced on 4 floors", None, "4", None),
+        # a numbered unit of a plant, and a time of day, count nothing (set 25: "a count of things")
+        ("KR2: Cave 3 humidity control retrofitted before autumn make", None, None, "autumn"),
+        ("Unit 2 turbine refurb completed before spring melt", None, None, "spring"),
+        ("New webchat triage launched, staffed 8am-8pm weekdays", None, None, None),
+        ("Start a 5pm Sunday evening service", None, None, None),
+        ("Line 3 upgraded to 40 packs a minute", None, "40", None),
         # last year's figure in brackets is the baseline (set 23)
         ("Flu jabs: 45k administered across the estate (LY 31k)", "31k", "45k", None),
         ("Revenue per visit £42 (vs LY £38)", "£38", "£42", None),
@@ -226,6 +232,8 @@ def test_parse_measurability(goal: str, baseline: str | None, target: str | None
         ("Damp & mould cases closed within 28 days: 60% -> 90%", "90%", None, "within 28 days"),
         # days or months with no share, no 'every' and no event: still a deadline
         ("Ship the beta within 30 days", None, "within 30 days", None),
+        # a share moved to a level: the window is each case's, not the deadline (set 25)
+        ("Repeat donors returning within 30 days up to 65%", "65%", None, "within 30 days"),
         # shares and levels in words
         ("Half of merged PRs come from people outside the core team", "half", None, None),
         ("Staff can find any policy on the intranet in under a minute", "under a minute", None, None),
@@ -308,6 +316,8 @@ def test_time_limits_and_shares(goal: str, target: str | None, deadline: str | N
         ("Under-30s ticket scheme launched, 1,500 sign-ups in first season", "in first season"),
         ("Break even in our first full year", "in our first full year"),
         ("28nm line yield 91.2% → 94% by WW39", "WW39"),  # a fab's work week (set 23: asked for again)
+        ("Avg truck turnaround at intake < 35 min through harvest", "harvest"),  # the grower's season (set 25)
+        ("Harvest yield up 10% by harvest 2026", "harvest 2026"),
         ("Retention of first-year students at 90%", None),  # a cohort, not a period
     ],
 )
