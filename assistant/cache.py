@@ -62,7 +62,13 @@ def chain_identity(chain: Any) -> dict[str, Any]:
         "embedding": s.embedding_model,
         "logic": logic_version(),
         "settings": [s.guidance_k, s.examples_k, s.metrics_k, s.candidates_k, s.max_goal_chars, s.temperature],
-        "ranking": [s.metric_choice, s.rank_definition_weight, s.rank_result_query_weight, s.rank_objective_weight],
+        "ranking": [
+            s.metric_choice,
+            s.rank_definition_weight,
+            s.rank_result_query_weight,
+            s.rank_objective_weight,
+            s.rank_lexical_weight,
+        ],
         "max_tokens": s.max_tokens,
     }
 
