@@ -68,6 +68,13 @@ _MORE_OR_LESS = (
 _MOVES = re.compile(rf"^{_MORE_OR_LESS}\b\s+(?P<measure>.+)", re.I)
 _OWN_TEAM = re.compile(r"^(?:the\s+|our\s+)?[\w-]+\s+team\b|\bheadcount\b", re.I)
 
+
+def _share_after(words: str, amount: str = NUMBER) -> re.Pattern[str]:
+    """'<word> N% of': a share of a group after a word that says what the share is of the work (one pattern for
+    every reading of it below)."""
+    return re.compile(rf"\b(?:{words})\s+(?:at\s+least\s+)?{amount}\s?%\s+of\b", re.I)
+
+
 _SHARE_OF = re.compile(rf"^(?:(?:have|get|see)\s+)?(?:at\s+least\s+)?(?:{NUMBER}\s?%|{FRACTION})\s+of\s+", re.I)
 # All of the team's own things worked on: "100% of pipelines migrated to new orchestrator", "100% of production AWS
 # resources tagged" (set 18): the share is how far the work has got, not a result (a time limit makes it a service
@@ -77,13 +84,13 @@ _COMPLETE_SHARE = re.compile(
 )
 # ... or a thing the team provides for all of a group: "TPM training completed for 100% of maintenance techs",
 # "Captioned screenings for 100% of competition titles" (sets 21-22, both called outcomes): how far the work reaches.
-_FULL_COVERAGE = re.compile(r"\b(?:for|on|across)\s+100\s?%\s+of\b", re.I)
+_FULL_COVERAGE = _share_after("for|on|across", "100")
 # A time limit met on a share of the cases: "Launch within 10 mins of pager on 100% of shouts" (set 25: the launch
 # read as the work), "Patch criticals within 14 days on 95% of assets".
-_LIMIT_MET_ON = re.compile(rf"\b(?:on|for|in|across)\s+(?:at\s+least\s+)?{NUMBER}\s?%\s+of\b", re.I)
+_LIMIT_MET_ON = _share_after("on|for|in|across")
 # A count of people taking the work up, after the work: "..., 1,500 sign-ups in first season".
 _TOOK_UP = re.compile(TAKE_UP_COUNT)
-_USED_BY_SHARE = re.compile(rf"\b(?:by|for)\s+(?:at\s+least\s+)?{NUMBER}\s?%\s+of\b", re.I)
+_USED_BY_SHARE = _share_after("by|for")
 # A finished piece of work stated as done: "Forum guidelines agreed with maintainers and published".
 _DONE = re.compile(rf"\b(?:{DONE_WORK})\b", re.I)
 # ... over a number of things or all of them: the number is the work's coverage, no target to reach.
