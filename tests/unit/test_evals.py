@@ -98,6 +98,7 @@ EXPERT_SETS = [
     "unseen_real_24.tsv",
     "unseen_real_25.tsv",
     "unseen_real_26.tsv",
+    "unseen_real_27.tsv",
 ]
 
 
