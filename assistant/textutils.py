@@ -616,6 +616,10 @@ _BARE_DEADLINE_RE = re.compile(
     rf"\b(?:{_MONTHS})\s?[–-]\s?(?:{_MONTHS})\b(?:\s+(?:19|20)\d{{2}})?|"
     # a quarter or half tacked on at the end: "Cat 2 mean response -> 30 mins or under, Q3" (coach, set 14)
     r"(?<=,\s)(?:q[1-4]|h[12])(?:\s*(?:fy\s?)?['’]?\d{2,4})?\s*$|"
+    # ... or a financial year, alone or bracketed, at the end: "Turbine availability ≥97.5% across the contract FY27",
+    # "Temperature excursions ≤1 per 1,000 drops (H2 FY27)" (set 26: asked for a deadline)
+    r"(?<!vs\s)(?<!vs.\s)(?<!versus\s)(?<!than\s)(?<!from\s)(?<!since\s)"  # "up 15k vs FY24" is the baseline's year
+    r"(?:(?<=\s)|(?<=\())(?:(?:q[1-4]|h[12])\s+)?fy\s?['’]?\d{2,4}(?:[/-]\d{2})?(?=\)?\s*$)|"
     # a week of the year right after the work's participle: "reline + filter replacement done wk 32" (set 18)
     r"(?:(?<=\bdone\s)|(?<=\blive\s)|(?<=\bcomplete\s)|(?<=\bcompleted\s)|(?<=\bfinished\s))"
     rf"{_WEEK_OF_YEAR}",

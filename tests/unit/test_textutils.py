@@ -317,6 +317,10 @@ def test_time_limits_and_shares(goal: str, target: str | None, deadline: str | N
         ("Break even in our first full year", "in our first full year"),
         ("28nm line yield 91.2% → 94% by WW39", "WW39"),  # a fab's work week (set 23: asked for again)
         ("Avg truck turnaround at intake < 35 min through harvest", "harvest"),  # the grower's season (set 25)
+        # a financial year tacked on at the end, alone or bracketed (set 26); a compared year is no deadline
+        ("Turbine availability ≥97.5% across the Hornsea O&M contract FY27", "FY27"),
+        ("Temperature excursions ≤1 per 1,000 drops (H2 FY27)", "H2 FY27"),
+        ("New donors aged 17-24 up 15k vs FY24", None),
         ("Harvest yield up 10% by harvest 2026", "harvest 2026"),
         ("Retention of first-year students at 90%", None),  # a cohort, not a period
     ],
