@@ -110,6 +110,8 @@ _DEADLINE_CORE = (
     rf"(?:\s+(?:season|academic\s+year|school\s+year|financial\s+year|term|"
     rf"intake|cycle))?|"
     rf"(?:harvest|season|term|semester|census|intake)\s+(?:19|20)\d{{2}}(?:[/-]\d{{2}})?|"
+    # ... or the year first: "Berths 90% let for the 2027 season" (set 26)
+    rf"(?:the\s+)?(?:19|20)\d{{2}}\s+(?:season|harvest|intake|cycle)\b|"
     # a month's or season's intake, exam series or half-term: "by the September intake", "for the June series",
     # "by October half-term"; a fashion season code: "for AW24", "by SS25"
     rf"(?:the\s+)?(?:{_MONTHS}|{_SEASONS})\s+(?:intake|series|half[- ]term|exams?|"
@@ -817,13 +819,17 @@ _LAST_YEAR = r"(?:vs\.?\s+)?(?:(?-i:LY|PY)|last\s+year|prior\s+year):?"
 _BRACKETED_BASELINE = re.compile(
     rf"\(\s*(?:(?:was|from|down\s+from|up\s+from|baseline:?|currently)\s+)?(?P<base>{_NUM})"
     rf"(?:\s+(?:in|for|at|as\s+of)\s+(?:FY\s?)?(?:19|20)\d{{2}}(?:[/-]\d{{2}})?|\s+(?:today|now|currently)|"
+    # ... or this or the last period's: "(78% this yr)", "(38% last cycle)" (set 26: "this yr" read as the deadline)
+    r"\s+(?:this|last)\s+(?:yr|year|season|cycle|term|quarter|qtr)|"
     # ... or the term or season it was read in: "(was 52% in spring)" (set 15: "spring" was read as the deadline)
     rf"\s+(?:in|for|at)\s+(?:the\s+)?(?:last\s+)?(?:(?:{_SEASONS})(?:\s+term)?|{_MONTHS}|term|year|quarter|q[1-4]))\s*\)|"
     # ... or last year's: "(LY 31k)", "(vs LY £38)", "(last year: 31k)" (set 23: read as nothing)
     rf"\(\s*(?:was|from|down\s+from|up\s+from|baseline:?|currently|{_LAST_YEAR})\s+(?:~\s?|c\.\s?|approx\.?\s+)?"
     rf"(?P<base2>{_NUM})\s*\)|"
     # an amount given in passing, roughly: "Clear KYC backlog (~3k cases)" is where it stands, not where it goes
-    rf"\(\s*(?:~|c\.\s?|circa\s+|approx\.?\s+|about\s+|around\s+)(?P<base3>{_NUM})(?:\s+[a-z][\w-]*){{1,2}}\s*\)",
+    rf"\(\s*(?:~|c\.\s?|circa\s+|approx\.?\s+|about\s+|around\s+)(?P<base3>{_NUM})(?:\s+[a-z][\w-]*){{1,2}}\s*\)|"
+    # ... or where the team stands, said after a dash at the end: "90%+ of 999 calls answered within 10s – we're at 82%"
+    rf"\s[–—-]\s*(?:we['’]?re|we\s+are|currently|now)\s+(?:at\s+|on\s+)?(?P<base4>{_NUM})\s*$",
     re.I,
 )
 # "Books closed by WD5 instead of WD9", "in 2 days rather than 5": the first is the target, the second the baseline.
@@ -852,7 +858,7 @@ def parse_measurability(text: str) -> Measurability:
     baseline = target = None
     bracketed = _BRACKETED_BASELINE.search(scan)
     if bracketed:
-        baseline = (bracketed.group("base") or bracketed.group("base2") or bracketed.group("base3")).strip()
+        baseline = next(g for g in bracketed.group("base", "base2", "base3", "base4") if g).strip()
         scan = scan[: bracketed.start()] + scan[bracketed.end() :]
     deadline = find_deadline(scan)
     notes: list[str] = []

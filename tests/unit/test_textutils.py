@@ -173,6 +173,10 @@ from evals.robustness import refusals
         ("Chapter 2 vertical slice playable for publisher milestone review", None, None, None),
         ("Sepsis Six refresher delivered to every nurse on wards 3 and 4", None, None, None),
         ("Lifts serviced on 4 floors", None, "4", None),
+        # where the team stands: this or the last period's figure in brackets, or "we're at" after a dash (set 26)
+        ("Berths 90% let for the 2027 season (78% this yr)", "78%", "90%", "the 2027 season"),
+        ("Sept '26 intake: 45% of offer holders actually enrol (38% last cycle)", "38%", "45%", None),
+        ("90%+ of 999 calls answered within 10s – we're at 82%", "82%", "90%", None),
         # a numbered unit of a plant, and a time of day, count nothing (set 25: "a count of things")
         ("KR2: Cave 3 humidity control retrofitted before autumn make", None, None, "autumn"),
         ("Unit 2 turbine refurb completed before spring melt", None, None, "spring"),
