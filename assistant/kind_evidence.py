@@ -121,9 +121,14 @@ _PLACES_DONE = re.compile(
 )
 # Events the team put on, counted: "Women's first team played 4 fixtures at the main stadium" (set 21: read as an
 # outcome), "Ran 24 digital skills workshops for over-65s", "Staged 3 concerts in the new hall".
+_EVENTS = (
+    r"(?:fixtures|matches|games|concerts|gigs|performances|shows|events|workshops|sessions|webinars|open\s+days|"
+    r"classes|tours|clinics|camps)"
+)
 _EVENTS_RUN = re.compile(
-    r"\b(?:played|hosted|staged|ran|held|put\s+on)\s+\d[\d,]*\s+(?:[\w'-]+\s+){0,3}?(?:fixtures|matches|games|"
-    r"concerts|gigs|performances|shows|events|workshops|sessions|webinars|open\s+days|classes|tours|clinics|camps)\b",
+    rf"\b(?:played|hosted|staged|ran|held|put\s+on)\s+\d[\d,]*\s+(?:[\w'-]+\s+){{0,3}}?{_EVENTS}\b|"
+    # ... the count first: "8x offer-holder webinars delivered ahead of the UCAS deadline" (set 26: read as an outcome)
+    rf"^\d[\d,]*x?\s+(?:[\w'/-]+\s+){{0,3}}?{_EVENTS}\s+(?:delivered|run|held|hosted|staged|played)\b",
     re.I,
 )
 # A count of people or places using what the team offers: "300 member farms using the soil testing service".
@@ -148,7 +153,9 @@ _SELLS_OUT = re.compile(
 # Deals a seller closes are the sales result itself: "Close 3 new enterprise logos", "Sign 25 new customers".
 _CLOSES_DEALS = re.compile(
     rf"^(?:close|win|sign|land)\s+(?:\d[\d,]*|one|{SMALL_NUMBER_WORDS}|a\s+dozen)\s+"
-    r"(?:[\w$€£.-]+\s+){0,3}?(?:logos?|deals?|customers?|clients?|accounts?)\b",
+    # ... or a share of the next ones: "Win 2 of the next 5 public-sector bids" (set 26: read as an output)
+    r"(?:of\s+(?:the\s+)?(?:next\s+)?\d+\s+)?"
+    r"(?:[\w$€£.-]+\s+){0,3}?(?:logos?|deals?|customers?|clients?|accounts?|bids?|tenders?|pitches)\b",
     re.I,
 )
 # People able to do something on their own: "PMs can answer their own questions without raising a data ticket".

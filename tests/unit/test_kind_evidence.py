@@ -113,6 +113,11 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Launch within 10 mins of pager on 100% of shouts", ("outcome", "service-level")),
         ("Emergency repairs attended within 24 hrs in 98% of cases", ("outcome", "service-level")),
         ("TPM training completed for 100% of maintenance techs", ("output", "complete-share")),  # no time limit
+        # events counted first, then delivered; bids won of the next ones (set 26: each read the other way)
+        ("8x offer-holder webinars delivered ahead of the UCAS Firm/Insurance deadline", ("output", "done")),
+        ("12 free coaching sessions delivered in local primary schools", ("output", "done")),
+        ("Win 2 of the next 5 public-sector bids (frameworks excl.)", ("outcome", "closes-deals")),
+        ("Win 2 public-sector framework tenders this year", ("outcome", "closes-deals")),
         ("Pharmacy First rolled out to 120 stores", ("output", "done")),
         ("New MSc data science curriculum approved by Senate", ("output", "done")),
         ("Engagement survey run every quarter and results shared with each team", ("output", "done")),
