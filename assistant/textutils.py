@@ -490,7 +490,8 @@ def capitalised(text: str) -> str:
 
 # A remark in brackets said with feeling: "95% of SA returns filed by 15 Jan (no last-minute rush this yr!)" (set 18: it
 # stayed in the key result). It is the team talking to itself, not part of what is measured.
-_EXCLAIMED_ASIDE = re.compile(r"\s*\([^()]*!\s*\)")
+# ... but a number said with feeling is where the team stands: "Crown remakes below 3% (FY25 was 7.5%!!)" (set 26).
+_EXCLAIMED_ASIDE = re.compile(r"\s*\((?![^()]*\d)[^()]*!\s*\)")
 
 
 def prepare_goal(text: str | None, max_chars: int = 1000) -> PreparedGoal:
@@ -818,7 +819,8 @@ _LAST_YEAR = r"(?:vs\.?\s+)?(?:(?-i:LY|PY)|last\s+year|prior\s+year):?"
 # the baseline was read, not a deadline (a coach saw "by 2023" read from it).
 _BRACKETED_BASELINE = re.compile(
     rf"\(\s*(?:(?:was|from|down\s+from|up\s+from|baseline:?|currently)\s+)?(?P<base>{_NUM})"
-    rf"(?:\s+(?:in|for|at|as\s+of)\s+(?:FY\s?)?(?:19|20)\d{{2}}(?:[/-]\d{{2}})?|\s+(?:today|now|currently)|"
+    rf"(?:\s+(?:in|for|at|as\s+of)\s+(?:FY\s?['’]?\d{{2}}|(?:FY\s?)?(?:19|20)\d{{2}})(?:[/-]\d{{2}})?|"
+    r"\s+(?:today|now|currently)|"
     # ... or this or the last period's: "(78% this yr)", "(38% last cycle)" (set 26: "this yr" read as the deadline)
     r"\s+(?:this|last)\s+(?:yr|year|season|cycle|term|quarter|qtr)|"
     # ... or the term or season it was read in: "(was 52% in spring)" (set 15: "spring" was read as the deadline)
@@ -826,6 +828,8 @@ _BRACKETED_BASELINE = re.compile(
     # ... or last year's: "(LY 31k)", "(vs LY £38)", "(last year: 31k)" (set 23: read as nothing)
     rf"\(\s*(?:was|from|down\s+from|up\s+from|baseline:?|currently|{_LAST_YEAR})\s+(?:~\s?|c\.\s?|approx\.?\s+)?"
     rf"(?P<base2>{_NUM})\s*\)|"
+    # ... or a past year's, the year first: "(FY25 was 7.5%!!)", "(2024: 61%)" (set 26: the baseline lost)
+    rf"\(\s*(?:FY\s?['’]?\d{{2}}(?:\d{{2}})?|(?:19|20)\d{{2}})(?:\s+was|\s*:)\s+(?P<base5>{_NUM})\s*!*\s*\)|"
     # an amount given in passing, roughly: "Clear KYC backlog (~3k cases)" is where it stands, not where it goes
     rf"\(\s*(?:~|c\.\s?|circa\s+|approx\.?\s+|about\s+|around\s+)(?P<base3>{_NUM})(?:\s+[a-z][\w-]*){{1,2}}\s*\)|"
     # ... or where the team stands, said after a dash at the end: "90%+ of 999 calls answered within 10s – we're at 82%"
@@ -858,7 +862,7 @@ def parse_measurability(text: str) -> Measurability:
     baseline = target = None
     bracketed = _BRACKETED_BASELINE.search(scan)
     if bracketed:
-        baseline = next(g for g in bracketed.group("base", "base2", "base3", "base4") if g).strip()
+        baseline = next(g for g in bracketed.group("base", "base2", "base3", "base4", "base5") if g).strip()
         scan = scan[: bracketed.start()] + scan[bracketed.end() :]
     deadline = find_deadline(scan)
     notes: list[str] = []

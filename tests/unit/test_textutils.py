@@ -177,6 +177,10 @@ from evals.robustness import refusals
         ("Berths 90% let for the 2027 season (78% this yr)", "78%", "90%", "the 2027 season"),
         ("Sept '26 intake: 45% of offer holders actually enrol (38% last cycle)", "38%", "45%", None),
         ("90%+ of 999 calls answered within 10s – we're at 82%", "82%", "90%", None),
+        # a past year's figure, the year first, even said with feeling (set 26: dropped as an aside)
+        ("Crown remakes below 3% (FY25 was 7.5%!!)", "7.5%", "3%", None),
+        ("80% of Y6 at expected standard in RWM combined at KS2 (2024: 71%)", "71%", "80%", None),
+        ("Crown remakes below 3% (was 7.5% in FY25)", "7.5%", "3%", None),
         # a numbered unit of a plant, and a time of day, count nothing (set 25: "a count of things")
         ("KR2: Cave 3 humidity control retrofitted before autumn make", None, None, "autumn"),
         ("Unit 2 turbine refurb completed before spring melt", None, None, "spring"),
@@ -614,6 +618,7 @@ def test_split_status(text: str, rest: str, status: str | None) -> None:
         ("2.5% fewer returns", "2.5% fewer returns"),
         # ... and a remark in brackets said with feeling (set 18)
         ("95% of SA returns filed by 15 Jan (no last-minute rush this yr!)", "95% of SA returns filed by 15 Jan"),
+        ("Crown remakes below 3% (FY25 was 7.5%!!)", "Crown remakes below 3% (FY25 was 7.5%!!)"),  # a number: kept
         ("Cut churn (again!) to 3%", "Cut churn to 3%"),
     ],
 )
