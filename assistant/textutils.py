@@ -989,7 +989,8 @@ _UNDER_A = re.compile(
 
 # A level set against a benchmark: "achievement rate at or above the national rate" (a coach saw it dropped).
 _BENCHMARK = re.compile(
-    r"\b(?P<target>(?:(?:at\s+or\s+)?(?:above|below|better\s+than|under|over)|in\s+line\s+with|level\s+with|"
+    r"\b(?P<target>(?:(?:at\s+or\s+)?(?:above|below|better\s+than|under|over|(?:less|lower|more|higher)\s+than)|"
+    r"in\s+line\s+with|level\s+with|"
     r"equal\s+to|in)\s+(?:the\s+)?(?:(?:national|regional|sector|industry|peer[- ]group|england|uk|eu)\s+)"
     r"(?:rate|average|median|mean|level|benchmark|figure|quartile)|(?:the\s+)?(?:top|upper)\s+(?:quartile|decile))\b",
     re.I,

@@ -142,6 +142,13 @@ from evals.robustness import refusals
         ("999 calls answered within 10 seconds: 71% → 90%", "71%", "90%", None),
         ("Stage-2 conversion: 15% -> 25% by H2 2026", "15%", "25%", "H2 2026"),
         ("Achievement rate at or above the national rate", None, "at or above the national rate", None),
+        # ... "less than" it too (set 26: "12m", the window, was read as the target)
+        (
+            "Course completers reoffend less than the national average within 12m of release",
+            None,
+            "less than the national average",
+            None,
+        ),
         ("Progress 8 in the top quartile", None, "the top quartile", None),
         # "one in five" is the share; "Under-25s" names the group (coach, set 10)
         ("Under-25s make up one in five gallery visitors", None, "one in five", None),
