@@ -158,6 +158,8 @@ _CLOSES_DEALS = re.compile(
     r"(?:[\w$€£.-]+\s+){0,3}?(?:logos?|deals?|customers?|clients?|accounts?|bids?|tenders?|pitches)\b",
     re.I,
 )
+# Money raised from supporters: "Share offer raises £750k from 400+ local members by the AGM" (set 26: an output).
+_RAISES_FUNDS = re.compile(r"\b(?:raises?|raised|raising)\s+(?:over\s+|at\s+least\s+)?[£$€]\s?\d", re.I)
 # People able to do something on their own: "PMs can answer their own questions without raising a data ticket".
 _PEOPLE_CAN = re.compile(
     r"^(?:our\s+|all\s+|every\s+|most\s+)?(?:[\w-]+\s+)?(?:customers|users|clients|pms|product\s+managers|"
@@ -340,7 +342,8 @@ def sells_out(goal: str) -> bool:
 
 
 def closes_deals(goal: str) -> bool:
-    return bool(_CLOSES_DEALS.match(goal.strip()))
+    """A result won from others: deals closed, bids won, money raised from supporters."""
+    return bool(_CLOSES_DEALS.match(goal.strip()) or _RAISES_FUNDS.search(goal))
 
 
 def people_can(goal: str) -> bool:

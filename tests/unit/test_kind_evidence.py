@@ -118,6 +118,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("12 free coaching sessions delivered in local primary schools", ("output", "done")),
         ("Win 2 of the next 5 public-sector bids (frameworks excl.)", ("outcome", "closes-deals")),
         ("Win 2 public-sector framework tenders this year", ("outcome", "closes-deals")),
+        ("Share offer raises £750k from 400+ local members by the AGM", ("outcome", "closes-deals")),
         ("Pharmacy First rolled out to 120 stores", ("output", "done")),
         ("New MSc data science curriculum approved by Senate", ("output", "done")),
         ("Engagement survey run every quarter and results shared with each team", ("output", "done")),
