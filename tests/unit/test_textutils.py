@@ -194,6 +194,8 @@ from evals.robustness import refusals
         ("New webchat triage launched, staffed 8am-8pm weekdays", None, None, None),
         ("Start a 5pm Sunday evening service", None, None, None),
         ("Line 3 upgraded to 40 packs a minute", None, "40", None),
+        ("Launch 0% finance option for aligner consults by WW40", None, None, "WW40"),  # an offer named by its rate
+        ("Cut interest to 0% for members", None, "0%", None),
         # last year's figure in brackets is the baseline (set 23)
         ("Flu jabs: 45k administered across the estate (LY 31k)", "31k", "45k", None),
         ("Revenue per visit £42 (vs LY £38)", "£38", "£42", None),
