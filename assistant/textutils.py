@@ -960,18 +960,19 @@ _THRESHOLD = re.compile(
 )
 # A version tag: "Docs site rewritten (v3)", "FW 5.2" is named by it, it counts nothing (set 17).
 _VERSION_TAG = re.compile(r"\b[vV]\d+(?:\.\d+)*\b")
-# A time of day: "webchat staffed 8am-8pm weekdays" (set 25: 8 read as a count), "open from 07:30"; an offer named by
-# its rate: "Launch 0% finance option for aligner consults" (set 26: 0% read as the target).
-_CLOCK_TIME = re.compile(
-    r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b|\b0\s?%(?=\s+(?:finance|interest|apr|deposit)\b)", re.I
-)
+# A time of day: "webchat staffed 8am-8pm weekdays" (set 25: 8 read as a count), "open from 07:30".
+_CLOCK_TIME = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\b", re.I)
+# An offer named by its rate: "Launch 0% finance option for aligner consults" (set 26: 0% read as the target).
+_NAMED_RATE = re.compile(r"\b0\s?%(?=\s+(?:finance|interest|apr|deposit)\b)", re.I)
 
 
 def without_names(text: str) -> str:
     """The text with numbers that name a thing blanked: standards ("SOC 2", "Tier 1"), versions ("v3"), times of
     day ("8am-8pm") and offers named by their rate ("0% finance"); a working day ("WD5") is a date, not a name."""
     named = _STANDARD_NAME.sub(lambda m: m.group(0) if re.match(r"[WB]D\d", m.group(0)) else " ", text)
-    return _CLOCK_TIME.sub(" ", _VERSION_TAG.sub(" ", named))
+    for pattern in (_VERSION_TAG, _CLOCK_TIME, _NAMED_RATE):
+        named = pattern.sub(" ", named)
+    return named
 
 
 # A multiple the user asks for: "Double newsletter subscribers" has a target, in words.
