@@ -46,7 +46,7 @@ _SEASON = (
     r"black\s+friday(?:\s+(?:week|weekend))?|cyber\s+(?:monday|week)|boxing\s+day|prime\s+day|singles['’]?\s+day|"
     r"golden\s+quarter|"
     # the grower's season: "Avg truck turnaround at intake < 35 min through harvest" (set 25: asked for a deadline)
-    r"(?:the\s+)?(?:harvest|vintage)\b(?!\s+(?:19|20)\d{2})|"
+    r"(?:harvest|vintage)\b(?!\s+(?:19|20)\d{2})|"
     # the holidays a plan runs up to, alone: "by Easter", "before Christmas"
     r"(?:christmas|xmas|easter)(?:\s+(?:19|20)\d{2})?(?!\s+(?:card|menu|range|campaign|appeal|market|sale|event|party)s?\b)"
 )
@@ -621,7 +621,7 @@ _BARE_DEADLINE_RE = re.compile(
     r"(?<=,\s)(?:q[1-4]|h[12])(?:\s*(?:fy\s?)?['’]?\d{2,4})?\s*$|"
     # ... or a financial year, alone or bracketed, at the end: "Turbine availability ≥97.5% across the contract FY27",
     # "Temperature excursions ≤1 per 1,000 drops (H2 FY27)" (set 26: asked for a deadline)
-    r"(?<!vs\s)(?<!vs.\s)(?<!versus\s)(?<!than\s)(?<!from\s)(?<!since\s)"  # "up 15k vs FY24" is the baseline's year
+    r"(?<!vs\s)(?<!vs\.\s)(?<!versus\s)(?<!than\s)(?<!from\s)(?<!since\s)"  # "up 15k vs FY24" is the baseline's year
     r"(?:(?<=\s)|(?<=\())(?:(?:q[1-4]|h[12])\s+)?fy\s?['’]?\d{2,4}(?:[/-]\d{2})?(?=\)?\s*$)|"
     # a week of the year right after the work's participle: "reline + filter replacement done wk 32" (set 18)
     r"(?:(?<=\bdone\s)|(?<=\blive\s)|(?<=\bcomplete\s)|(?<=\bcompleted\s)|(?<=\bfinished\s))"
@@ -815,9 +815,10 @@ def _looks_foreign(text: str) -> bool:
 
 # Last year's figure, as teams shorten it: "LY", "PY", "vs LY", "last year:".
 _LAST_YEAR = r"(?:vs\.?\s+)?(?:(?-i:LY|PY)|last\s+year|prior\s+year):?"
-# A baseline stated beside the target, in brackets: "below 10% (38% in 2023)", "(was 14 days)". The year is when
-# the baseline was read, not a deadline (a coach saw "by 2023" read from it).
-_BRACKETED_BASELINE = re.compile(
+# A baseline stated beside the target, in brackets: "below 10% (38% in 2023)", "(was 14 days)", or after a dash at
+# the end ("– we're at 82%"). The year is when the baseline was read, not a deadline (a coach saw "by 2023" read from
+# it).
+_STATED_BASELINE = re.compile(
     rf"\(\s*(?:(?:was|from|down\s+from|up\s+from|baseline:?|currently)\s+)?(?P<base>{_NUM})"
     rf"(?:\s+(?:in|for|at|as\s+of)\s+(?:FY\s?['’]?\d{{2}}|(?:FY\s?)?(?:19|20)\d{{2}})(?:[/-]\d{{2}})?|"
     r"\s+(?:today|now|currently)|"
@@ -860,10 +861,10 @@ def parse_measurability(text: str) -> Measurability:
     time_limit = find_time_limit(text)
     scan = without_time_limit(mask_windows(without_caveats(text)))
     baseline = target = None
-    bracketed = _BRACKETED_BASELINE.search(scan)
-    if bracketed:
-        baseline = next(g for g in bracketed.group("base", "base2", "base3", "base4", "base5") if g).strip()
-        scan = scan[: bracketed.start()] + scan[bracketed.end() :]
+    stated = _STATED_BASELINE.search(scan)
+    if stated:
+        baseline = next(g for g in stated.group("base", "base2", "base3", "base4", "base5") if g).strip()
+        scan = scan[: stated.start()] + scan[stated.end() :]
     deadline = find_deadline(scan)
     notes: list[str] = []
     foreign = _looks_foreign(scan)
