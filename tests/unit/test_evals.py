@@ -99,6 +99,7 @@ EXPERT_SETS = [
     "unseen_real_25.tsv",
     "unseen_real_26.tsv",
     "unseen_real_27.tsv",
+    "unseen_real_28.tsv",
 ]
 
 
