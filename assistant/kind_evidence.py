@@ -26,12 +26,16 @@ The rules, first match wins:
    a data ticket") is a change in behaviour.
 6. ``hiring``: hiring people for a role outside recruiting is the work ("VP Engineering hired and started",
    "Hire 4 account executives for the Nordics"); the result is what the hire is for.
+   ``counted-work``: a delivering verb and a count of what it makes ("Install 40,000 SMETS2 meters", "Refit 14
+   butchery counters"): the number counts the work.
 7. ``done``: work reported as done, with no number but its date or its coverage ("Forum guidelines agreed with
    maintainers and published", "VP of People in seat by end of Q1", "Viability retest done for 1,200 accessions").
    ``named-work``: work led by its verb with nothing to count or reach ("Fix the KYC flow").
 8. ``level``: a measure stated at a level ("Operating burn down to $1.2M a month", "Digital subscribers past 250k")
    or moved between two numbers, the measure named first ("Leakage reduced from 142 to 125 Ml/d by March 2026",
    "Monthly DD donors from 3,400 to 5,000"), or none of something bad ("Zero lost-time injuries on site").
+   ``stated-baseline``: where a measure is and where it should be, not led by work ("Hit 30 gross moves/crane-hr
+   (24 today)", "GCR on Berth 3: 28 -> 32 moves/hr").
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from .policy import (
     NUMBER,
     PAST_PARTICIPLE,
     SMALL_NUMBER_WORDS,
+    TAKE_UP,
     is_activity_count,
     passes_assurance,
     starts_with_deliverable,
@@ -247,6 +252,17 @@ _ASPIRES = re.compile(
 _FROM_TO_WORDS = re.compile(r"\bfrom\s+\w+\s+to\s+\w+", re.I)
 # The coverage of the team's own work is not a measure ("Mutual action plans used on every deal above 50k").
 _COVERAGE = re.compile(r"\b(?:every|each|all)\b", re.I)
+# A delivering verb and a count of what it makes ("Install 50,000 smart meters", "Refit 14 butchery counters"); not
+# people taking something up ("Sign up 600 new junior savers"), who are a result.
+_COUNTED_WORK = re.compile(
+    rf"^(?!sign(?:ed|ing)?\s+up\b)[a-z-]+(?:\s+(?:up|out|in))?\s+(?:all\s+|another\s+|an?\s+extra\s+)?{NUMBER}\s+"
+    rf"(?!(?:new\s+)?{TAKE_UP}\b)",
+    re.I,
+)
+# A label before the key result ("Laptop refresh: replace all devices"), read past when asking what leads it.
+_LABEL = re.compile(r"^[^:]{1,30}:\s*")
+# A count of things done, the number first ("40 grant applications submitted", "45k administered").
+_COUNT_DONE = re.compile(rf"^{NUMBER}\s+(?:[\w-]+\s+){{0,3}}?{PAST_PARTICIPLE}\b", re.I)
 
 
 def _moved_measure(text: str) -> str | None:
@@ -367,6 +383,23 @@ def level(goal: str) -> bool:
     return any(m and not _work_or_team(m.group("measure")) for m in found)
 
 
+def counted_work(goal: str) -> bool:
+    """A number of things the team makes or does, led by the verb: the number counts the work (59 labelled outputs
+    had no other rule; none of the labelled outcomes reads so)."""
+    text = goal.strip()
+    return starts_with_deliverable(text) and bool(_COUNTED_WORK.match(text))
+
+
+def stated_baseline(goal: str) -> bool:
+    """Where a measure is and where it should be, not led by work ("Hit 30 gross moves/crane-hr (24 today)",
+    "GCR on Berth 3: 28 -> 32 moves/hr"): the change is the key result."""
+    text = goal.strip()
+    m = parse_measurability(text)
+    body = _LABEL.sub("", text)
+    led_by_work = starts_with_deliverable(body) or _COUNT_DONE.match(body) or _DONE.search(text)
+    return bool(m.baseline and m.target) and not led_by_work
+
+
 def _own_work(measure: str) -> bool:
     """The named 'measure' is the team's own work or its size ('the number of posts', 'the data team'): no result."""
     return bool(is_activity_count(measure) or starts_with_deliverable(measure) or _OWN_TEAM.search(measure))
@@ -392,9 +425,11 @@ RULES: tuple[tuple[str, Kind, Callable[[str], bool]], ...] = (
     ("aspiration", "outcome", aspiration),
     ("people-can", "outcome", people_can),
     ("hiring", "output", hiring),
+    ("counted-work", "output", counted_work),
     ("done", "output", done_statement),
     ("named-work", "output", named_work),
     ("level", "outcome", level),
+    ("stated-baseline", "outcome", stated_baseline),
 )
 
 

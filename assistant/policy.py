@@ -283,6 +283,7 @@ DELIVERABLE_VERBS = (
     "add",
     "redesign",
     "rebuild",
+    "refit",
     "relaunch",
     "revamp",
     "rewrite",

@@ -63,7 +63,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         # closes-deals: the deals a seller closes are the sales result (coach, set 2)
         ("Close 3 new enterprise logos above $250k ACV in EMEA", ("outcome", "closes-deals")),
         ("Sign 25 new enterprise customers by end of Q3", ("outcome", "closes-deals")),
-        ("Close 300 Jira tickets this sprint cycle", None),  # tickets are the team's own work
+        ("Close 300 Jira tickets this sprint cycle", ("output", "counted-work")),  # tickets are the team's own work
         # people-can: people doing something on their own (coach, set 3)
         ("PMs can answer their own questions without raising a data ticket", ("outcome", "people-can")),
         ("Customers can pay by invoice", None),  # a feature, not a change in behaviour: the model decides
@@ -150,6 +150,19 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("60% of new learners complete Module 1 within 14 days", ("outcome", "share-of")),  # learners' behaviour
         ("80% of members hold a season ticket", ("outcome", "share-of")),  # a behaviour, not a training or plan
         ("95% of patients seen within 4 hours", ("outcome", "share-of")),
+        # counted-work: a delivering verb and a count of what it makes (set 27)
+        ("Refit 14 butchery counters with new chillers (£180k capex) - slipping", ("output", "counted-work")),
+        ("Install 40,000 SMETS2 meters by year end", ("output", "counted-work")),
+        ("Train all 140 drivers on new defensive driving module by end of Q2", ("output", "counted-work")),
+        ("Open 2 extra security lanes + e-gates before June half-term peak", ("output", "counted-work")),
+        ("Sign up 600 new junior savers by end of term", None),  # people taking something up are a result
+        ("Run the 12 regional roadshows", None),  # "the": a named set of work, read by the other rules
+        # stated-baseline: where a measure is and where it should be, not led by work (set 27)
+        ("Hit 30 gross moves/crane-hr on the quay (24 today)", ("outcome", "stated-baseline")),
+        ("GCR on Berth 3: 28 -> 32 moves/hr", ("outcome", "stated-baseline")),
+        ("Month-end close in 5 working days (currently 9)", ("outcome", "stated-baseline")),
+        ("Laptop refresh: replace all devices >5 yrs old (from 380 to 0)", None),  # led by work after its label
+        ("40 grant applications submitted (up from 28)", None),  # a count of things done
         # level: a measure stated at a level
         ("Operating burn down to $1.2M a month by end of Q4", ("outcome", "level")),
         ("Leakage reduced to 165 Ml/d by the end of AMP7", ("outcome", "level")),  # coach, set 8
