@@ -100,6 +100,11 @@ _USED_BY_SHARE = _share_after("by|for")
 _DONE = re.compile(rf"\b(?:{DONE_WORK})\b", re.I)
 # ... over a number of things or all of them: the number is the work's coverage, no target to reach.
 _DONE_FOR = re.compile(rf"\b(?:{DONE_WORK})\s+(?:for|on|across|in|to)\s+(?:\d|all\b|every\b)", re.I)
+# ... or done on a number of things: "Seismic reassessment of 4 upland dams complete", "dbt migration of 200 legacy
+# models done" (set 27: the count kept the work from reading as done)
+_DONE_ON_COUNT = re.compile(
+    r"\bof\s+(?:all\s+)?\d[\d,]*\s+(?:[\w-]+\s+){0,3}?(?:complete|completed|done|finished|delivered)\b", re.I
+)
 # ... or led by the deliverable's verb in the past tense: "Migrated submissions portal to new platform", "Installed
 # rapid EV chargers at 20 motorway forecourts" (every such goal labelled is an output; set 16)
 _DONE_FIRST = re.compile(rf"^{PAST_PARTICIPLE}\b", re.I)
@@ -237,6 +242,12 @@ _READINESS = re.compile(
     re.I,
 )
 # ... or a share of accounts that have had the team's own session: "90% of Enterprise accounts have had an EBR".
+# ... or brought about by the team: "Get all 9 engineers MCS-certified for ASHP installs by Q3" (set 27)
+_MADE_READY = re.compile(
+    r"^(?:get|have)\s+(?:all\s+|every\s+)?(?:\d[\d,]*\s+)?(?:of\s+)?(?:our\s+|the\s+)?(?:[\w&/-]+\s+){0,4}?"
+    r"[\w-]*(?:certified|trained|accredited|qualified|inducted|vetted|licensed|upskilled)\b",
+    re.I,
+)
 _HAD_SESSION = re.compile(
     rf"^{NUMBER}\s?%\s+of\s+(?:[\w/&'$.,-]+\s+){{0,6}}?ha(?:ve|s)\s+had\s+(?:an?|their)\s+(?:[\w/&'-]+\s+){{0,3}}?"
     r"(?:review|ebr|qbr|check-?in|health\s+check|appraisal|visit|audit)s?\b",
@@ -286,7 +297,7 @@ def measured_result(goal: str) -> bool:
 
 def readiness(goal: str) -> bool:
     text = goal.strip()
-    return bool(_READINESS.search(text) or _HAD_SESSION.match(text))
+    return bool(_READINESS.search(text) or _HAD_SESSION.match(text) or _MADE_READY.match(text))
 
 
 def complete_share(goal: str) -> bool:
@@ -317,7 +328,7 @@ def done_statement(goal: str) -> bool:
     if _MOVES.match(text):
         return False
     # "Viability retest done for 1,200 accessions", "12 sites activated": the number counts the work
-    if _DONE_FOR.search(text) or _PLACES_DONE.match(text) or _EVENTS_RUN.search(text):
+    if _DONE_FOR.search(text) or _DONE_ON_COUNT.search(text) or _PLACES_DONE.match(text) or _EVENTS_RUN.search(text):
         return True
     return _counts_nothing(text) and bool(_DONE.search(text))
 

@@ -100,6 +100,9 @@ _DEADLINE_CORE = (
     # ... or a named event: "before KubeCon EU", "before Split 2", "before Oktoberfest" (after "by" a name is
     # as often who signs off: "approved by ExCo")
     rf"{_AFTER_BEFORE}(?-i:[A-Z][\w-]+(?:\s+(?:[A-Z][\w-]*|\d{{1,2}}))?)(?=\s*(?:$|[,;.(]))|"
+    # ... or, after "ahead of", any event named with "the" that ends the phrase: "ahead of the board away-day" (set
+    # 27); after "before" a clause may end there too ("before the invoice arrives")
+    rf"(?<=ahead\sof\s)the\s+(?:[\w'’-]+\s+){{0,2}}?[\w'’-]+(?=\s*(?:$|[,;.(]))|"
     # a week of the year: "by wk 30", "by week 40" (set 16)
     rf"{_WEEK_OF_YEAR}|"
     # a season written with two-digit years: "for the 24/25 season" (set 14)
@@ -167,6 +170,10 @@ _UNIT = (
     r"(?:\s?%|\s?(?:pp|pts?|points?|percentage\s+points)\b|\s?[kmb]\b|x\b|\s?/\s?\d+|"
     r"\s?[A-Za-z]{1,3}/[A-Za-z]{1,3}\b|"
     rf"\s?out\s+of\s+\d+|\s(?:working|business|calendar)\s+days?\b|\s?{_WORKING_DAYS_SHORT}\b|"
+    # ... a share as "N in M": "for 7 in 10 pts", "from 1 in 12 jobs to 1 in 30" (set 27: read as 7 and 1); not a
+    # time ("40 in 12 weeks")
+    r"\s+in\s+(?:\d{1,3}|ten|twenty)(?![\d,.%])(?!\s*(?:ms|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|d|"
+    r"wks?|weeks?|months?|quarters?|years?|yrs?|sprints?)\b)|"
     r"\s?(?:ms|milliseconds?|seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|"
     r"days?|d|weeks?|months?)\b)?"
 )
@@ -174,7 +181,7 @@ _NUM = rf"{NUMBER}{_UNIT}"
 # A signed score ("eNPS from +5 to +20"), and a bound written as a sign ("from 22 min to <10").
 _SIGNED = rf"[+]?{_NUM}"
 _FROM_TO = re.compile(
-    rf"\bfrom\s+(?:about\s+|around\s+|~)?(?P<base>{_SIGNED})\s+(?:to|->|→)\s+"
+    rf"\bfrom\s+(?:about\s+|around\s+|~)?(?P<base>{_SIGNED})(?:\s+(?!to\b)[a-z]{{3,}})?\s+(?:to|->|→)\s+"
     rf"(?:(?:under|below|over|above|at\s+least|less\s+than|more\s+than|no\s+more\s+than)\s+|[<>≤≥]=?\s*)?"
     rf"(?P<target>{_SIGNED})",
     re.I,
@@ -612,7 +619,7 @@ def _norm_number(token: str) -> str:
 _BARE_DEADLINE_RE = re.compile(
     # ... "this academic yr" (set 20: read as missing)
     r"\b(?:this|next|the\s+current)\s+(?:quarter|qtr|year|yr|half|month|sprint|fy|(?:financial|fiscal)\s+y(?:ea)?r|"
-    rf"(?:academic|school)\s+y(?:ea)?r|term|season|{_SEASONS})\b|\b(?:eoy|eoq)\b|"
+    rf"(?:academic|school)\s+y(?:ea)?r|term|season|{_SEASONS}|(?!may\b)(?:{_MONTHS})|(?-i:May))\b|\b(?:eoy|eoq)\b|"
     # a level held over a named period: "every week of Golden Quarter", "each day of the Christmas peak"
     rf"\b(?:every|each)\s+(?:day|week|month|period|shift)\s+(?:of|in|during|through)\s+(?:the\s+)?(?:{_SEASON}|{_EVENT_END}\b)|"
     # a span of months a level is held over: "On-time departures 96% Jun–Aug" (set 15)
@@ -715,6 +722,8 @@ def find_deadline(text: str) -> str | None:
     best = bare.group(0) if bare else None
     end = -2  # where the phrase kept last ends: "in time for polling day in May" keeps both halves
     for m in _DEADLINE_RE.finditer(text):
+        if bare and bare.start() <= m.start("when") < bare.end():
+            continue  # "during Apr–Jun peak": the span is the period, not its first month (set 27)
         when = m.group("when").strip()
         lead = m.group("lead").lower()
         if lead == "over" and not (when.lower().startswith("the ") or _NAMED_SEASON.fullmatch(when)):
@@ -936,6 +945,8 @@ _STANDARD_NAME = re.compile(
     # ... or a part of a work: "Chapter 2 vertical slice playable" (set 23: counted)
     r"[Cc]hapter|[Ee]pisode|[Vv]olume|"
     r"[Pp]atch|[Ss]print|[Ww]ave|"
+    # ... or a numbered regulation or article: "Publish Reg 18 draft local plan" (set 27: counted)
+    r"Reg|Regulation|Article|Section|Schedule|"
     # ... or a numbered unit of a plant, capitalised, first or not (no verb reads so): "Unit 2 turbine refurb
     # completed", "KR2: Cave 3 humidity control retrofitted" (set 25: counted)
     r"Unit|Cave|Kiln|Reactor|Vat|Room|Studio|Turbine|Furnace|Boiler|Line|Lab|Shaft|Cell|"

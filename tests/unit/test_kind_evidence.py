@@ -157,6 +157,8 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Open 2 extra security lanes + e-gates before June half-term peak", ("output", "counted-work")),
         ("Sign up 600 new junior savers by end of term", None),  # people taking something up are a result
         ("Run the 12 regional roadshows", None),  # "the": a named set of work, read by the other rules
+        ("Get all 9 engineers MCS-certified for ASHP installs by Q3", ("output", "readiness")),  # set 27
+        ("Seismic reassessment of 4 upland dams complete (DONE) - report w/ panel engineer", ("output", "done")),
         # stated-baseline: where a measure is and where it should be, not led by work (set 27)
         ("Hit 30 gross moves/crane-hr on the quay (24 today)", ("outcome", "stated-baseline")),
         ("GCR on Berth 3: 28 -> 32 moves/hr", ("outcome", "stated-baseline")),

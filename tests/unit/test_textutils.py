@@ -182,6 +182,16 @@ from evals.robustness import refusals
         ("Lifts serviced on 4 floors", None, "4", None),
         # where the team stands: this or the last period's figure in brackets, or "we're at" after a dash (set 26)
         ("Berths 90% let for the 2027 season (78% this yr)", "78%", "90%", "the 2027 season"),
+        # set 27: a share as "N in M"; an event after "ahead of"; a month after "next"; a span of months is the period
+        ("Preferred place of death achieved for 7 in 10 pts known to us", None, "7 in 10", None),
+        ("Site-measure remakes from 1 in 12 jobs to 1 in 30", "1 in 12", "1 in 30", None),
+        ("Reach 40 in 12 weeks", None, "40", None),  # a time, not a share
+        ("Season-ticket renewals ≥92% ahead of the board away-day", None, "92%", "the board away-day"),
+        ("90% of spend has a PO raised before the invoice arrives", None, "90%", None),
+        ("QAR for apprenticeships at 67%+ when published next Mar (58% last yr)", "58%", "67%", "next Mar"),
+        ("Complaints answered this may help", None, None, None),
+        ("95% of standard renewals turned round in 3 wks during Apr–Jun peak", None, "95%", "Apr–Jun"),
+        ("Publish Reg 18 draft local plan for consultation", None, None, None),
         ("Sept '26 intake: 45% of offer holders actually enrol (38% last cycle)", "38%", "45%", None),
         ("90%+ of 999 calls answered within 10s – we're at 82%", "82%", "90%", None),
         # a past year's figure, the year first, even said with feeling (set 26: dropped as an aside)
