@@ -39,6 +39,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from .policy import TAKE_UP
 from .schemas import MetricEntry
@@ -370,7 +371,7 @@ def without_direction(text: str) -> str:
 
 
 # Short forms the embedding model does not know: "industry NPS" matched a graduate-employment metric.
-ABBREVIATIONS = {
+_SHORT_FORMS = {
     "NPS": "net promoter score",
     "eNPS": "employee net promoter score",
     "CSAT": "customer satisfaction score",
@@ -482,7 +483,32 @@ SENSES: dict[str, tuple[re.Pattern[str], str]] = {
         "crew resource management",
     ),
 }
-_ABBREVIATION = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")s?(?![\w-])")
+SECTOR_SHORT_FORMS = Path(__file__).with_name("short_forms.tsv")
+
+
+def sector_short_forms(path: Path = SECTOR_SHORT_FORMS) -> dict[str, str]:
+    """The sector short forms of ``short_forms.tsv`` (short form, long form, sector): jargon of many trades ("HFSV",
+    "CDU", "INSET") that the embedding model reads as noise (set 27: "2,500 HFSVs to over-75s living alone" found
+    social care at home, not fire safety). Errors name the file and the line."""
+    out: dict[str, str] = {}
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 3 or not all(f.strip() for f in fields):
+            raise ValueError(f"{path}:{n}: expected 'short form<TAB>long form<TAB>sector', got {line!r}")
+        if fields[0] in out:
+            raise ValueError(f"{path}:{n}: {fields[0]!r} is listed twice; keep one line")
+        out[fields[0]] = fields[1]
+    return out
+
+
+# The short forms above win over a sector's: each was added for a goal a coach saw misread.
+ABBREVIATIONS = {**sector_short_forms(), **_SHORT_FORMS}
+# Longest first, so "ISO 27001" is read before a shorter form that starts it; a numbered one too ("CDU-2").
+_ABBREVIATION = re.compile(
+    r"(?<![\w-])(" + "|".join(map(re.escape, sorted(ABBREVIATIONS, key=len, reverse=True))) + r")s?(?!\w|-(?!\d))"
+)
 # Changes whenever a long form does: the index's documents are spelled out, so they are rebuilt with it.
 SHORT_FORMS_DIGEST = hashlib.sha1(
     repr((sorted(ABBREVIATIONS.items()), sorted((k, p.pattern, v) for k, (p, v) in SENSES.items()))).encode()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant.knowledge import Knowledge
 from assistant.ranking import (
+    _SHORT_FORMS,
     ALIAS,
     DEFINITION,
     HIRING,
@@ -23,6 +26,7 @@ from assistant.ranking import (
     non_durations,
     ranked_by_words,
     result_query,
+    sector_short_forms,
     spelled_out,
     states_duration,
     top,
@@ -304,10 +308,28 @@ def test_retrieve_without_the_result_query_or_definition_share(index: KnowledgeI
         ("Repairs on 17 WTGs", "Repairs on 17 WTGs (wind turbine generator)"),
         ("SEP training for all crew", "SEP (safety and emergency procedures) training for all crew"),
         ("60% of NDA reviews", "60% of NDA (non-disclosure agreement contract) reviews"),
+        # the sector list (short_forms.tsv), a numbered one too; not inside a word or a longer code (set 27)
+        ("2,500 HFSVs to over-75s", "2,500 HFSVs (home fire safety visit) to over-75s"),
+        ("CDU-2 turnaround", "CDU (crude distillation unit in a refinery)-2 turnaround"),
+        ("HCA-led rounds", "HCA-led rounds"),
+        ("ISO 27001 audit", "ISO 27001 (information security management) audit"),
     ],
 )
 def test_short_forms_are_spelled_out(text: str, expected: str) -> None:
     assert spelled_out(text) == expected
+
+
+def test_the_sector_short_forms_load_and_name_file_and_line_on_error(tmp_path: Path) -> None:
+    forms = sector_short_forms()
+    assert len(forms) > 300 and forms["INSET"] == "teacher training day"
+    assert not set(forms) & set(_SHORT_FORMS)  # each short form has one home
+    bad = tmp_path / "short_forms.tsv"
+    bad.write_text("# comment\nHFSV\thome fire safety visit\tfire\nCDU\tcrude distillation unit\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"short_forms.tsv:3: expected"):
+        sector_short_forms(bad)
+    bad.write_text("HFSV\thome fire safety visit\tfire\nHFSV\tagain\tfire\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r":2: 'HFSV' is listed twice"):
+        sector_short_forms(bad)
 
 
 def test_the_result_query_spells_out_short_forms() -> None:
