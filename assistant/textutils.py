@@ -159,7 +159,7 @@ _DEADLINE_CORE = (
 )
 _DEADLINE_RE = re.compile(
     rf"\b(?P<lead>w/c|week\s+commencing|by|before|until|in\s+time\s+for|ahead\s+of|going\s+into|heading\s+into|(?:for|in|across|over)\s+(?:all|the\s+whole)\s+of|in|"
-    rf"within|during|end\s+of|through(?:out|\s+to)?|over|for)\s+"
+    rf"within|during|end\s+of|through(?:out|\s+to)?|over|for|at)\s+"
     rf"(?P<when>{_DEADLINE_CORE})\b",
     re.IGNORECASE,
 )
@@ -712,6 +712,8 @@ def without_time_limit(text: str) -> str:
 _STARTS = re.compile(rf"\b{_STARTING}\b", re.I)
 
 
+# The seasons and ends a level is read at: "6.5 t/ha off the Pinot blocks at harvest", "at year end".
+_AT_SEASON = re.compile(rf"(?:the\s+)?(?:{_SEASON}|(?:fy|financial\s+year|year)[- ]end)", re.I)
 # A season named with its kind, read alone after "over": "over summer peak", "over Christmas period" (not "winter").
 _NAMED_SEASON = re.compile(rf"(?=.* )(?:{_SEASON})", re.I)
 
@@ -730,6 +732,8 @@ def find_deadline(text: str) -> str | None:
             continue  # "doubles year over year" is a comparison, "over (the) summer peak" a period (set 19)
         if lead in {"for", "in", "during", "through", "over"} and not re.search(_PERIOD, when, re.I):
             continue
+        if lead == "at" and not _AT_SEASON.fullmatch(when):
+            continue  # "at harvest", "at year end" (set 27); "at 2019 levels", "at the gate" are not dates
         if _SLA_EVENT.match(text, m.end()):  # "within 14 days of disclosure": a service level, not a deadline
             continue
         if lead == "within" or re.match(r"\d+\s+(?:days?|weeks?|months?|quarters?|years?)$", when, re.I):
@@ -834,7 +838,9 @@ _STATED_BASELINE = re.compile(
     # ... or this or the last period's: "(78% this yr)", "(38% last cycle)" (set 26: "this yr" read as the deadline)
     r"\s+(?:this|last)\s+(?:yr|year|season|cycle|term|quarter|qtr)|"
     # ... or the term or season it was read in: "(was 52% in spring)" (set 15: "spring" was read as the deadline)
-    rf"\s+(?:in|for|at)\s+(?:the\s+)?(?:last\s+)?(?:(?:{_SEASONS})(?:\s+term)?|{_MONTHS}|term|year|quarter|q[1-4]))\s*\)|"
+    rf"\s+(?:in|for|at)\s+(?:the\s+)?(?:last\s+)?(?:(?:{_SEASONS})(?:\s+term)?|{_MONTHS}|term|year|quarter|q[1-4]))"
+    # ... with an aside after it: "(4.1 last yr, frost)" (set 27)
+    r"(?:\s*[,;][^()]*)?\s*\)|"
     # ... or last year's: "(LY 31k)", "(vs LY £38)", "(last year: 31k)" (set 23: read as nothing)
     rf"\(\s*(?:was|from|down\s+from|up\s+from|baseline:?|currently|{_LAST_YEAR})\s+(?:~\s?|c\.\s?|approx\.?\s+)?"
     rf"(?P<base2>{_NUM})\s*\)|"

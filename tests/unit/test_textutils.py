@@ -192,6 +192,11 @@ from evals.robustness import refusals
         ("Complaints answered this may help", None, None, None),
         ("95% of standard renewals turned round in 3 wks during Apr–Jun peak", None, "95%", "Apr–Jun"),
         ("Publish Reg 18 draft local plan for consultation", None, None, None),
+        # a baseline with an aside; a season a level is read at (set 27); not where it is measured
+        ("6.5 t/ha off the Pinot blocks at harvest (4.1 last yr, frost)", "4.1", "6.5 t/ha", "harvest"),
+        ("NPS at year end above 40", None, "40", "year end"),
+        ("Avg snags at handover < 15 per plot", None, "15", None),
+        ("Keep churn at 2019 levels", None, "at 2019 levels", None),
         ("Sept '26 intake: 45% of offer holders actually enrol (38% last cycle)", "38%", "45%", None),
         ("90%+ of 999 calls answered within 10s – we're at 82%", "82%", "90%", None),
         # a past year's figure, the year first, even said with feeling (set 26: dropped as an aside)
