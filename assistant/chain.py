@@ -22,6 +22,7 @@ from . import candidates as C
 from .compose import (
     hypothesis,
     key_result,
+    measurability,
     outcome_deadline,
     scope_of,
     scoped,
@@ -47,7 +48,7 @@ from .schemas import (
     judgement_schema,
 )
 from .settings import Settings
-from .textutils import capitalised, check_goal, enforce_placeholders, parse_measurability, prepare_goal
+from .textutils import capitalised, check_goal, enforce_placeholders, prepare_goal
 
 ProgressFn = Callable[[int, int], None]
 
@@ -250,7 +251,7 @@ def finish_review(state: dict[str, Any], knowledge: Knowledge, model_label: str 
     cands: list[C.Candidate] = state.get("candidates", [])
     catalogue = knowledge.catalogue
     source = " ".join(filter(None, [goal, state.get("objective"), state.get("user_facts")]))
-    meas = parse_measurability(goal)
+    meas = measurability(goal)
     d = decide(j, cands, goal, catalogue, source, meas)
     when = outcome_deadline(goal, d.kind, meas.deadline)
     scope = scope_of(goal)

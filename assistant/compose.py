@@ -12,9 +12,9 @@ from dataclasses import dataclass, replace
 
 from .policy import DELIVERABLE_VERBS, PAST_PARTICIPLE, SMALL_NUMBER_WORDS, reports_done_work, starts_with_deliverable
 from .ranking import AIMING, DIRECTION_VERBS, imperative_result, means_split, result_half
-from .schemas import PLACEHOLDER_BASELINE, PLACEHOLDER_DEADLINE, PLACEHOLDER_TARGET, Polarity
+from .schemas import PLACEHOLDER_BASELINE, PLACEHOLDER_DEADLINE, PLACEHOLDER_TARGET, Measurability, Polarity
 from .slots import as_number
-from .textutils import FROM_TO_RE, MONTHS, NUMBERED_PARTS, NUMBERED_PLACE, SEASONS, capitalised
+from .textutils import FROM_TO_RE, MONTHS, NUMBERED_PARTS, NUMBERED_PLACE, SEASONS, capitalised, parse_measurability
 
 VERBS: dict[str, tuple[str, str]] = {"up": ("Raise", "raise"), "down": ("Cut", "cut"), "within": ("Keep", "keep")}
 
@@ -361,13 +361,26 @@ def split_compound(goal: str) -> tuple[str, str] | None:
         return work, verb_first
     done_any_verb = _ENDS_DONE.search(work) and re.match(r"[+−-]?\d", result)  # not "feel equipped to have ..."
     aimed = joiner and joiner.group("aim")  # "..., aiming for 30%": the number is the result, whatever the work
-    if not (starts_with_deliverable(work) or reports_done_work(work) or done_any_verb or aimed):
+    counted = re.match(r"[A-Za-z]+\s+\d", work)  # "Do 30 school visits & sign up 600 new junior savers" (set 27)
+    if not (starts_with_deliverable(work) or reports_done_work(work) or done_any_verb or aimed or counted):
         return None
     return work, capitalised(result)
 
 
+def measurability(goal: str) -> Measurability:
+    """The goal's own numbers; a compound goal's baseline and target are its result's, never its work's count
+    ("Launch home eye tests in 3 regions and get 1,200 tests booked": 1,200, not 3; set 27 lost the 600 of "Do 30
+    school visits & sign up 600 new junior savers")."""
+    meas = parse_measurability(goal)
+    parts = split_compound(goal)
+    result = parse_measurability(parts[1]) if parts else None
+    if result and result.target:
+        return meas.model_copy(update={"baseline": result.baseline, "target": result.target})
+    return meas
+
+
 # The joining words left at the end of the work's half once the result is split off.
-_JOINER_LEFT = re.compile(rf"[\s,]+(?:and|to|so\s+that|so|with|(?P<aim>{AIMING}))$", re.I)
+_JOINER_LEFT = re.compile(rf"[\s,]+(?:and|&|to|so\s+that|so|with|(?P<aim>{AIMING}))$", re.I)
 # Work stated as done by any verb, the participle last, before a number to reach: "Paywall meter tweaked, +4k net new
 # digital subs" (set 16)
 _ENDS_DONE = re.compile(rf"\b{PAST_PARTICIPLE}$", re.I)

@@ -55,7 +55,7 @@ from .policy import (
     starts_with_deliverable,
     work_kinds,
 )
-from .ranking import TAKE_UP_COUNT, imperative_result, result_half
+from .ranking import SIGNS_UP, TAKE_UP_COUNT, imperative_result, result_half
 from .schemas import Kind
 from .textutils import (
     RELATIVE_UNIT,
@@ -95,6 +95,7 @@ _FULL_COVERAGE = _share_after("for|on|across", "100")
 _LIMIT_MET_ON = _share_after("on|for|in|across")
 # A count of people taking the work up, after the work: "..., 1,500 sign-ups in first season".
 _TOOK_UP = re.compile(TAKE_UP_COUNT)
+_SIGNED_UP = re.compile(SIGNS_UP, re.I)
 _USED_BY_SHARE = _share_after("by|for")
 # A finished piece of work stated as done: "Forum guidelines agreed with maintainers and published".
 _DONE = re.compile(rf"\b(?:{DONE_WORK})\b", re.I)
@@ -291,7 +292,7 @@ def measured_result(goal: str) -> bool:
         return False
     half = imperative_result(half) or half  # ", cutting queue time" -> "Cut queue time"
     measure = _moved_measure(half)
-    took_up = _TOOK_UP.match(half)  # "Under-30s scheme launched, 1,500 sign-ups in first season"
+    took_up = _TOOK_UP.match(half) or _SIGNED_UP.match(half)  # "..., 1,500 sign-ups", "... & sign up 600 savers"
     return bool(measure and parse_measurability(measure).target) or share_of(half) or level(half) or bool(took_up)
 
 

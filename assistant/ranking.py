@@ -293,6 +293,8 @@ AIMING = r"(?:aiming\s+(?:for|at)|targeting)"
 # "... and get / and raise / so that ..." or ", driving ...": what follows is the result the deliverable is for.
 # A count of people taking the work up: "1,500 sign-ups", "300 new members".
 TAKE_UP_COUNT = rf"\d[\d,.]*\s?[kKmM]?\s+(?:new\s+|more\s+)?{TAKE_UP}\b"
+# People a piece of work signs up, counted: the result it is for.
+SIGNS_UP = r"(?:sign\s+up|recruit|enrol|enroll|attract)\s+\d[\d,]*\s?[kK]?\s+"
 _RESULT_JOINER = re.compile(
     r"\s(?:and|to|so\s+that|so)\s+(?=(?:get|raise|increase|grow|improve|boost|lift|cut|reduce|lower|decrease|"
     r"halve|double|more|fewer|have|reach|hit|see)\b)"
@@ -312,7 +314,10 @@ _RESULT_JOINER = re.compile(
     r"|\s+and\s+(?=\d[\d,.]*\s?%\s+of\s+[^,;]*?\b(?:through|via|using)\s+(?:it|them)\b)"
     # ... or the number it aims for: "Loyalty app relaunch incl. new points scheme, aiming for 30% of transactions
     # linked to a member by H2" (set 20: kept whole)
-    rf"|,?\s+{AIMING}\s+(?=\d)",
+    rf"|,?\s+{AIMING}\s+(?=\d)"
+    # ... or, after "and" or "&", people it signs up, counted: "Do 30 school visits & sign up 600 new junior savers by
+    # end of term" (set 27: the 600 was lost to placeholders)
+    rf"|\s+(?:and|&)\s+(?={SIGNS_UP})",
     re.I,
 )
 # Verbs that say which way a measure should go; compose's verb check extends the same list.

@@ -13,6 +13,7 @@ from assistant.compose import (
     initiative_phrase,
     keep_users_numbers,
     key_result,
+    measurability,
     outcome_deadline,
     scope_of,
     scoped,
@@ -435,6 +436,12 @@ def test_by_when_never_reads_by_within(deadline: str | None, expected: str) -> N
             None,
             ("25% of repeat prescriptions collected through it by [deadline]", "Click & collect live in 300 branches"),
         ),
+        # ... or people signed up after a count of work (set 27: the 600 had been lost to placeholders)
+        (
+            "Do 30 school visits & sign up 600 new junior savers by end of term",
+            "end of term",
+            ("Sign up 600 new junior savers by end of term", "Do 30 school visits"),
+        ),
         # no target: the sentence is kept whole
         ("Improve onboarding by adding tips", None, ("Improve onboarding by adding tips by [deadline]", None)),
         ("Grow members to 500 by spring", "spring", ("Grow members to 500 by spring", None)),  # a season, no means
@@ -442,6 +449,21 @@ def test_by_when_never_reads_by_within(deadline: str | None, expected: str) -> N
 )
 def test_users_key_result_splits_work_from_result(goal: str, deadline: str | None, expected: tuple) -> None:  # type: ignore[type-arg]
     assert users_key_result(goal, deadline) == expected
+
+
+@pytest.mark.parametrize(
+    ("goal", "baseline", "target"),
+    [
+        # a compound goal's numbers are its result's, not its work's count (set 27)
+        ("Do 30 school visits & sign up 600 new junior savers by end of term", None, "600"),
+        ("Launch home eye tests in 3 regions and get 1,200 tests booked by end of H1", None, "1,200"),
+        ("Install pick-to-light in zone B and raise picks per hour from 110 to 150", "110", "150"),
+        ("Publish 12 case studies", None, "12"),  # not compound: the goal's own reading
+    ],
+)
+def test_measurability_reads_a_compound_goals_result(goal: str, baseline: str | None, target: str) -> None:
+    meas = measurability(goal)
+    assert (meas.baseline, meas.target) == (baseline, target)
 
 
 @pytest.mark.parametrize(
