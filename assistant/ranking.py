@@ -41,6 +41,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import KnowledgeError
 from .policy import TAKE_UP
 from .schemas import MetricEntry
 from .settings import Settings
@@ -501,9 +502,11 @@ def sector_short_forms(path: Path = SECTOR_SHORT_FORMS) -> dict[str, str]:
             continue
         fields = line.split("\t")
         if len(fields) != 3 or not all(f.strip() for f in fields):
-            raise ValueError(f"{path}:{n}: expected 'short form<TAB>long form<TAB>sector', got {line!r}")
+            raise KnowledgeError(
+                f"{path}:{n}: expected 'short form<TAB>long form<TAB>sector', got {line!r}; separate them with tabs"
+            )
         if fields[0] in out:
-            raise ValueError(f"{path}:{n}: {fields[0]!r} is listed twice; keep one line")
+            raise KnowledgeError(f"{path}:{n}: {fields[0]!r} is listed twice; keep one line for it")
         out[fields[0]] = fields[1]
     return out
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.errors import KnowledgeError
 from assistant.knowledge import Knowledge
 from assistant.ranking import (
     _SHORT_FORMS,
@@ -325,10 +326,10 @@ def test_the_sector_short_forms_load_and_name_file_and_line_on_error(tmp_path: P
     assert not set(forms) & set(_SHORT_FORMS)  # each short form has one home
     bad = tmp_path / "short_forms.tsv"
     bad.write_text("# comment\nHFSV\thome fire safety visit\tfire\nCDU\tcrude distillation unit\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"short_forms.tsv:3: expected"):
+    with pytest.raises(KnowledgeError, match=r"short_forms.tsv:3: expected"):
         sector_short_forms(bad)
     bad.write_text("HFSV\thome fire safety visit\tfire\nHFSV\tagain\tfire\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r":2: 'HFSV' is listed twice"):
+    with pytest.raises(KnowledgeError, match=r":2: 'HFSV' is listed twice"):
         sector_short_forms(bad)
 
 
