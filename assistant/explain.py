@@ -33,7 +33,9 @@ def _reach(goal: str, number: str) -> bool:
     """The number says how far the work reaches or what it is like, not how much of it there is: "rolled out to all 4
     community nursing teams", "set up for top 10 clients" (a coach, set 16: not "a count of things the team
     delivers"), "journey sent to 18k existing donors", "platform extended for 8-car trains" (set 19), "£10 ticket
-    scheme" (set 20: a price says what the work is like)."""
+    scheme" (set 20: a price says what the work is like), "for 100% of new loan apps"."""
+    if number.endswith("%"):
+        return True  # a share of a group: "live for 100% of new personal loan apps" (set 28)
     n = re.escape(number.lstrip("$£€"))
     reach = rf"\b(?:all|top|each\s+of\s+the|every\s+one\s+of\s+the)\s+{n}\b|\bto\s+(?:all\s+|our\s+)?{n}(?![\w.,])"
     return bool(re.search(rf"{reach}|(?<![\w.]){n}-[A-Za-z]|[$£€]{n}\b", goal, re.I))

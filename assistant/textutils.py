@@ -179,7 +179,7 @@ _UNIT = (
 )
 _NUM = rf"{NUMBER}{_UNIT}"
 # A signed score ("eNPS from +5 to +20"), and a bound written as a sign ("from 22 min to <10").
-_SIGNED = rf"[+]?{_NUM}"
+_SIGNED = rf"[+−-]?{_NUM}"  # "eNPS from -4 to +15" (set 28: read as 4)
 _FROM_TO = re.compile(
     rf"\bfrom\s+(?:about\s+|around\s+|~)?(?P<base>{_SIGNED})(?:\s+(?!to\b)[a-z]{{3,}})?\s+(?:to|->|→)\s+"
     rf"(?:(?:under|below|over|above|at\s+least|less\s+than|more\s+than|no\s+more\s+than)\s+|[<>≤≥]=?\s*)?"
@@ -619,7 +619,7 @@ def _norm_number(token: str) -> str:
 _BARE_DEADLINE_RE = re.compile(
     # ... "this academic yr" (set 20: read as missing)
     r"\b(?:this|next|the\s+current)\s+(?:quarter|qtr|year|yr|half|month|sprint|fy|(?:financial|fiscal)\s+y(?:ea)?r|"
-    rf"(?:academic|school)\s+y(?:ea)?r|term|season|{_SEASONS}|(?!may\b)(?:{_MONTHS})|(?-i:May))\b|\b(?:eoy|eoq)\b|"
+    rf"(?:academic|school)\s+y(?:ea)?r|term|season|{_SEASONS}|(?!may\b)(?:{_MONTHS})|(?-i:May|AY))\b|\b(?:eoy|eoq)\b|"
     # a level held over a named period: "every week of Golden Quarter", "each day of the Christmas peak"
     rf"\b(?:every|each)\s+(?:day|week|month|period|shift)\s+(?:of|in|during|through)\s+(?:the\s+)?(?:{_SEASON}|{_EVENT_END}\b)|"
     # a span of months a level is held over: "On-time departures 96% Jun–Aug" (set 15)
@@ -949,7 +949,7 @@ _STANDARD_NAME = re.compile(
     rf"\b(?i:{NUMBERED_PARTS})\b|"
     r"\b(?:[A-Z]{2,}|[Tt]ier|[Pp]hase|[Ll]evel|[Tt]ype|[Vv]ersion|[Ss]tage|[Gg]rade|[Yy]ear|[Yy]r|[Mm]ilestone|No\.|"
     # ... or a part of a work: "Chapter 2 vertical slice playable" (set 23: counted)
-    r"[Cc]hapter|[Ee]pisode|[Vv]olume|"
+    r"[Cc]hapter|[Ee]pisode|[Vv]olume|Season|"
     r"[Pp]atch|[Ss]print|[Ww]ave|"
     # ... or a numbered regulation or article: "Publish Reg 18 draft local plan" (set 27: counted)
     r"Reg|Regulation|Article|Section|Schedule|"

@@ -598,6 +598,7 @@ def _decision(kind: str, metric: str, **kw: object) -> Decision:
         ("Complete SOC 2 Type II audit", False),
         ("Advance care plan template rolled out to all 4 community nursing teams", False),  # how far it reaches
         ("TM + termbase set up for top 10 clients", False),
+        ("Open banking income verification live for 100% of new personal loan apps", False),  # a share (set 28)
         ("Hosted 4 virtual open days for UG recruitment", True),
         ("Inverter spares hub set up at Didcot depot w/c 14 Apr", False),  # the week it is done in (set 17)
         # set 19: the people it reaches, what the thing is like

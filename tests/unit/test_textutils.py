@@ -197,6 +197,10 @@ from evals.robustness import refusals
         ("NPS at year end above 40", None, "40", "year end"),
         ("Avg snags at handover < 15 per plot", None, "15", None),
         ("Keep churn at 2019 levels", None, "at 2019 levels", None),
+        # set 28: a negative baseline, the academic year, a numbered season of a game
+        ("Warehouse eNPS from -4 to +15 by year end", "-4", "+15", "year end"),
+        ("Gateway math pass rate 58% to 66% this AY", None, "66%", "this AY"),
+        ("Ship the Season 3 content update on all platforms", None, None, None),
         ("Sept '26 intake: 45% of offer holders actually enrol (38% last cycle)", "38%", "45%", None),
         ("90%+ of 999 calls answered within 10s – we're at 82%", "82%", "90%", None),
         # a past year's figure, the year first, even said with feeling (set 26: dropped as an aside)
