@@ -100,6 +100,7 @@ EXPERT_SETS = [
     "unseen_real_26.tsv",
     "unseen_real_27.tsv",
     "unseen_real_28.tsv",
+    "unseen_real_29.tsv",
 ]
 
 
