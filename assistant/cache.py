@@ -37,11 +37,17 @@ def normalise(text: str | None) -> str:
 
 @cache
 def logic_version() -> str:
-    """A hash of the package's code and prompt files: after any upgrade, rows are reviewed again, never stale."""
-    here = Path(__file__).parent
+    """A hash of the package's code, prompt and data files: after any upgrade, rows are reviewed again, never stale.
+    Read once per process."""
+    return files_digest(Path(__file__).parent)
+
+
+def files_digest(root: Path) -> str:
+    """A hash of every code, prompt and data file under ``root`` (the sector short forms in ``short_forms.tsv``
+    decide the ranking too), with their paths."""
     digest = hashlib.sha256()
-    for path in sorted([*here.rglob("*.py"), *here.rglob("*.yaml")]):
-        digest.update(path.relative_to(here).as_posix().encode())
+    for path in sorted([*root.rglob("*.py"), *root.rglob("*.yaml"), *root.rglob("*.tsv")]):
+        digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

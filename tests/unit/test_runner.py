@@ -15,7 +15,7 @@ import pytest
 from pydantic import Field
 
 from assistant import cli
-from assistant.cache import ResultCache, chain_identity, open_cache
+from assistant.cache import ResultCache, chain_identity, files_digest, open_cache
 from assistant.chain import ReviewChain
 from assistant.errors import ConfigurationError
 from assistant.models import LlamaCppChatModel
@@ -308,3 +308,19 @@ def test_review_many_takes_concurrency_and_cache(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(api, "get_chain", lambda *a, **k: slow_chain)
     rows: list[Any] = api.review_many(GOALS[:6], concurrency=3, cache=False)
     assert [r.goal for r in rows] == GOALS[:6]
+
+
+def test_the_logic_digest_follows_code_prompts_and_data_files(tmp_path: Path) -> None:
+    """A cached review is stale when any file that decides it changes, the sector short forms included."""
+    (tmp_path / "ranking.py").write_text("X = 1\n", encoding="utf-8")
+    (tmp_path / "review.yaml").write_text("a: 1\n", encoding="utf-8")
+    (tmp_path / "short_forms.tsv").write_text("HFSV\thome fire safety visit\tfire\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("not read\n", encoding="utf-8")
+    before = files_digest(tmp_path)
+    (tmp_path / "notes.txt").write_text("changed\n", encoding="utf-8")
+    assert files_digest(tmp_path) == before
+    for name, text in [("short_forms.tsv", "CDU\tcrude distillation unit\toil\n"), ("review.yaml", "a: 2\n")]:
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        assert files_digest(tmp_path) != before
+        before = files_digest(tmp_path)
+    assert len(before) == 16
