@@ -243,15 +243,15 @@ _READINESS = re.compile(
     re.I,
 )
 # ... or a share of accounts that have had the team's own session: "90% of Enterprise accounts have had an EBR".
+_HAD_SESSION = re.compile(
+    rf"^{NUMBER}\s?%\s+of\s+(?:[\w/&'$.,-]+\s+){{0,6}}?ha(?:ve|s)\s+had\s+(?:an?|their)\s+(?:[\w/&'-]+\s+){{0,3}}?"
+    r"(?:review|ebr|qbr|check-?in|health\s+check|appraisal|visit|audit)s?\b",
+    re.I,
+)
 # ... or brought about by the team: "Get all 9 engineers MCS-certified for ASHP installs by Q3" (set 27)
 _MADE_READY = re.compile(
     r"^(?:get|have)\s+(?:all\s+|every\s+)?(?:\d[\d,]*\s+)?(?:of\s+)?(?:our\s+|the\s+)?(?:[\w&/-]+\s+){0,4}?"
     r"[\w-]*(?:certified|trained|accredited|qualified|inducted|vetted|licensed|upskilled)\b",
-    re.I,
-)
-_HAD_SESSION = re.compile(
-    rf"^{NUMBER}\s?%\s+of\s+(?:[\w/&'$.,-]+\s+){{0,6}}?ha(?:ve|s)\s+had\s+(?:an?|their)\s+(?:[\w/&'-]+\s+){{0,3}}?"
-    r"(?:review|ebr|qbr|check-?in|health\s+check|appraisal|visit|audit)s?\b",
     re.I,
 )
 # Verbs of the deliverable list that name a result when they lead: "Close $2M seed", "Achieve net zero".
