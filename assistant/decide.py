@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .candidates import Candidate, weak_match
-from .compose import MetricView
+from .compose import MetricView, measurability
 from .kind_evidence import kind_evidence
 from .policy import restates_output
 from .schemas import Judgement, Kind, Measurability, MetricEntry
@@ -19,7 +19,6 @@ from .textutils import (
     has_external_scope,
     has_long_horizon,
     holds_short_limit,
-    parse_measurability,
     spans_whole_field,
     stated_dependency,
     words_for_windows,
@@ -93,9 +92,9 @@ def decide(
 
     ``source`` is everything the user said (goal, objective, follow-ups): the only allowed numbers.
     The goal's own wording overrules the model's kind when it settles it (``kind_evidence``). ``meas`` is the
-    goal's own numbers, when the caller has already read them.
+    goal's own numbers as ``compose.measurability`` reads them, when the caller has already read them.
     """
-    meas = meas or parse_measurability(goal)
+    meas = meas or measurability(goal)
     evidence = kind_evidence(goal)
     kind = evidence[0] if evidence else j.kind
     metric, entry, notes = choose_metric(j, candidates, goal, kind, source)
