@@ -101,6 +101,7 @@ EXPERT_SETS = [
     "unseen_real_27.tsv",
     "unseen_real_28.tsv",
     "unseen_real_29.tsv",
+    "unseen_real_30.tsv",
 ]
 
 
