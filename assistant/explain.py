@@ -38,6 +38,7 @@ def _reach(goal: str, number: str) -> bool:
         return True  # a share of a group: "live for 100% of new personal loan apps" (set 28)
     n = re.escape(number.lstrip("$£€"))
     reach = rf"\b(?:all|top|each\s+of\s+the|every\s+one\s+of\s+the)\s+{n}\b|\bto\s+(?:all\s+|our\s+)?{n}(?![\w.,])"
+    reach += rf"|\b(?:at|in|across)\s+{n}\s+[A-Za-z]"  # where it runs: "pilot at 4 branches" (set 29)
     return bool(re.search(rf"{reach}|(?<![\w.]){n}-[A-Za-z]|[$£€]{n}\b", goal, re.I))
 
 

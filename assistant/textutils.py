@@ -41,7 +41,10 @@ _SEASONS = "summer|winter|spring|autumn"
 # Named seasons and periods teams plan around: "through the holiday peak", "by the autumn census".
 _SEASON = (
     rf"(?:holiday|festive|christmas|{_SEASONS}|peak|back[- ]to[- ]school)\s+"
-    rf"(?:season|peak|period|census|term|semester|break|sale|rush|holidays|schedule|timetable)|(?:{_SEASONS})\b|"
+    rf"(?:season|peak|period|census|term|semester|break|sale|rush|holidays|schedule|timetable)|"
+    # ... or a season's own round of checks or activities: "below 10% at the spring audit", "across the summer
+    # programme" (set 29: both asked for a deadline they gave)
+    rf"(?:{_SEASONS})\s+(?:audit|count|survey|programme|program|inspection|scheme|camps?)\b|(?:{_SEASONS})\b|"
     # trading events retail and e-commerce teams plan around
     r"black\s+friday(?:\s+(?:week|weekend))?|cyber\s+(?:monday|week)|boxing\s+day|prime\s+day|singles['’]?\s+day|"
     r"golden\s+quarter|"
@@ -75,6 +78,11 @@ _PERIOD = (
     r"intake|series|half[- ]term|"
     r"pulse|(?-i:AW|SS|FW)\s?\d"
 )
+# A day and month without the year: day first when the day is past 12 and the month is one ("30/6"), month first
+# when the day is past 12 ("6/30"); a fraction ("1/3", "3/4") has its larger number below.
+_DAY_MONTH = r"(?:1[3-9]|2\d|3[01])/(?:0?[1-9]|1[0-2])(?![/\d])|(?:0?[1-9]|1[0-2])/(?:1[3-9]|2\d|3[01])(?![/\d])"
+# Two years in a row, written short: "26/27" (not "24/7" or "50/50").
+_YEAR_SPAN = "(?:" + "|".join(f"{y}/{y + 1}" for y in range(15, 49)) + r")(?![/\d])"
 # Read only right after "before" or "ahead of": an event named after "by" or "in" is as often how or where.
 _AFTER_BEFORE = r"(?:(?<=before\s)|(?<=ahead\sof\s))"
 # The moment something starts, as a deadline reads: "before term starts", "before cows go in for housing".
@@ -135,6 +143,10 @@ _DEADLINE_CORE = (
     rf"(?:(?:w/c|w\.c\.|week\s+(?:commencing|beginning|of))\s+)?"
     rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?(?:,?\s+\d{{4}})?|"
     rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|(?:19|20)\d{{2}}|"
+    # ... a day and month without the year, either order, never a fraction ("by 30/6", "by 6/30"; not "by 1/3")
+    rf"{_DAY_MONTH}|"
+    # ... a named season or cycle with its two years: "by safra 26/27", "by campaign 25/26" (set 29)
+    rf"(?:the\s+)?(?:[A-Za-z][\w-]+\s+)?{_YEAR_SPAN}|"
     # ... "by FY end", "by financial year end" (set 20: read as missing)
     rf"eoy|eoq|(?-i:YE)|(?:fy|financial\s+year|fiscal\s+year|year)[- ]end|quarter[- ]end|"
     rf"(?:this|next|the)\s+(?:(?:school|academic|financial|fiscal|calendar)\s+)?(?:quarter|year|yr|half|month|sprint)|"
@@ -159,7 +171,7 @@ _DEADLINE_CORE = (
 )
 _DEADLINE_RE = re.compile(
     rf"\b(?P<lead>w/c|week\s+commencing|by|before|until|in\s+time\s+for|ahead\s+of|going\s+into|heading\s+into|(?:for|in|across|over)\s+(?:all|the\s+whole)\s+of|in|"
-    rf"within|during|end\s+of|through(?:out|\s+to)?|over|for|at)\s+"
+    rf"within|during|end\s+of|through(?:out|\s+to)?|over|across|for|at)\s+"
     rf"(?P<when>{_DEADLINE_CORE})\b",
     re.IGNORECASE,
 )
@@ -730,7 +742,7 @@ def find_deadline(text: str) -> str | None:
         lead = m.group("lead").lower()
         if lead == "over" and not (when.lower().startswith("the ") or _NAMED_SEASON.fullmatch(when)):
             continue  # "doubles year over year" is a comparison, "over (the) summer peak" a period (set 19)
-        if lead in {"for", "in", "during", "through", "over"} and not re.search(_PERIOD, when, re.I):
+        if lead in {"for", "in", "during", "through", "over", "across"} and not re.search(_PERIOD, when, re.I):
             continue
         if lead == "at" and not _AT_SEASON.fullmatch(when):
             continue  # "at harvest", "at year end" (set 27); "at 2019 levels", "at the gate" are not dates
@@ -958,8 +970,11 @@ _STANDARD_NAME = re.compile(
     r"Unit|Cave|Kiln|Reactor|Vat|Room|Studio|Turbine|Furnace|Boiler|Line|Lab|Shaft|Cell|"
     # a numbered place, capitalised as a name, not first (a verb there: "Plant 40 ha of woodland", "Block 50 spam
     # calls"): "Shore power at Berth 7 commissioned", "live at Pit 3" (set 21)
-    rf"(?<=\S\s)(?:{NUMBERED_PLACE}))"
-    r"[\s-]?\d+(?:[.-]\d+)*\b"
+    rf"(?<=\S\s)(?:{NUMBERED_PLACE})|"
+    # ... or any capitalised name after a lowercase word: "RosterPro live for all Dash 8 crews" (set 29: counted)
+    rf"(?<=[a-z]\s)(?!(?i:{MONTHS})\b)[A-Z][a-z]+)"
+    # ... with its number, or its number after '#': "Complete BF#2 reline" (set 29: counted)
+    r"[\s-]?#?\d+(?:[.-]\d+)*\b"
     r"(?![.\d]*\s?%)"  # "PPM 88.5%" is a measure at a level (set 17), not a name
     # a numbered thing: "Canning line #2 installed" (set 20: counted); "be #1", "ranked #3" is a place to reach
     r"|(?<=[a-z]\s)(?<!\bbe\s)(?<!\bat\s)(?<!\bas\s)(?<!\bto\s)(?<!\bis\s)(?<!\bthe\s)(?<!\bour\s)(?<!ranked\s)"

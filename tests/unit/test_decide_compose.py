@@ -611,6 +611,11 @@ def _decision(kind: str, metric: str, **kw: object) -> Decision:
         ("Run 4 bereavement support evenings per quarter", True),
         # set 22: hires are people, not deliverables
         ("Hire 3 senior SREs + 1 EM for the Platform team by Sept 30", False),
+        # set 29: a name with its number, where the work runs
+        ("RosterPro live for all Dash 8 crews before summer sked", False),
+        ("Complete BF#2 reline within the 62-day shutdown window", False),
+        ("Launch Sunday opening pilot at 4 branches", False),
+        ("Roll out 350 new LTE sites across Visayas & Mindanao", True),
     ],
 )
 def test_an_output_is_called_a_count_only_when_it_counts_deliverables(goal: str, counted: bool) -> None:

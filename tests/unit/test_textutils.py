@@ -213,6 +213,20 @@ from evals.robustness import refusals
         ("New webchat triage launched, staffed 8am-8pm weekdays", None, None, None),
         ("Start a 5pm Sunday evening service", None, None, None),
         ("Line 3 upgraded to 40 packs a minute", None, "40", None),
+        # set 29: a day and month without the year (never a fraction), a named cycle with its two years, a season's
+        # round of checks or activities after "at" or "across"
+        ("All fee earners trained by 30/6", None, None, "30/6"),
+        ("Dashboards migrated by 6/30", None, None, "6/30"),
+        ("Cut unit cost by 1/3", None, "-1/3", None),
+        ("Open 24/7 by Q3", None, "24/7", "Q3"),
+        ("Seed adoption 34% -> 50% by safra 26/27", "34%", "50%", "safra 26/27"),
+        ("Flu jab uptake at 80%+ for winter 25/26", None, "80%", "winter 25/26"),
+        ("Blue bin contamination below 10% at the spring audit", None, "10%", "the spring audit"),
+        ("OTP 88%+ across the summer programme", None, "88%", "the summer programme"),
+        ("Stock available across all 9 branches", None, "9", None),
+        ("Predictive maintenance pilot on Class 800 bogies completed", None, None, None),  # a name, no count
+        ("All open Part 145 audit findings closed", None, None, None),
+        ("Deliver by June 30 the 4 reports", None, "4", "June 30"),  # a month is no name
         ("Launch 0% finance option for aligner consults by WW40", None, None, "WW40"),  # an offer named by its rate
         ("Cut interest to 0% for members", None, "0%", None),
         # last year's figure in brackets is the baseline (set 23)
