@@ -252,7 +252,7 @@ def finish_review(state: dict[str, Any], knowledge: Knowledge, model_label: str 
     catalogue = knowledge.catalogue
     source = " ".join(filter(None, [goal, state.get("objective"), state.get("user_facts")]))
     meas = measurability(goal)
-    d = decide(j, cands, goal, catalogue, source, meas)
+    d = decide(j, cands, goal, catalogue, source, meas, state.get("status"))
     when = outcome_deadline(goal, d.kind, meas.deadline)
     scope = scope_of(goal)
     rewrites = compose_rewrites(goal, d, meas, cands, when, scope, as_written=state["goal"])

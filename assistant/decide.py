@@ -87,15 +87,17 @@ def decide(
     catalogue: dict[str, MetricEntry],
     source: str | None = None,
     meas: Measurability | None = None,
+    status: str | None = None,
 ) -> Decision:
     """Kind from the model or the wording; metric, control and horizon from the model's pick checked against evidence.
 
     ``source`` is everything the user said (goal, objective, follow-ups): the only allowed numbers.
     The goal's own wording overrules the model's kind when it settles it (``kind_evidence``). ``meas`` is the
-    goal's own numbers as ``compose.measurability`` reads them, when the caller has already read them.
+    goal's own numbers as ``compose.measurability`` reads them, when the caller has already read them; ``status``
+    what the team wrote beside the goal ("DONE").
     """
     meas = meas or measurability(goal)
-    evidence = kind_evidence(goal)
+    evidence = kind_evidence(goal, status)
     kind = evidence[0] if evidence else j.kind
     metric, entry, notes = choose_metric(j, candidates, goal, kind, source)
     if weak_match(candidates, entry) and not (kind == "outcome" and meas.target):

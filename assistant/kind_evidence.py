@@ -36,6 +36,8 @@ The rules, first match wins:
    "Monthly DD donors from 3,400 to 5,000"), or none of something bad ("Zero lost-time injuries on site").
    ``stated-baseline``: where a measure is and where it should be, not led by work ("Hit 30 gross moves/crane-hr
    (24 today)", "GCR on Berth 3: 28 -> 32 moves/hr").
+9. ``done-status``: when no rule above settles it, a status beside the goal saying it is finished ("Digital mortgage
+   pre-approval (DONE)"): work reported as done.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ from .policy import (
 from .ranking import SIGNS_UP, TAKE_UP_COUNT, imperative_result, result_half
 from .schemas import Kind
 from .textutils import (
+    DONE_STATUS,
     RELATIVE_UNIT,
     find_time_limit,
     parse_measurability,
@@ -96,6 +99,9 @@ _LIMIT_MET_ON = _share_after("on|for|in|across")
 # A count of people taking the work up, after the work: "..., 1,500 sign-ups in first season".
 _TOOK_UP = re.compile(TAKE_UP_COUNT)
 _SIGNED_UP = re.compile(SIGNS_UP, re.I)
+# ... or a number the result is got to, after the work: "Launch the newsletter and get it to 6k sign-ups", "... and
+# get 1,200 tests booked", "... and get pick accuracy to 99.7%" (set 29: the 6k was lost to placeholders)
+_GOT_TO = re.compile(rf"^get\s+(?:(?:[\w'’&/-]+\s+){{1,6}}?(?:to|past|over|above|below|under)\s+)?[$£€]?{NUMBER}", re.I)
 _USED_BY_SHARE = _share_after("by|for")
 # A finished piece of work stated as done: "Forum guidelines agreed with maintainers and published".
 _DONE = re.compile(rf"\b(?:{DONE_WORK})\b", re.I)
@@ -292,7 +298,7 @@ def measured_result(goal: str) -> bool:
         return False
     half = imperative_result(half) or half  # ", cutting queue time" -> "Cut queue time"
     measure = _moved_measure(half)
-    took_up = _TOOK_UP.match(half) or _SIGNED_UP.match(half)  # "..., 1,500 sign-ups", "... & sign up 600 savers"
+    took_up = _TOOK_UP.match(half) or _SIGNED_UP.match(half) or _GOT_TO.match(half)  # "..., 1,500 sign-ups"
     return bool(measure and parse_measurability(measure).target) or share_of(half) or level(half) or bool(took_up)
 
 
@@ -445,9 +451,14 @@ RULES: tuple[tuple[str, Kind, Callable[[str], bool]], ...] = (
 )
 
 
-def kind_evidence(goal: str) -> tuple[Kind, str] | None:
-    """(kind, rule name) when the goal's wording settles its kind; None leaves the decision to the model."""
+def kind_evidence(goal: str, status: str | None = None) -> tuple[Kind, str] | None:
+    """(kind, rule name) when the goal's wording settles its kind; None leaves the decision to the model.
+
+    ``status`` is what the team wrote beside the key result (``textutils.split_status``): when no rule settles the
+    kind, a status saying it is finished ("Digital mortgage pre-approval (DONE)", set 29) marks work done."""
     for name, kind, rule in RULES:
         if rule(goal):
             return kind, name
+    if status and DONE_STATUS.match(status):
+        return "output", "done-status"
     return None

@@ -139,6 +139,11 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Hired 4 AEs for DACH, all fully ramped by end of Q1", ("output", "hiring")),
         ("Hire a Head of Sales Development", ("output", "hiring")),
         ("Hire 20 nurses for the night shift and cut ED waits from 5 to 4 hours", ("outcome", "measured-result")),
+        # ... a number the result is got to after the work (set 29: "get it to 6k sign-ups" lost its 6k)
+        ("Launch the morning newsletter and get it to 6k sign-ups", ("outcome", "measured-result")),
+        ("Launch home eye tests in 3 regions and get 1,200 tests booked by end of H1", ("outcome", "measured-result")),
+        ("Launch voice picking and get pick accuracy to 99.7%", ("outcome", "measured-result")),
+        ("Launch voice picking and get the team trained", None),  # no number: nothing reached
         ("Introduce structured interviews and improve quality of hire", None),
         # readiness: everyone in a group holding what the team's work gives them is that work's coverage
         ("100% of shift leads hold a current first aid certificate by the spring intake", ("output", "readiness")),
@@ -258,6 +263,21 @@ def test_every_rule_agrees_with_every_worked_example() -> None:
 
 
 @pytest.mark.parametrize(
+    ("goal", "status", "expected"),
+    [
+        ("Digital mortgage pre-approval", "DONE", ("output", "done-status")),  # set 29: called an outcome
+        ("Puppy vaccination reminders via SMS", "done", ("output", "done-status")),
+        ("Puppy vaccination reminders via SMS", "✅", ("output", "done-status")),
+        ("Puppy vaccination reminders via SMS", "on track", None),  # progress, not finished
+        ("Puppy vaccination reminders via SMS", None, None),
+        ("Turbine availability >= 97% across the fleet", "DONE", ("outcome", "level")),  # the wording speaks first
+    ],
+)
+def test_a_done_status_marks_work_no_rule_settles(goal: str, status: str | None, expected: tuple | None) -> None:  # type: ignore[type-arg]
+    assert kind_evidence(goal, status) == expected
+
+
+@pytest.mark.parametrize(
     ("goal", "model_kind", "expected"),
     [
         ("Raise recurring donations from 1,200 to 1,800 donors by December", "output", "outcome"),
@@ -269,3 +289,9 @@ def test_every_rule_agrees_with_every_worked_example() -> None:
 def test_decide_takes_the_wording_over_the_model(goal: str, model_kind: str, expected: str) -> None:
     j = Judgement(kind=model_kind, metric="none", team_controls=True)  # type: ignore[arg-type]
     assert decide(j, [], goal, {}).kind == expected
+
+
+def test_decide_reads_the_status_beside_the_goal() -> None:
+    j = Judgement(kind="outcome", metric="none", team_controls=True)
+    assert decide(j, [], "Digital mortgage pre-approval", {}, status="DONE").kind == "output"
+    assert decide(j, [], "Digital mortgage pre-approval", {}).kind == "outcome"
