@@ -85,6 +85,13 @@ _COMPASS_AREA = re.compile(
     r"(?:region|area|division|patch|zone|sector))\b",
     re.I,
 )
+# ... or a named one with its kind, capitalised: "officers in N Division", "free houses in the Peak District" (set 29)
+_NAMED_AREA = re.compile(
+    r"\b(?:in|for|across|throughout)\s+(?P<the>the\s+)?(?P<scope>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+"
+    r"(?:Division|District|Borough|Region|Zone|County|Province|Command))\b"
+    # ... ending the phrase: "the Wrexham Region office" is one place
+    r"(?=\s*(?:$|[,;.(–-]|(?:by|before|in|from|for|and|with|within|over|through|during|this|next|at|to)\b))"
+)
 # the counted places' words after their number: up to two words and a plural group ("3 medical wards")
 _PLACES_AFTER_COUNT = rf"\s+(?:[a-z][a-z-]*\s+){{0,2}}(?:{_GROUP})(?<=s)"
 # a counted set of the team's places, with "the": "at the 4 gated lifts", "across the 3 northern depots", "in the two
@@ -189,6 +196,10 @@ def _in_the(m: re.Match[str]) -> str | None:
     return f"in the {m.group('scope')}"
 
 
+def _in_area(m: re.Match[str]) -> str | None:
+    return f"in {m.group('the') or ''}{m.group('scope')}"
+
+
 def _at_the(m: re.Match[str]) -> str | None:
     """'extended to the 3 rural hubs' is counted at them."""
     return f"{'at' if m.group('lead') == 'to' else m.group('lead')} the {m.group('scope')}"
@@ -211,6 +222,7 @@ _SCOPES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ..
     (_AT_PLACES, _with_lead),
     (_SITE_PARTS, _across),
     (_COMPASS_AREA, _in_the),
+    (_NAMED_AREA, _in_area),
     (_COUNTED_PLACES, _at_the),
     (_FEW_PLACES, _at_the),
     (_NUMBERED_SITE, _with_lead),

@@ -786,6 +786,10 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("NFI kits pre-positioned in Cox's Bazar hub before monsoon", None),  # one named hub: the work's place
         ("Smart meters fitted across DMAs 14-22 - DONE", "across DMAs 14-22"),
         ("Cat 2 mean <30 min in East sector", "in the East sector"),
+        # a named area with its kind (set 29: scoped force-wide)
+        ("Body-worn video issued to all response officers in N Division", "in N Division"),
+        ("Get our cask ales into 25 new free houses in the Peak District", "in the Peak District"),
+        ("Open a drop-in in the Wrexham Region office", None),
         ("Launch the app for all customers", None),  # "all" names no group
         ("Become the top-rated employer on review sites", None),  # a place it is read, not a group
         ("Patient portal live in the flagship store", None),  # one place, not a plural group
