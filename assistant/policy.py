@@ -13,13 +13,13 @@ from functools import lru_cache
 
 # A number as users write it: optional currency, digits with thousands separators, decimals. Digits glued
 # to letters are names, not numbers ("p95", "P1", "M12", "Q3"): deadlines are handled by their own pattern.
-DIGITS = r"(?<![A-Za-z])\d[\d,]*(?:\.\d+)?"
+DIGITS = r"(?<![A-Za-z])\d(?:[\d,]*\d)?(?:\.\d+)?"  # never a trailing comma: "under 30, RIIO-ED2 yr 3" (set 30)
 NUMBER = rf"(?:[$€£]\s?)?{DIGITS}"
 NUMBER_RE = re.compile(DIGITS)
 # Small counts in words ("Close three deals", "at the two pilot wards", "within two weeks"); each rule adds its own.
 SMALL_NUMBER_WORDS = r"(?:two|three|four|five|six|seven|eight|nine|ten)"
 # A share in words, as in "half of merged PRs" or "two thirds of residents".
-FRACTION = r"(?:half|two[- ]thirds|three[- ]quarters|a\s+third)"
+FRACTION = r"(?:half|two[- ]thirds|three[- ]quarters|a\s+(?:third|quarter|fifth)|one[- ](?:third|quarter|fifth))"
 
 # Past participles and nouns that make a metric name a count of the team's own work.
 _DELIVERABLE_PARTICIPLES = (
@@ -429,14 +429,16 @@ def mentions_hiring(text: str) -> bool:
 # Passing or obtaining an audit, a review, an assessment or a certificate: a must-do piece of work the team does
 # ("ISO 27001 certification achieved in Q4"), unless other people do the passing ("Bootcamp grads pass the AWS exam").
 _ASSURANCE = (
-    r"(?:audit|review|assessment|certification|certificate|accreditation|inspection|attestation|"
+    # ... or a recognition, licence or registration kept: "HMRC RTI recognition renewed for 26/27" (set 30)
+    r"(?:audit|review|assessment|certification|certificate|accreditation|inspection|attestation|recognition|"
+    r"licen[cs]e|registration|"
     r"pen(?:etration)?[- ]test|soc\s?[12](?:\s+type\s+(?:ii?|[12]))?\s+report)"
 )
 _PASSES = re.compile(
     rf"\b(?:pass(?:ed|es)?|achieve[ds]?|obtain(?:ed|s)?|gain(?:ed|s)?|get|got|earn(?:ed|s)?|complete[ds]?)\b[^.;]*?"
     rf"\b{_ASSURANCE}\b"
     # stated as done, the noun first: "ISO 27001 certification achieved in Q4", "External pen test done"
-    rf"|\b{_ASSURANCE}\s+(?:\w+\s+)?(?:passed|achieved|obtained|gained|granted|awarded|received|issued|completed|done)\b"
+    rf"|\b{_ASSURANCE}\s+(?:\w+\s+)?(?:passed|achieved|obtained|gained|granted|awarded|received|issued|completed|done|renewed)\b"
     # 'certified' or 'accredited' as the state reached ("Become SOC 2 certified by Q3", "Get the programme accredited
     # by the national board"), not describing a thing ("certified data", "accredited trainers")
     r"|\b(?:certified|accredited)\b(?!\s+(?!by\b|in\b|for\b|before\b|under\b|against\b|to\b|at\b|within\b)[a-z])",

@@ -67,6 +67,8 @@ _PHRASE_ENDS = (
     r"(?=\s*(?:$|[,;.:)!?–—]|\s-\s|\b(?:and|or|to|for|in|on|at|with|by|across|compared|versus|vs|through|from|"
     r"while|so|when|than|as|every|each)\b))"
 )
+# Two years in a row, written short: "26/27" (not "24/7" or "50/50").
+_YEAR_SPAN = "(?:" + "|".join(f"{y}/{y + 1}" for y in range(15, 49)) + r")(?![/\d])"
 # The first period of something new: "in first season", "in our first full year".
 _FIRST_PERIOD = (
     r"(?:the\s+|our\s+|its\s+)?(?:first|opening|debut|inaugural)\s+(?:full\s+)?(?:season|year|term|semester|quarter)"
@@ -74,15 +76,13 @@ _FIRST_PERIOD = (
 # A period a goal already runs through, after "for", "in", "during", "through" or "over" (these words alone also
 # introduce measures: "for every order", "in the app").
 _PERIOD = (
-    rf"{_FIRST_PERIOD}|q[1-4]|h[12]|fy|\d{{4}}|\d{{2}}/\d{{2}}\s+season|quarter|year|{_SEASON}|\b{_EVENT_END}\b|\b(?:{_MONTHS})\b|"
+    rf"{_FIRST_PERIOD}|q[1-4]|h[12]|fy|\d{{4}}|\d{{2}}/\d{{2}}\s+season|{_YEAR_SPAN}|quarter|year|{_SEASON}|\b{_EVENT_END}\b|\b(?:{_MONTHS})\b|"
     r"intake|series|half[- ]term|"
     r"pulse|(?-i:AW|SS|FW)\s?\d"
 )
 # A day and month without the year: day first when the day is past 12 and the month is one ("30/6"), month first
 # when the day is past 12 ("6/30"); a fraction ("1/3", "3/4") has its larger number below.
 _DAY_MONTH = r"(?:1[3-9]|2\d|3[01])/(?:0?[1-9]|1[0-2])(?![/\d])|(?:0?[1-9]|1[0-2])/(?:1[3-9]|2\d|3[01])(?![/\d])"
-# Two years in a row, written short: "26/27" (not "24/7" or "50/50").
-_YEAR_SPAN = "(?:" + "|".join(f"{y}/{y + 1}" for y in range(15, 49)) + r")(?![/\d])"
 # Read only right after "before" or "ahead of": an event named after "by" or "in" is as often how or where.
 _AFTER_BEFORE = r"(?:(?<=before\s)|(?<=ahead\sof\s))"
 # The moment something starts, as a deadline reads: "before term starts", "before cows go in for housing".
@@ -228,7 +228,7 @@ _UP_DOWN = re.compile(
 # no target at all).
 _BY_FRACTION = re.compile(
     r"\b(?:(?P<down>down|cut|reduced|lowered|fallen|fell|dropped)|up|rose|risen|raised|increased|grown|grew)\s+by\s+"
-    r"(?P<frac>a\s+third|a\s+quarter|a\s+fifth|half|two[- ]thirds|three[- ]quarters)\b",
+    rf"(?P<frac>{FRACTION})\b",
     re.I,
 )
 _BY_CHANGE = re.compile(
@@ -1067,6 +1067,7 @@ def _bare_count(text: str, deadline: str | None) -> str | None:
     scrub = text.replace(deadline, " ") if deadline else text
     scrub = re.sub(r"\b[A-Za-z]+\d+\b|\b\d+(?:st|nd|rd|th)\b", " ", scrub)  # P1, M12, 3rd
     scrub = _GROUP_RANGE.sub(" ", scrub)  # "16-18 learners": an age band names the group, it is not a target
+    scrub = re.sub(_YEAR_SPAN, " ", scrub)  # "recognition renewed for 26/27 - RAG green by Oct" (set 30): a year
     scrub = re.sub(r"\b(?:under|over)-\d+s\b", " ", scrub, flags=re.I)  # "Under-25s", "over-65s": an age group
     scrub = without_names(scrub)  # SOC 2, ISO 27001, WCAG 2.1, Tier 1, v3
     scrub = _AGE_IN_BRACKETS.sub(" ", scrub)  # "CAPA backlog (>90 days overdue)": which cases count, no target

@@ -51,6 +51,10 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Get the new plant certified for food safety", ("output", "compliance")),
         ("Benefits application passed the digital service standard assessment", ("output", "compliance")),
         ("Achieve ISO 27001 certification", ("output", "compliance")),
+        # ... or keeping a recognition, licence or registration (set 30)
+        ("HMRC RTI recognition renewed for 26/27 - RAG green by Oct", ("output", "compliance")),
+        ("Premises licence renewed before the festival", ("output", "compliance")),
+        ("Licence renewals up from 60% to 75%", ("outcome", "level")),  # customers renewing: a result
         ("Bootcamp grads pass the AWS certification first time", None),  # other people pass: not our deliverable
         ("Become SOC 2 certified by Q3", ("output", "compliance")),
         ("Get the nursing course accredited by the professional body", ("output", "compliance")),

@@ -219,6 +219,7 @@ from evals.robustness import refusals
         ("Dashboards migrated by 6/30", None, None, "6/30"),
         ("Cut unit cost by 1/3", None, "-1/3", None),
         ("Open 24/7 by Q3", None, "24/7", "Q3"),
+        ("A quarter of visitors from IMD decile 1-3 postcodes", None, "a quarter", None),  # a share in words
         ("Seed adoption 34% -> 50% by safra 26/27", "34%", "50%", "safra 26/27"),
         ("Flu jab uptake at 80%+ for winter 25/26", None, "80%", "winter 25/26"),
         ("Blue bin contamination below 10% at the spring audit", None, "10%", "the spring audit"),
@@ -227,6 +228,11 @@ from evals.robustness import refusals
         ("Predictive maintenance pilot on Class 800 bogies completed", None, None, None),  # a name, no count
         ("All open Part 145 audit findings closed", None, None, None),
         ("Deliver by June 30 the 4 reports", None, "4", "June 30"),  # a month is no name
+        # set 30: a target has no trailing comma; two years in a row are a period, never a target
+        ("CML per 100 customers under 30, RIIO-ED2 yr 3", None, "30", None),
+        ("HMRC RTI recognition renewed for 26/27 - RAG green by Oct", None, None, "Oct"),
+        ("Open 24/7 by Q3", None, "24/7", "Q3"),
+        ("A quarter of visitors from IMD decile 1-3 postcodes", None, "a quarter", None),  # a share in words
         ("Launch 0% finance option for aligner consults by WW40", None, None, "WW40"),  # an offer named by its rate
         ("Cut interest to 0% for members", None, "0%", None),
         # last year's figure in brackets is the baseline (set 23)
