@@ -488,6 +488,11 @@ SENSES: dict[str, tuple[re.Pattern[str], str]] = {
         re.compile(r"\b(?:crews?|cabin|pilots?|cockpit|flight\s+deck|aviation|airline|aircrew)\b", re.I),
         "crew resource management",
     ),
+    # "2,400 SOX lanterns swapped to LED" (set 30: read as Sarbanes-Oxley)
+    "SOX": (
+        re.compile(r"\b(?:lanterns?|street\s*lights?|streetlights?|lamps?|LEDs?|lighting|columns?)\b", re.I),
+        "low-pressure sodium street lights",
+    ),
 }
 SECTOR_SHORT_FORMS = Path(__file__).with_name("short_forms.tsv")
 

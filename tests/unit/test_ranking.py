@@ -307,6 +307,9 @@ def test_retrieve_without_the_result_query_or_definition_share(index: KnowledgeI
             "All line crew complete the refreshed CRM (crew resource management) e-learning module",
         ),
         ("Repairs on 17 WTGs", "Repairs on 17 WTGs (wind turbine generator)"),
+        # set 30: a short form's other sense when the goal speaks of street lights
+        ("2,400 SOX lanterns swapped to LED", "2,400 SOX (low-pressure sodium street lights) lanterns swapped to LED"),
+        ("SOX controls tested", "SOX (US financial controls law compliance) controls tested"),
         ("SEP training for all crew", "SEP (safety and emergency procedures) training for all crew"),
         ("60% of NDA reviews", "60% of NDA (non-disclosure agreement contract) reviews"),
         # the sector list (short_forms.tsv), a numbered one too; not inside a word or a longer code (set 27)
