@@ -102,6 +102,7 @@ EXPERT_SETS = [
     "unseen_real_28.tsv",
     "unseen_real_29.tsv",
     "unseen_real_30.tsv",
+    "unseen_real_31.tsv",
 ]
 
 
