@@ -14,7 +14,16 @@ from .policy import DELIVERABLE_VERBS, PAST_PARTICIPLE, SMALL_NUMBER_WORDS, repo
 from .ranking import AIMING, DIRECTION_VERBS, imperative_result, means_split, result_half
 from .schemas import PLACEHOLDER_BASELINE, PLACEHOLDER_DEADLINE, PLACEHOLDER_TARGET, Measurability, Polarity
 from .slots import as_number
-from .textutils import FROM_TO_RE, MONTHS, NUMBERED_PARTS, NUMBERED_PLACE, SEASONS, capitalised, parse_measurability
+from .textutils import (
+    FROM_TO_RE,
+    MONTHS,
+    NUMBERED_PARTS,
+    NUMBERED_PLACE,
+    PHRASE_ENDS,
+    SEASONS,
+    capitalised,
+    parse_measurability,
+)
 
 VERBS: dict[str, tuple[str, str]] = {"up": ("Raise", "raise"), "down": ("Cut", "cut"), "within": ("Keep", "keep")}
 
@@ -88,9 +97,8 @@ _COMPASS_AREA = re.compile(
 # ... or a named one with its kind, capitalised: "officers in N Division", "free houses in the Peak District" (set 29)
 _NAMED_AREA = re.compile(
     r"\b(?:in|for|across|throughout)\s+(?P<the>the\s+)?(?P<scope>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+"
-    r"(?:Division|District|Borough|Region|Zone|County|Province|Command))\b"
+    r"(?:Division|District|Borough|Region|Zone|County|Province|Command))\b" + PHRASE_ENDS
     # ... ending the phrase: "the Wrexham Region office" is one place
-    r"(?=\s*(?:$|[,;.(–-]|(?:by|before|in|from|for|and|with|within|over|through|during|this|next|at|to)\b))"
 )
 # the counted places' words after their number: up to two words and a plural group ("3 medical wards")
 _PLACES_AFTER_COUNT = rf"\s+(?:[a-z][a-z-]*\s+){{0,2}}(?:{_GROUP})(?<=s)"

@@ -62,10 +62,11 @@ _EVENT_END = (
     r"(?:polling|results|open|launch|match|race)\s+day|menu\s+launch|budget\s+round|"
     r"(?:general\s+|local\s+)?election|practical\s+completion|handover|(?-i:AGM)|bank\s+hol(?:iday)?s?|hol(?:iday)?s)"
 )
-# What may follow a time phrase that ends there: the end, punctuation, or a word joining the next phrase.
-_PHRASE_ENDS = (
-    r"(?=\s*(?:$|[,;.:)!?–—]|\s-\s|\b(?:and|or|to|for|in|on|at|with|by|across|compared|versus|vs|through|from|"
-    r"while|so|when|than|as|every|each)\b))"
+# What may follow a phrase that ends there (a time, a named area): the end, punctuation, or a word joining the
+# next phrase.
+PHRASE_ENDS = (
+    r"(?=\s*(?:$|[,;.:()!?–—-]|\b(?:and|or|to|for|in|on|at|with|by|before|within|over|during|across|compared|"
+    r"versus|vs|through|from|this|next|while|so|when|than|as|every|each)\b))"
 )
 # Two years in a row, written short: "26/27" (not "24/7" or "50/50").
 _YEAR_SPAN = "(?:" + "|".join(f"{y}/{y + 1}" for y in range(15, 49)) + r")(?![/\d])"
@@ -152,7 +153,7 @@ _DEADLINE_CORE = (
     rf"(?:this|next|the)\s+(?:(?:school|academic|financial|fiscal|calendar)\s+)?(?:quarter|year|yr|half|month|sprint)|"
     # "through the winter", "every week this winter": the season ends the phrase ("the spring campaign" is a
     # campaign, not a season)
-    rf"(?:the|this|next)\s+(?:whole\s+|entire\s+|full\s+)?(?:{_SEASON}){_PHRASE_ENDS}|"
+    rf"(?:the|this|next)\s+(?:whole\s+|entire\s+|full\s+)?(?:{_SEASON}){PHRASE_ENDS}|"
     rf"(?:the\s+)?(?:whole\s+|entire\s+|full\s+)?{_SEASON}|"
     rf"(?:quarter|year|month|half|sprint)|"
     # the first period of something new: "1,500 sign-ups in first season", "in our first full year"
