@@ -103,6 +103,7 @@ EXPERT_SETS = [
     "unseen_real_29.tsv",
     "unseen_real_30.tsv",
     "unseen_real_31.tsv",
+    "unseen_real_32.tsv",
 ]
 
 
