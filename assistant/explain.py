@@ -39,6 +39,8 @@ def _reach(goal: str, number: str) -> bool:
     n = re.escape(number.lstrip("$£€"))
     reach = rf"\b(?:all|top|each\s+of\s+the|every\s+one\s+of\s+the)\s+{n}\b|\bto\s+(?:all\s+|our\s+)?{n}(?![\w.,])"
     reach += rf"|\b(?:at|in|across)\s+{n}\s+[A-Za-z]"  # where it runs: "pilot at 4 branches" (set 29)
+    # what it can do or how fast each case goes: "25k parcels/hr nameplate", "cases closed within 28 days" (set 31)
+    reach += rf"|(?<![\w.]){n}\s*(?:[A-Za-z]+\s?)?/\s?(?:hr|h|hour|day|d|min|wk|week)\b|\bwithin\s+{n}\b"
     return bool(re.search(rf"{reach}|(?<![\w.]){n}-[A-Za-z]|[$£€]{n}\b", goal, re.I))
 
 

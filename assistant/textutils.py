@@ -41,7 +41,7 @@ _SEASONS = "summer|winter|spring|autumn"
 # Named seasons and periods teams plan around: "through the holiday peak", "by the autumn census".
 _SEASON = (
     rf"(?:holiday|festive|christmas|{_SEASONS}|peak|back[- ]to[- ]school)\s+"
-    rf"(?:season|peak|period|census|term|semester|break|sale|rush|holidays|schedule|timetable)|"
+    rf"(?:season|peak|period|census|term|semester|break|sale|rush|holidays|sched(?:ule)?|timetable)|"
     # ... or a season's own round of checks or activities: "below 10% at the spring audit", "across the summer
     # programme" (set 29: both asked for a deadline they gave)
     rf"(?:{_SEASONS})\s+(?:audit|count|survey|programme|program|inspection|scheme|camps?)\b|(?:{_SEASONS})\b|"
@@ -150,7 +150,9 @@ _DEADLINE_CORE = (
     rf"(?:the\s+)?(?:[A-Za-z][\w-]+\s+)?{_YEAR_SPAN}|"
     # ... "by FY end", "by financial year end" (set 20: read as missing)
     rf"eoy|eoq|(?-i:YE)|(?:fy|financial\s+year|fiscal\s+year|year)[- ]end|quarter[- ]end|"
-    rf"(?:this|next|the)\s+(?:(?:school|academic|financial|fiscal|calendar)\s+)?(?:quarter|year|yr|half|month|sprint)|"
+    # ... or all of it: "held below 0.8 for the full FY" (set 31: asked for a deadline it gave)
+    rf"(?:this|next|the)\s+(?:(?:whole|entire|full)\s+)?(?:(?:school|academic|financial|fiscal|calendar)\s+)?"
+    rf"(?:quarter|year|yr|half|month|sprint|fy)|"
     # "through the winter", "every week this winter": the season ends the phrase ("the spring campaign" is a
     # campaign, not a season)
     rf"(?:the|this|next)\s+(?:whole\s+|entire\s+|full\s+)?(?:{_SEASON}){PHRASE_ENDS}|"
@@ -215,7 +217,7 @@ _BOUND = re.compile(
 _SHARE_OF_TEXT = rf"{NUMBER}\s?%\s+of\b"
 _SHARE_OF = re.compile(_SHARE_OF_TEXT, re.I)
 # ... whose population a bound narrows: "on 100% of boats over 10m" (set 16): the share is the target, not 10m
-_QUALIFIED_SHARE = re.compile(rf"{_SHARE_OF_TEXT}\s+(?:[\w-]+\s+){{1,5}}?(?:over|under|above|below)\s+{NUMBER}", re.I)
+_QUALIFIED_SHARE = re.compile(rf"{_SHARE_OF_TEXT}\s+(?:[\w-]+\s+){{1,7}}?(?:over|under|above|below)\s+{NUMBER}", re.I)
 # The units of a relative change: "up 15%", "down 3pp", "up 5 points".
 RELATIVE_UNIT = r"(?:%|pp\b|pts?\b|points?\b|percentage\s+points\b)"
 # "bringing front-desk queue time down 40%", "conversion up 15%": a change stated after the measure.
@@ -910,6 +912,8 @@ def parse_measurability(text: str) -> Measurability:
         t = _TARGET_ONLY.search(scan)
         if none_left := _NONE_LEFT.search(scan):
             target = none_left.group("target")  # "no open deviations > 30 days": none left past the age, not 30 days
+        elif _ENDED_PAST.search(scan):
+            target = "zero"  # "Handover delays >60 min eliminated" (set 31: 60 min read): none left past the limit
         elif t and not _is_deadline_number(scan, t.start("target")) and not _QUALIFIED_SHARE.search(scan, 0, t.end()):
             target = t.group("target").strip()
         # a bound is the target unless a share of cases is ("<1hr for 95% of samples": the share is the target)
@@ -972,6 +976,8 @@ _STANDARD_NAME = re.compile(
     # a numbered place, capitalised as a name, not first (a verb there: "Plant 40 ha of woodland", "Block 50 spam
     # calls"): "Shore power at Berth 7 commissioned", "live at Pit 3" (set 21)
     rf"(?<=\S\s)(?:{NUMBERED_PLACE})|"
+    # ... or lowercase, for the places no verb is spelt like: "Shore power at cruise berth 3" (set 31: counted)
+    r"(?<=[a-z]\s)(?:berth|pier|platform|runway|hangar|terminal)|"
     # ... or any capitalised name after a lowercase word: "RosterPro live for all Dash 8 crews" (set 29: counted)
     rf"(?<=[a-z]\s)(?!(?i:{MONTHS})\b)[A-Z][a-z]+)"
     # ... with its number, or its number after '#': "Complete BF#2 reline" (set 29: counted)
@@ -1051,12 +1057,20 @@ _NONE_LEFT = re.compile(
     rf"(?:[<>≤≥]=?|over|older\s+than|more\s+than)\s*{NUMBER}\s*(?:days?|weeks?|months?|years?|d|wks?))",
     re.I,
 )
+# ... or, said the other way, cases past a limit ended: "Handover delays >60 min eliminated".
+_ENDED_PAST = re.compile(
+    rf"(?:[<>≤≥]=?|\bover|\bmore\s+than|\blonger\s+than)\s*{_NUM}\s+(?:eliminated|ended|stopped|gone)\b", re.I
+)
 # How old a case must be to count, in brackets: "(>90 days overdue)", "(over 6 months old)" (set 16).
 _AGE_IN_BRACKETS = re.compile(
     rf"\(\s*(?:[<>≤≥]=?|over|more\s+than)\s*{NUMBER}\s*(?:days?|weeks?|months?|years?)\s+"
     r"(?:overdue|old|late|past\s+due|open|outstanding)\s*\)",
     re.I,
 )
+
+
+# The base a rate is counted over: "per 1,000 bed days", "per 100k population".
+_PER_BASE = re.compile(rf"\bper\s+{NUMBER}(?:\s?[kKmM]\b)?", re.I)
 
 
 def _bare_count(text: str, deadline: str | None) -> str | None:
@@ -1072,6 +1086,7 @@ def _bare_count(text: str, deadline: str | None) -> str | None:
     scrub = re.sub(r"\b(?:under|over)-\d+s\b", " ", scrub, flags=re.I)  # "Under-25s", "over-65s": an age group
     scrub = without_names(scrub)  # SOC 2, ISO 27001, WCAG 2.1, Tier 1, v3
     scrub = _AGE_IN_BRACKETS.sub(" ", scrub)  # "CAPA backlog (>90 days overdue)": which cases count, no target
+    scrub = _PER_BASE.sub(" ", scrub)  # "Falls per 1,000 OBDs at 2.0" (set 31: 1,000 read): a rate's base, no target
     band_or_share = rf"(?<![\w.])({NUMBER}(?:\s?[-–]\s?{NUMBER})?\s?%)"  # a band: "in the 75-80% band"
     m = re.search(band_or_share, scrub) or re.search(rf"(?<![\w.])({_NUM})", scrub, re.I)
     if m and not _is_deadline_number(scrub, m.start(1)):
