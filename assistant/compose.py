@@ -94,6 +94,11 @@ _COMPASS_AREA = re.compile(
     r"(?:region|area|division|patch|zone|sector))\b",
     re.I,
 )
+# ... or named by it alone, capitalised, with "the": "6 new franchise units opened in the North East" (set 31)
+_COMPASS_NAME = re.compile(
+    r"\b(?:in|for|across|throughout)\s+the\s+(?P<scope>(?:North|South)(?:[- ](?:East|West))?|East|West|"
+    r"(?:East\s+|West\s+)?Midlands)" + PHRASE_ENDS
+)
 # ... or a named one with its kind, capitalised: "officers in N Division", "free houses in the Peak District" (set 29)
 _NAMED_AREA = re.compile(
     r"\b(?:in|for|across|throughout)\s+(?P<the>the\s+)?(?P<scope>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+"
@@ -230,6 +235,7 @@ _SCOPES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ..
     (_AT_PLACES, _with_lead),
     (_SITE_PARTS, _across),
     (_COMPASS_AREA, _in_the),
+    (_COMPASS_NAME, _in_the),
     (_NAMED_AREA, _in_area),
     (_COUNTED_PLACES, _at_the),
     (_FEW_PLACES, _at_the),

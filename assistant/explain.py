@@ -21,6 +21,14 @@ _COMPLIANCE = re.compile(
 )
 
 
+# People who give their time unpaid.
+_UNPAID = re.compile(
+    r"\b(?:volunteers?|foster(?:\s+carers?|\s+families|\s+parents)?|befrienders?|mentors?|trustees?|governors?|"
+    r"ambassadors?|stewards?|marshals?)\b",
+    re.I,
+)
+
+
 def card_for(tag: str, retrieved: list[GuidanceCard], cards: list[GuidanceCard]) -> GuidanceCard | None:
     """The retrieved card with this tag (closest to the goal), else the first card in the file with it."""
     for card in [*retrieved, *cards]:
@@ -55,7 +63,8 @@ def reasons(goal: str, d: Decision, meas: Measurability, status: str | None = No
         if _COMPLIANCE.search(goal):
             tag, what = "why-compliance", "a must-do piece of work the team completes"
         elif "hiring" in work_kinds(goal):  # "Hire 3 senior SREs + 1 EM" is no count of deliverables (set 22)
-            tag, what = "why-output", "people the team hires"
+            # volunteers and foster carers are recruited, never "hired" (a coach, sets 30 and 31)
+            tag, what = "why-output", "people the team recruits" if _UNPAID.search(goal) else "people the team hires"
         elif meas.target and not _reach(goal, meas.target):  # a number not a date or a name ("Year 7", "SOC 2")
             tag, what = "why-count", "a count of things the team delivers"
         else:

@@ -953,7 +953,7 @@ def parse_measurability(text: str) -> Measurability:
 
 # Places a site numbers or letters, capitalised as names: "Berth 7", "Pit 3", "Plant B".
 NUMBERED_PLACE = (
-    r"Berth|Pit|Gate|Platform|Terminal|Ward|Building|Bay|Dock|Pier|Plant|Hall|Depot|Runway|Hangar|Wing|Block"
+    r"Berth|Pit|Gate|Platform|Terminal|Ward|Building|Bay|Dock|Pier|Plant|Hall|Depot|Runway|Hangar|Wing|Block|DMA"
 )
 # Numbered parts of a site, two or more: "floors 2-6", "wards 4 and 5", "blue runs 4–7", "DMAs 14-22".
 NUMBERED_PARTS = (

@@ -623,10 +623,17 @@ def test_an_output_is_called_a_count_only_when_it_counts_deliverables(goal: str,
     assert ("a count of things the team delivers" in why) is counted
 
 
-def test_a_hire_is_explained_as_people_hired() -> None:
-    goal = "Hire 3 senior SREs + 1 EM for the Platform team by Sept 30"
+@pytest.mark.parametrize(
+    ("goal", "said"),
+    [
+        ("Hire 3 senior SREs + 1 EM for the Platform team by Sept 30", "people the team hires"),
+        ("Recruited & inducted 40 new Saturday volunteers", "people the team recruits"),
+        ("Recruit 12 new foster carers by March", "people the team recruits"),
+    ],
+)
+def test_a_hire_is_explained_as_people_hired_and_volunteers_as_recruited(goal: str, said: str) -> None:
     why = " ".join(s for _, s in reasons(goal, _decision("output", "activation"), parse_measurability(goal)))
-    assert "people the team hires" in why
+    assert said in why
 
 
 @pytest.mark.parametrize(("status", "said"), [("DONE", True), ("complete", True), ("on track", False), (None, False)])
@@ -789,6 +796,9 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         # a named area with its kind (set 29: scoped force-wide)
         ("Body-worn video issued to all response officers in N Division", "in N Division"),
         ("Get our cask ales into 25 new free houses in the Peak District", "in the Peak District"),
+        ("6 new franchise units opened in the North East", "in the North East"),
+        ("Grow sales in the East Midlands by Q3", "in the East Midlands"),
+        ("4,000 smart meters fitted in DMA 12 before the summer demand peak", "in DMA 12"),
         ("Open a drop-in in the Wrexham Region office", None),
         ("Launch the app for all customers", None),  # "all" names no group
         ("Become the top-rated employer on review sites", None),  # a place it is read, not a group
