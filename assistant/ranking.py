@@ -493,6 +493,13 @@ SENSES: dict[str, tuple[re.Pattern[str], str]] = {
         re.compile(r"\b(?:lanterns?|street\s*lights?|streetlights?|lamps?|LEDs?|lighting|columns?)\b", re.I),
         "low-pressure sodium street lights",
     ),
+    # "PMS migration - all 14 practices on new system" (set 31: read as a hotel's property system)
+    "PMS": (
+        re.compile(
+            r"\b(?:practices?|surger(?:y|ies)|GPs?|dental|dentists?|vets?|veterinary|optical|optometr\w*)\b", re.I
+        ),
+        "practice management system",
+    ),
 }
 SECTOR_SHORT_FORMS = Path(__file__).with_name("short_forms.tsv")
 
@@ -528,6 +535,10 @@ SHORT_FORMS_DIGEST = hashlib.sha1(
 ).hexdigest()[:4]
 
 
+# A short form written with a lowercase first letter, as electronic systems often are: "ePMA" (set 31: unread).
+_LOWER_LEAD = re.compile(r"(?<![\w-])[a-z][A-Z]{2,}(?![\w-])")
+
+
 def spelled_out(text: str) -> str:
     """Each known short form followed by its long form: 'industry NPS' -> 'industry NPS (net promoter score)'.
 
@@ -537,7 +548,11 @@ def spelled_out(text: str) -> str:
         sense = SENSES.get(short)
         return sense[1] if sense and sense[0].search(text) else ABBREVIATIONS[short]
 
-    return _ABBREVIATION.sub(lambda m: f"{m.group(0)} ({long_form(m.group(1))})", text)
+    def lower_lead(m: re.Match[str]) -> str:
+        short = m.group(0).upper()
+        return f"{m.group(0)} ({long_form(short)})" if short in ABBREVIATIONS else m.group(0)
+
+    return _LOWER_LEAD.sub(lower_lead, _ABBREVIATION.sub(lambda m: f"{m.group(0)} ({long_form(m.group(1))})", text))
 
 
 def result_query(goal: str) -> str | None:
