@@ -616,6 +616,10 @@ def _decision(kind: str, metric: str, **kw: object) -> Decision:
         ("Complete BF#2 reline within the 62-day shutdown window", False),
         ("Launch Sunday opening pilot at 4 branches", False),
         ("Roll out 350 new LTE sites across Visayas & Mindanao", True),
+        # set 31: what the work can do per hour, or a limit per case, counts nothing
+        ("Midlands sortation hub operational pre-peak, 25k parcels/hr nameplate", False),
+        ("Damp & mould cases closed within 28 days – RAG green by Q3 board", False),
+        ("Shore power at cruise berth 3 installed and tested", False),
     ],
 )
 def test_an_output_is_called_a_count_only_when_it_counts_deliverables(goal: str, counted: bool) -> None:

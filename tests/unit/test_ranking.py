@@ -310,6 +310,11 @@ def test_retrieve_without_the_result_query_or_definition_share(index: KnowledgeI
         # set 30: a short form's other sense when the goal speaks of street lights
         ("2,400 SOX lanterns swapped to LED", "2,400 SOX (low-pressure sodium street lights) lanterns swapped to LED"),
         ("SOX controls tested", "SOX (US financial controls law compliance) controls tested"),
+        # set 31: a lowercase first letter ("ePMA"); a practice's PMS is not a hotel's
+        ("ePMA live", "ePMA (electronic prescribing and medicines administration system) live"),
+        ("eBay sellers", "eBay sellers"),
+        ("PMS migration for 14 practices", "PMS (practice management system) migration for 14 practices"),
+        ("Cloud PMS cutover", "Cloud PMS (hotel property management system) cutover"),
         ("SEP training for all crew", "SEP (safety and emergency procedures) training for all crew"),
         ("60% of NDA reviews", "60% of NDA (non-disclosure agreement contract) reviews"),
         # the sector list (short_forms.tsv), a numbered one too; not inside a word or a longer code (set 27)

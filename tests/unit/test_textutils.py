@@ -235,6 +235,14 @@ from evals.robustness import refusals
         ("A quarter of visitors from IMD decile 1-3 postcodes", None, "a quarter", None),  # a share in words
         ("Launch 0% finance option for aligner consults by WW40", None, None, "WW40"),  # an offer named by its rate
         ("Cut interest to 0% for members", None, "0%", None),
+        # set 31: a rate's base is no target; a share a bound narrows keeps its share however long the group; cases
+        # past a limit ended have none left; "the full FY" and "the summer sched" are periods; a lowercase berth names
+        ("Falls with harm per 1,000 OBDs at 2.0 (from 3.4)", "3.4", "2.0", None),
+        ("90% of member herds with bulk tank SCC under 150k cells/ml", None, "90%", None),
+        ("Handover delays >60 min eliminated at the 3 big EDs", None, "zero", None),
+        ("LTIFR on the hot strip mill held below 0.8 for the full FY", None, "0.8", "the full FY"),
+        ("A15 turnaround punctuality 90% across the summer sched", None, "90%", "the summer sched"),
+        ("Shore power at cruise berth 3 installed and tested", None, None, None),
         # last year's figure in brackets is the baseline (set 23)
         ("Flu jabs: 45k administered across the estate (LY 31k)", "31k", "45k", None),
         ("Revenue per visit £42 (vs LY £38)", "£38", "£42", None),
