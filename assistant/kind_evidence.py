@@ -106,7 +106,10 @@ _USED_BY_SHARE = _share_after("by|for")
 # A finished piece of work stated as done: "Forum guidelines agreed with maintainers and published".
 _DONE = re.compile(rf"\b(?:{DONE_WORK})\b", re.I)
 # ... over a number of things or all of them: the number is the work's coverage, no target to reach.
-_DONE_FOR = re.compile(rf"\b(?:{DONE_WORK})\s+(?:for|on|across|in|to)\s+(?:\d|all\b|every\b)", re.I)
+# ... or at a number of places: "RTPI screens installed at 120 stops" (a level "held at 90%+" is no work done)
+_DONE_FOR = re.compile(
+    rf"\b(?:(?:{DONE_WORK})\s+(?:for|on|across|in|to)|(?!held\b)(?:{DONE_WORK})\s+at)\s+(?:\d|all\b|every\b)", re.I
+)
 # ... or done on a number of things: "Seismic reassessment of 4 upland dams complete", "dbt migration of 200 legacy
 # models done" (set 27: the count kept the work from reading as done)
 _DONE_ON_COUNT = re.compile(

@@ -25,7 +25,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Launch the gallery and get more teams using templates", None),  # no number: the model decides
         # ... or a count of people taking the work up (set 18)
         ("Under-30s ticket scheme launched, 1,500 sign-ups in first season", ("outcome", "measured-result")),
-        ("Lockers installed at 3 sites, 2 more next year", None),
+        ("Lockers installed at 3 sites, 2 more next year", ("output", "done")),  # no result; work done at 3 sites
         # ... or, after "and", a share of the work done through what was delivered (set 23)
         (
             "Click & collect for repeat Rx live in 300 branches and 25% of repeat prescriptions collected through it",
@@ -107,6 +107,9 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Forum moderation guidelines agreed with maintainers and published", ("output", "done")),
         ("Data retention policy fully enforced across all prod databases", ("output", "done")),
         ("Housekeeping app rolled out to all 3 properties", ("output", "done")),  # the number counts the work
+        # set 31: done at a number of places
+        ("LV monitoring installed at 600 secondary subs, H1", ("output", "done")),
+        ("RTPI screens installed at 120 stops on Cork city routes", ("output", "done")),
         # events the team put on, counted (set 21: "played 4 fixtures" read as an outcome)
         ("Women's first team played 4 fixtures at the main stadium", ("output", "done")),
         ("Ran 24 digital skills workshops for over-65s", ("output", "done")),
