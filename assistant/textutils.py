@@ -149,7 +149,7 @@ _DEADLINE_CORE = (
     # ... a named season or cycle with its two years: "by safra 26/27", "by campaign 25/26" (set 29)
     rf"(?:the\s+)?(?:[A-Za-z][\w-]+\s+)?{_YEAR_SPAN}|"
     # ... "by FY end", "by financial year end" (set 20: read as missing)
-    rf"eoy|eoq|(?-i:YE)|(?:fy|financial\s+year|fiscal\s+year|year)[- ]end|quarter[- ]end|"
+    rf"eoq\s?[1-4]\b|eoy|eoq|(?-i:YE)|(?:fy|financial\s+year|fiscal\s+year|year)[- ]end|quarter[- ]end|"
     # ... or all of it: "held below 0.8 for the full FY" (set 31: asked for a deadline it gave)
     rf"(?:this|next|the)\s+(?:(?:whole|entire|full)\s+)?(?:(?:school|academic|financial|fiscal|calendar)\s+)?"
     rf"(?:quarter|year|yr|half|month|sprint|fy)|"
@@ -235,7 +235,10 @@ _BY_FRACTION = re.compile(
     re.I,
 )
 _BY_CHANGE = re.compile(
-    rf"\b(?:increase|grow|raise|improve|boost|lift|reduce|decrease|cut|lower|drop|shrink|decline)\w*"
+    # the verb as a word, not the start of another ("cutover ... complete by 1 Oct", set 32: read as -1)
+    rf"\b(?:increas(?:e|es|ed|ing)|grow(?:s|n|ing)?|grew|rais(?:e|es|ed|ing)|improv(?:e|es|ed|ing)|boost(?:s|ed|ing)?|"
+    rf"lift(?:s|ed|ing)?|reduc(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|cut(?:s|ting)?|lower(?:s|ed|ing)?|"
+    rf"drop(?:s|ped|ping)?|shr(?:ink|inks|inking|ank|unk)|declin(?:e|es|ed|ing))"
     rf"\b[^.;]*?\bby\s+(?P<delta>{_NUM})",
     re.I,
 )
@@ -641,6 +644,8 @@ _BARE_DEADLINE_RE = re.compile(
     rf"\b(?:{_MONTHS})\s?[–-]\s?(?:{_MONTHS})\b(?:\s+(?:19|20)\d{{2}})?|"
     # a quarter or half tacked on at the end: "Cat 2 mean response -> 30 mins or under, Q3" (coach, set 14)
     r"(?<=,\s)(?:q[1-4]|h[12])(?:\s*(?:fy\s?)?['’]?\d{2,4})?\s*$|"
+    # ... or in brackets at the end: "Lost-in-transit parcels < 0.15% of volume (Q2)" (set 32: asked for one)
+    r"(?<=\()(?:q[1-4]|h[12])(?:\s*(?:fy\s?)?['’]?\d{2,4})?(?=\)\s*$)|"
     # ... or a financial year, alone or bracketed, at the end: "Turbine availability ≥97.5% across the contract FY27",
     # "Temperature excursions ≤1 per 1,000 drops (H2 FY27)" (set 26: asked for a deadline)
     r"(?<!vs\s)(?<!vs\.\s)(?<!versus\s)(?<!than\s)(?<!from\s)(?<!since\s)"  # "up 15k vs FY24" is the baseline's year
@@ -859,8 +864,10 @@ _STATED_BASELINE = re.compile(
     # ... or last year's: "(LY 31k)", "(vs LY £38)", "(last year: 31k)" (set 23: read as nothing)
     rf"\(\s*(?:was|from|down\s+from|up\s+from|baseline:?|currently|{_LAST_YEAR})\s+(?:~\s?|c\.\s?|approx\.?\s+)?"
     rf"(?P<base2>{_NUM})\s*\)|"
-    # ... or a past year's, the year first: "(FY25 was 7.5%!!)", "(2024: 61%)" (set 26: the baseline lost)
-    rf"\(\s*(?:FY\s?['’]?\d{{2}}(?:\d{{2}})?|(?:19|20)\d{{2}})(?:\s+was|\s*:)\s+(?P<base5>{_NUM})\s*!*\s*\)|"
+    # ... or last year's with "LY" after it: "(vs €104 LY)" (set 32: read as nothing)
+    rf"\(\s*vs\.?\s+(?P<base6>{_NUM})\s+(?-i:LY|PY)\s*\)|"
+    # ... or a past year's, the year first: "(FY25 was 7.5%!!)", "(2024: 61%)", "(FY24/25: 412k)" (sets 26, 32)
+    rf"\(\s*(?:FY\s?['’]?\d{{2}}(?:\d{{2}})?|(?:19|20)\d{{2}})(?:/\d{{2}})?(?:\s+was|\s*:)\s+(?P<base5>{_NUM})\s*!*\s*\)|"
     # an amount given in passing, roughly: "Clear KYC backlog (~3k cases)" is where it stands, not where it goes
     rf"\(\s*(?:~|c\.\s?|circa\s+|approx\.?\s+|about\s+|around\s+)(?P<base3>{_NUM})(?:\s+[a-z][\w-]*){{1,2}}\s*\)|"
     # ... or where the team stands, said after a dash at the end: "90%+ of 999 calls answered within 10s – we're at 82%"
@@ -893,7 +900,7 @@ def parse_measurability(text: str) -> Measurability:
     baseline = target = None
     stated = _STATED_BASELINE.search(scan)
     if stated:
-        baseline = next(g for g in stated.group("base", "base2", "base3", "base4", "base5") if g).strip()
+        baseline = next(g for g in stated.group("base", "base2", "base3", "base4", "base5", "base6") if g).strip()
         scan = scan[: stated.start()] + scan[stated.end() :]
     deadline = find_deadline(scan)
     notes: list[str] = []
@@ -924,7 +931,7 @@ def parse_measurability(text: str) -> Measurability:
             moved = _UP_DOWN.search(scan)
             if d and not _is_deadline_number(scan, d.start("delta")):
                 verb = d.group(0).split()[0].lower()
-                sign = "-" if re.match(r"(reduc|decreas|cut|lower|drop|shrink|declin)", verb) else "+"
+                sign = "-" if re.match(r"(reduc|decreas|cut|lower|drop|shr|declin)", verb) else "+"
                 target = f"{sign}{d.group('delta').strip()}"
             elif moved and not _is_deadline_number(scan, moved.start("delta")):
                 target = f"{'-' if moved.group('dir').lower() == 'down' else '+'}{moved.group('delta').strip()}"
@@ -1080,7 +1087,7 @@ def _bare_count(text: str, deadline: str | None) -> str | None:
     (a coach read "a target (5,000)" in the why as a misreading).
     """
     scrub = text.replace(deadline, " ") if deadline else text
-    scrub = re.sub(r"\b[A-Za-z]+\d+\b|\b\d+(?:st|nd|rd|th)\b", " ", scrub)  # P1, M12, 3rd
+    scrub = re.sub(r"\b[A-Za-z]+/?\d+\b|\b\d+(?:st|nd|rd|th)\b", " ", scrub)  # P1, M12, 3rd, "SAP S/4" (set 32)
     scrub = _GROUP_RANGE.sub(" ", scrub)  # "16-18 learners": an age band names the group, it is not a target
     scrub = re.sub(_YEAR_SPAN, " ", scrub)  # "recognition renewed for 26/27 - RAG green by Oct" (set 30): a year
     scrub = re.sub(r"\b(?:under|over)-\d+s\b", " ", scrub, flags=re.I)  # "Under-25s", "over-65s": an age group

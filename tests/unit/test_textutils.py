@@ -243,6 +243,19 @@ from evals.robustness import refusals
         ("LTIFR on the hot strip mill held below 0.8 for the full FY", None, "0.8", "the full FY"),
         ("A15 turnaround punctuality 90% across the summer sched", None, "90%", "the summer sched"),
         ("Shore power at cruise berth 3 installed and tested", None, None, None),
+        # set 32: "EOQ2", a bracketed quarter at the end, last year's figure before "LY" or after a split year; a
+        # verb that only starts a word ("cutover") is no change by an amount; "S/4" names a product
+        ("Unplanned downtime on Line 4 (bottling) cut from 11% to 6% by EOQ2", "11%", "6%", "EOQ2"),
+        ("Lost-in-transit parcels < 0.15% of volume (Q2)", None, "0.15%", "Q2"),
+        ("RevPAR of €118 for the year (vs €104 LY)", "€104", "€118", "the year"),
+        (
+            "Welcome 480k visitors through the doors this financial year (FY24/25: 412k)",
+            "412k",
+            "480k",
+            "this financial year",
+        ),
+        ("SAP S/4 cutover for DE and AT entities complete by 1 Oct", None, None, "1 Oct"),
+        ("Cut churn by 2 points", None, "-2 points", None),
         # last year's figure in brackets is the baseline (set 23)
         ("Flu jabs: 45k administered across the estate (LY 31k)", "31k", "45k", None),
         ("Revenue per visit £42 (vs LY £38)", "£38", "£42", None),
