@@ -105,6 +105,7 @@ EXPERT_SETS = [
     "unseen_real_31.tsv",
     "unseen_real_32.tsv",
     "unseen_real_33.tsv",
+    "unseen_real_34.tsv",
 ]
 
 
