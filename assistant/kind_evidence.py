@@ -108,7 +108,7 @@ _DONE = re.compile(rf"\b(?:{DONE_WORK})\b", re.I)
 # ... over a number of things or all of them: the number is the work's coverage, no target to reach.
 # ... or at a number of places: "RTPI screens installed at 120 stops" (a level "held at 90%+" is no work done)
 _DONE_FOR = re.compile(
-    rf"\b(?:(?:{DONE_WORK})\s+(?:for|on|across|in|to)|(?!held\b)(?:{DONE_WORK})\s+at)\s+(?:\d|all\b|every\b|top\s+\d)",
+    rf"\b(?:(?:{DONE_WORK})\s+(?:for|on|across|in|to)|(?!held\b|run\b|closed\b)(?:{DONE_WORK})\s+at)\s+(?:\d|all\b|every\b|top\s+\d)",
     re.I,
 )
 # ... or done on a number of things: "Seismic reassessment of 4 upland dams complete", "dbt migration of 200 legacy

@@ -111,6 +111,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("LV monitoring installed at 600 secondary subs, H1", ("output", "done")),
         ("RTPI screens installed at 120 stops on Cork city routes", ("output", "done")),
         ("Safe & Well visits completed in top 10 high-risk wards", ("output", "done")),
+        ("Kiln 2 run at 95% availability through Q3", None),  # a level a plant runs at is no work done
         # events the team put on, counted (set 21: "played 4 fixtures" read as an outcome)
         ("Women's first team played 4 fixtures at the main stadium", ("output", "done")),
         ("Ran 24 digital skills workshops for over-65s", ("output", "done")),
