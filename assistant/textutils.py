@@ -234,12 +234,18 @@ _BY_FRACTION = re.compile(
     rf"(?P<frac>{FRACTION})\b",
     re.I,
 )
+# Verbs of a change by an amount, each a whole word, not the start of another ("cutover ... complete by 1 Oct", set 32:
+# read as -1); the group the verb falls in gives the change its sign.
+_CHANGE_UP = (
+    r"increas(?:e|es|ed|ing)|grow(?:s|n|ing)?|grew|rais(?:e|es|ed|ing)|improv(?:e|es|ed|ing)|boost(?:s|ed|ing)?|"
+    r"lift(?:s|ed|ing)?"
+)
+_CHANGE_DOWN = (
+    r"reduc(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|cut(?:s|ting)?|lower(?:s|ed|ing)?|drop(?:s|ped|ping)?|"
+    r"shr(?:ink|inks|inking|ank|unk)|declin(?:e|es|ed|ing)"
+)
 _BY_CHANGE = re.compile(
-    # the verb as a word, not the start of another ("cutover ... complete by 1 Oct", set 32: read as -1)
-    rf"\b(?:increas(?:e|es|ed|ing)|grow(?:s|n|ing)?|grew|rais(?:e|es|ed|ing)|improv(?:e|es|ed|ing)|boost(?:s|ed|ing)?|"
-    rf"lift(?:s|ed|ing)?|reduc(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)|cut(?:s|ting)?|lower(?:s|ed|ing)?|"
-    rf"drop(?:s|ped|ping)?|shr(?:ink|inks|inking|ank|unk)|declin(?:e|es|ed|ing))"
-    rf"\b[^.;]*?\bby\s+(?P<delta>{_NUM})",
+    rf"\b(?:(?P<down>{_CHANGE_DOWN})|{_CHANGE_UP})\b[^.;]*?\bby\s+(?P<delta>{_NUM})",
     re.I,
 )
 # Time windows inside metric names ("30-day retention", "M3") become words, so they are not
@@ -930,8 +936,7 @@ def parse_measurability(text: str) -> Measurability:
             d = _BY_CHANGE.search(scan)
             moved = _UP_DOWN.search(scan)
             if d and not _is_deadline_number(scan, d.start("delta")):
-                verb = d.group(0).split()[0].lower()
-                sign = "-" if re.match(r"(reduc|decreas|cut|lower|drop|shr|declin)", verb) else "+"
+                sign = "-" if d.group("down") else "+"
                 target = f"{sign}{d.group('delta').strip()}"
             elif moved and not _is_deadline_number(scan, moved.start("delta")):
                 target = f"{'-' if moved.group('dir').lower() == 'down' else '+'}{moved.group('delta').strip()}"
@@ -959,9 +964,9 @@ def parse_measurability(text: str) -> Measurability:
 
 
 # Places a site numbers or letters, capitalised as names: "Berth 7", "Pit 3", "Plant B".
-NUMBERED_PLACE = (
-    r"Berth|Pit|Gate|Platform|Terminal|Ward|Building|Bay|Dock|Pier|Plant|Hall|Depot|Runway|Hangar|Wing|Block|DMA"
-)
+# ... of them, the ones no verb is spelt like (read lowercase too: "Shore power at cruise berth 3").
+_NOUN_ONLY_PLACES = "Berth|Platform|Terminal|Pier|Runway|Hangar"
+NUMBERED_PLACE = rf"{_NOUN_ONLY_PLACES}|Pit|Gate|Ward|Building|Bay|Dock|Plant|Hall|Depot|Wing|Block|DMA"
 # Numbered parts of a site, two or more: "floors 2-6", "wards 4 and 5", "blue runs 4–7", "DMAs 14-22".
 NUMBERED_PARTS = (
     r"(?:floors?|levels?|wards?|blocks?|buildings?|runs?|lines?|halls?|bays?|zones?|DMAs?)\s+[A-Z]?\d+[A-Z]?"
@@ -984,7 +989,7 @@ _STANDARD_NAME = re.compile(
     # calls"): "Shore power at Berth 7 commissioned", "live at Pit 3" (set 21)
     rf"(?<=\S\s)(?:{NUMBERED_PLACE})|"
     # ... or lowercase, for the places no verb is spelt like: "Shore power at cruise berth 3" (set 31: counted)
-    r"(?<=[a-z]\s)(?:berth|pier|platform|runway|hangar|terminal)|"
+    rf"(?<=[a-z]\s)(?:{_NOUN_ONLY_PLACES.lower()})|"
     # ... or any capitalised name after a lowercase word: "RosterPro live for all Dash 8 crews" (set 29: counted)
     rf"(?<=[a-z]\s)(?!(?i:{MONTHS})\b)[A-Z][a-z]+)"
     # ... with its number, or its number after '#': "Complete BF#2 reline" (set 29: counted)
