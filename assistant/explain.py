@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .decide import Decision
-from .policy import work_kinds
+from .policy import CURRENCY, work_kinds
 from .retrieval import Retrieved
 from .schemas import GuidanceCard, Measurability
 from .textutils import DONE_STATUS
@@ -44,12 +44,12 @@ def _reach(goal: str, number: str) -> bool:
     scheme" (set 20: a price says what the work is like), "for 100% of new loan apps"."""
     if number.endswith("%"):
         return True  # a share of a group: "live for 100% of new personal loan apps" (set 28)
-    n = re.escape(number.lstrip("$£€"))
+    n = re.escape(re.sub(rf"^{CURRENCY}\s?", "", number))
     reach = rf"\b(?:all|top|each\s+of\s+the|every\s+one\s+of\s+the)\s+{n}\b|\bto\s+(?:all\s+|our\s+)?{n}(?![\w.,])"
     reach += rf"|\b(?:at|in|across)\s+{n}\s+[A-Za-z]"  # where it runs: "pilot at 4 branches" (set 29)
     # what it can do or how fast each case goes: "25k parcels/hr nameplate", "cases closed within 28 days" (set 31)
     reach += rf"|(?<![\w.]){n}\s*(?:[A-Za-z]+\s?)?/\s?(?:hr|h|hour|day|d|min|wk|week)\b|\bwithin\s+{n}\b"
-    return bool(re.search(rf"{reach}|(?<![\w.]){n}-[A-Za-z]|[$£€]{n}\b", goal, re.I))
+    return bool(re.search(rf"{reach}|(?<![\w.]){n}-[A-Za-z]|{CURRENCY}\s?{n}\b", goal, re.I))
 
 
 def reasons(goal: str, d: Decision, meas: Measurability, status: str | None = None) -> list[tuple[str, str]]:

@@ -46,6 +46,7 @@ import re
 from collections.abc import Callable
 
 from .policy import (
+    CURRENCY,
     DONE_WORK,
     FRACTION,
     NUMBER,
@@ -122,7 +123,7 @@ _DONE_FIRST = re.compile(rf"^{PAST_PARTICIPLE}\b", re.I)
 # ... unless a measure moves in it: "Launched Portuguese chat and raised CSAT from 71% to 85%", "Automated matching
 # up to 80%" ("run on 100% of quotes" is the work's coverage)
 _MEASURED = re.compile(
-    rf"\bfrom\s+[$£€]?\d|->|→|=>|\b(?:up|down|raised|cut|reduced|increased|lifted|grew|halved|doubled)\b[^,;]*?\d|"
+    rf"\bfrom\s+(?:{CURRENCY})?\d|->|→|=>|\b(?:up|down|raised|cut|reduced|increased|lifted|grew|halved|doubled)\b[^,;]*?\d|"
     rf"(?<!\bon\s)(?<!\bto\s)(?<!\bfor\s)(?<!\bacross\s)(?<!\bin\s)\b{NUMBER}\s?(?:%|pp\b)",
     re.I,
 )
@@ -180,7 +181,7 @@ _CLOSES_DEALS = re.compile(
     re.I,
 )
 # Money raised from supporters: "Share offer raises £750k from 400+ local members by the AGM" (set 26: an output).
-_RAISES_FUNDS = re.compile(r"\b(?:raises?|raised|raising)\s+(?:over\s+|at\s+least\s+)?[£$€]\s?\d", re.I)
+_RAISES_FUNDS = re.compile(rf"\b(?:raises?|raised|raising)\s+(?:over\s+|at\s+least\s+)?{CURRENCY}\s?\d", re.I)
 # People able to do something on their own: "PMs can answer their own questions without raising a data ticket".
 _PEOPLE_CAN = re.compile(
     r"^(?:our\s+|all\s+|every\s+|most\s+)?(?:[\w-]+\s+)?(?:customers|users|clients|pms|product\s+managers|"

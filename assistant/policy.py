@@ -13,8 +13,18 @@ from functools import lru_cache
 
 # A number as users write it: optional currency, digits with thousands separators, decimals. Digits glued
 # to letters are names, not numbers ("p95", "P1", "M12", "Q3"): deadlines are handled by their own pattern.
-DIGITS = r"(?<![A-Za-z])\d(?:[\d,]*\d)?(?:\.\d+)?"  # never a trailing comma: "under 30, RIIO-ED2 yr 3" (set 30)
-NUMBER = rf"(?:[$€£]\s?)?{DIGITS}"
+_AMOUNT = r"\d(?:[\d,]*\d)?(?:\.\d+)?"  # never a trailing comma: "under 30, RIIO-ED2 yr 3" (set 30)
+DIGITS = rf"(?<![A-Za-z]){_AMOUNT}"
+# A size written after an amount: "R12m", "$3bn", "₹4.5 cr", "Rs 40 lakh".
+MAGNITUDE = r"(?:k|m|bn|mn|million|billion|cr|crores?|lakhs?|lacs?)"
+# A currency written before an amount: a symbol, or a code or short form in capitals ("Rs 40 lakh", "KSh 2m",
+# "INR 12 cr"); a bare "R" (rand) only before an amount with a magnitude or thousands ("R12m", "R1,200"), never a
+# name ("R2 release"). Every rule that reads money before a number takes it from here.
+CURRENCY = (
+    r"(?:[$€£₹₦¥₱₩]|(?<![A-Za-z])(?-i:Rs\.?|INR|KES|KSh|ZAR|NGN|USD|EUR|GBP|AUD|CAD)\s?|"
+    rf"(?<![A-Za-z])(?-i:R)(?=\d[\d,.]*\s?{MAGNITUDE}\b|\d{{1,3}}(?:,\d{{3}})+(?!\d)))"
+)
+NUMBER = rf"(?:{CURRENCY}\s?{_AMOUNT}|{DIGITS})"
 NUMBER_RE = re.compile(DIGITS)
 # Small counts in words ("Close three deals", "at the two pilot wards", "within two weeks"); each rule adds its own.
 SMALL_NUMBER_WORDS = r"(?:two|three|four|five|six|seven|eight|nine|ten)"

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import KnowledgeError
-from .policy import TAKE_UP
+from .policy import CURRENCY, MAGNITUDE, TAKE_UP
 from .schemas import MetricEntry
 from .settings import Settings
 from .textutils import FROM_TO_RE, NUMBER, TIME_UNIT, parse_measurability, without_dates
@@ -303,7 +303,7 @@ _RESULT_JOINER = re.compile(
     # "... and trial-to-paid conversion up from 11% to 15%", "..., with estimated bills down to under 10%":
     # a measure named, then moved to a number
     r"|(?:\s+and|,?\s+with)\s+(?=[^,;]*?\b(?:up|down|cut|reduced|raised|increased|lowered|grows?|falls?|rises?)\s+"
-    r"(?:from\s+[$£€]?\d[^,;]*?\bto|to)\s+(?:under\s+|below\s+|above\s+|over\s+)?[$£€]?\d)"
+    rf"(?:from\s+(?:{CURRENCY})?\d[^,;]*?\bto|to)\s+(?:under\s+|below\s+|above\s+|over\s+)?(?:{CURRENCY})?\d)"
     # "Online consultation tool live, 40% of routine requests coming in that way", "IVR redesign live + containment
     # up 10pp": after a comma, semicolon or plus, a share to reach or a measure moved by a number
     r"|(?:\s*[;,]|\s+\+)\s+(?=\d[\d,.]*\s?%\s+of\s+(?!the\s+time\b)|[A-Za-z][^,;+]*?\s(?:up|down)\s+(?:by\s+)?\d)"
@@ -327,7 +327,7 @@ DIRECTION_VERBS = (
     r"drop|keep|hold|maintain|get"
 )
 _DIRECTION = re.compile(rf"^(?:{DIRECTION_VERBS})\s+", re.I)
-_MONEY_OR_NUMBER = rf"[$£€]?\s?{NUMBER}\s?(?:%|k\b|m\b|bn\b|x\b|pp\b|points?\b)?"
+_MONEY_OR_NUMBER = rf"{NUMBER}\s?(?:%|{MAGNITUDE}\b|x\b|pp\b|points?\b)?"
 
 
 def imperative_result(result: str) -> str | None:

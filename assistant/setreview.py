@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from . import scoring
 from .errors import KnowledgeError
+from .policy import CURRENCY
 from .schemas import (
     PLACEHOLDER_BASELINE,
     PLACEHOLDER_DEADLINE,
@@ -484,7 +485,7 @@ class Meaning:
 
 
 _NOT_MEANING = re.compile(
-    r"\[[a-z]+\]|[$€£]?\d[\d,.]*\s*%?|(?<![\w-])(?:from|to|by|within|through|before|end\s+of|q[1-4]|h[12]|fy\d*|"
+    rf"\[[a-z]+\]|(?:{CURRENCY})?\d[\d,.]*\s*%?|(?<![\w-])(?:from|to|by|within|through|before|end\s+of|q[1-4]|h[12]|fy\d*|"
     r"(?:19|20)\d{2})(?![\w-])",
     re.I,
 )

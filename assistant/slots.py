@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .policy import NUMBER
+from .policy import CURRENCY, NUMBER
 from .textutils import (
     DEADLINE_CORE,
     FOREIGN_FROM_TO_RE,
@@ -23,7 +23,7 @@ from .textutils import (
 )
 
 NUM = (
-    rf"(?:[$€£]\s?)?(?<![A-Za-z#])\d[\d,]*(?:\.\d+)?(?:\s?(?:percent|per\s+cent|pct)\b|{UNIT})"
+    rf"(?:{CURRENCY}\s?)?(?<![A-Za-z#])\d[\d,]*(?:\.\d+)?(?:\s?(?:percent|per\s+cent|pct)\b|{UNIT})"
     r"(?!\s*-?\s*(?:day|week|month|year)\b)"
 )
 _DATE_WORD = r"(?:q[1-4]|h[12]|fy\s?\d{2,4}|(?:19|20)\d{2}|end\s+of\s+\w+|year[- ]end|next\s+\w+|this\s+\w+)"

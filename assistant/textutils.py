@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 from .errors import InputError
 from .policy import (
+    CURRENCY,
     FRACTION,
+    MAGNITUDE,
     MARKUP_RE,
     NUMBER,
     NUMBER_RE,
@@ -137,8 +139,9 @@ _DEADLINE_CORE = (
     rf"(?:the\s+)?(?:next\s+|(?:{_SEASONS}|{_MONTHS}|q[1-4])\s+)pulse(?:\s+survey)?|"
     rf"(?:(?:the\s+)?end\s+(?:of\s+)?(?:the\s+)?)?"
     rf"(?:q[1-4](?:\s*(?:fy)?['’]?\d{{2,4}})?|h[12](?:\s*\d{{4}})?|fy\s?\d{{2,4}}(?:[/-]\d{{2}}(?!\d))?(?:\s+q[1-4]\b)?|"
-    # ... a month with a short year: "by Mar '26" (set 18: read as "Mar")
-    rf"(?:{_MONTHS})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}}|\s+['’]\d{{2}}\b)?|"
+    # ... a month with a short year: "by Mar '26" (set 18: read as "Mar"), "by Mar-26", "by Sep/2026" (the year
+    # had been read as the target)
+    rf"(?:{_MONTHS})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}}|\s+['’]\d{{2}}\b|[-/'’]\d{{2}}(?:\d{{2}})?\b)?|"
     # day first, as most of the world writes it: "by 15 August", "before 31st October 2026"
     # ... or the week it starts: "by w/c 22 Sept" (set 15)
     rf"(?:(?:w/c|w\.c\.|week\s+(?:commencing|beginning|of))\s+)?"
@@ -182,7 +185,7 @@ _DEADLINE_RE = re.compile(
 _WORKING_DAYS_SHORT = r"(?-i:WDs?)"
 _UNIT = (
     # a rate unit written with a slash: "142 Ml/d", "30 km/h", "8 t/ha" (set 18: "from 142 Ml/d to 128 Ml/d" unread)
-    r"(?:\s?%|\s?(?:pp|pts?|points?|percentage\s+points)\b|\s?[kmb]\b|x\b|\s?/\s?\d+|"
+    rf"(?:\s?%|\s?(?:pp|pts?|points?|percentage\s+points)\b|\s?(?:{MAGNITUDE}|b)\b|x\b|\s?/\s?\d+|"
     r"\s?[A-Za-z]{1,3}/[A-Za-z]{1,3}\b|"
     rf"\s?out\s+of\s+\d+|\s(?:working|business|calendar)\s+days?\b|\s?{_WORKING_DAYS_SHORT}\b|"
     # ... a share as "N in M": "for 7 in 10 pts", "from 1 in 12 jobs to 1 in 30" (set 27: read as 7 and 1); not a
@@ -193,19 +196,22 @@ _UNIT = (
     r"days?|d|weeks?|months?)\b)?"
 )
 _NUM = rf"{NUMBER}{_UNIT}"
+# A target given as a range, joined by an en dash or a bare hyphen: "₹4–4.5 cr", "to 4-4.5%", "to 85%–90%" (set 31:
+# read as its first number; set 32); a hyphen with spaces round it separates phrases ("to 2% - was 3.1%").
+_TARGET_NUM = rf"{NUMBER}(?:\s?%|\s?{MAGNITUDE}\b)?(?:\s?–\s?|-)(?:{NUMBER}){_UNIT}|{_NUM}"
 # A signed score ("eNPS from +5 to +20"), and a bound written as a sign ("from 22 min to <10").
 _SIGNED = rf"[+−-]?{_NUM}"  # "eNPS from -4 to +15" (set 28: read as 4)
 _FROM_TO = re.compile(
     rf"\bfrom\s+(?:about\s+|around\s+|~)?(?P<base>{_SIGNED})(?:\s+(?!to\b)[a-z]{{3,}})?\s+(?:to|->|→)\s+"
     rf"(?:(?:under|below|over|above|at\s+least|less\s+than|more\s+than|no\s+more\s+than)\s+|[<>≤≥]=?\s*)?"
-    rf"(?P<target>{_SIGNED})",
+    rf"(?P<target>{_TARGET_NUM}|{_SIGNED})",
     re.I,
 )
 # A change written as an arrow, without "from": "999 calls answered within 10 seconds: 71% → 90%".
-_ARROW = re.compile(rf"(?<![\w.])(?P<base>{_NUM})\s*(?:->|→|=>)\s*(?P<target>{_NUM})", re.I)
+_ARROW = re.compile(rf"(?<![\w.])(?P<base>{_NUM})\s*(?:->|→|=>)\s*(?P<target>{_TARGET_NUM})", re.I)
 _TARGET_ONLY = re.compile(
     rf"(?:\b(?:to|reach(?:es|ing)?|at\s+least|above|below|under|over|hit|achieve|≥|>=|<=|≤)|(?<![\d%])\s(?:->|→))\s+"
-    rf"(?:an?\s+)?(?:average\s+of\s+)?(?P<target>{_NUM})",
+    rf"(?:an?\s+)?(?:average\s+of\s+)?(?P<target>{_TARGET_NUM})",
     re.I,
 )
 # A level written as a bound: "Cat 2 mean <30 min", "NRR 112%+", "Associate utilisation 75%+" (set 15: "Cat 2" was read
@@ -820,7 +826,7 @@ _FOREIGN_FROM_TO = re.compile(
 )
 _FOREIGN_CONNECTOR = re.compile(
     r"(?<!\w)(?:von|auf|um|bis|de|à|d['’]ici|del|al|dal|entro|van|naar|tegen|para|até|hasta|desde|sur|zu)\s+"
-    r"(?:[$€£]\s?)?\d",
+    rf"(?:{CURRENCY}\s?)?\d",
     re.I,
 )
 NOTE_NUMBERS_UNREAD = (
@@ -967,9 +973,10 @@ def parse_measurability(text: str) -> Measurability:
 # ... of them, the ones no verb is spelt like (read lowercase too: "Shore power at cruise berth 3").
 _NOUN_ONLY_PLACES = "Berth|Platform|Terminal|Pier|Runway|Hangar"
 NUMBERED_PLACE = rf"{_NOUN_ONLY_PLACES}|Pit|Gate|Ward|Building|Bay|Dock|Plant|Hall|Depot|Wing|Block|DMA"
-# Numbered parts of a site, two or more: "floors 2-6", "wards 4 and 5", "blue runs 4–7", "DMAs 14-22".
+# Numbered parts of a site, two or more: "floors 2-6", "wards 4 and 5", "blue runs 4–7", "DMAs 14-22", "gate lanes 1-6".
 NUMBERED_PARTS = (
-    r"(?:floors?|levels?|wards?|blocks?|buildings?|runs?|lines?|halls?|bays?|zones?|DMAs?)\s+[A-Z]?\d+[A-Z]?"
+    r"(?:floors?|levels?|wards?|blocks?|buildings?|runs?|lines?|halls?|bays?|zones?|DMAs?|lanes?|gates?|berths?|"
+    r"docks?|platforms?|pits?)\s+[A-Z]?\d+[A-Z]?"
     r"(?:\s*(?:-|–|,|&|and|to)\s*[A-Z]?\d+[A-Z]?)+"
 )
 # A number that is part of a name, not a count: "SOC 2", "ISO 27001", "WCAG 2.1", "NIST 800-53", "Tier 1".
@@ -1058,7 +1065,7 @@ _BENCHMARK = re.compile(
 _GROUP_RANGE = re.compile(
     r"(?<![\w.])\d{1,3}\s?[-–]\s?\d{1,3}(?=\s+(?:year[- ]?olds?|yr[- ]?olds?|[a-z]))"
     r"(?!\s+(?:pp|pts?|points?|percent|ms|secs?|seconds?|mins?|minutes?|hours?|hrs?|h|days?|d|weeks?|wks?|months?|"
-    r"quarters?|years?(?![- ]?olds?)|x|k|m)\b)",
+    rf"quarters?|years?(?![- ]?olds?)|x|{MAGNITUDE})\b)",
     re.I,
 )
 
@@ -1092,15 +1099,16 @@ def _bare_count(text: str, deadline: str | None) -> str | None:
     (a coach read "a target (5,000)" in the why as a misreading).
     """
     scrub = text.replace(deadline, " ") if deadline else text
-    scrub = re.sub(r"\b[A-Za-z]+/?\d+\b|\b\d+(?:st|nd|rd|th)\b", " ", scrub)  # P1, M12, 3rd, "SAP S/4" (set 32)
+    # P1, M12, 3rd, "SAP S/4" (set 32); not money ("R1,500")
+    scrub = re.sub(rf"\b(?!{CURRENCY}\s?\d)[A-Za-z]+/?\d+\b|\b\d+(?:st|nd|rd|th)\b", " ", scrub)
     scrub = _GROUP_RANGE.sub(" ", scrub)  # "16-18 learners": an age band names the group, it is not a target
     scrub = re.sub(_YEAR_SPAN, " ", scrub)  # "recognition renewed for 26/27 - RAG green by Oct" (set 30): a year
     scrub = re.sub(r"\b(?:under|over)-\d+s\b", " ", scrub, flags=re.I)  # "Under-25s", "over-65s": an age group
     scrub = without_names(scrub)  # SOC 2, ISO 27001, WCAG 2.1, Tier 1, v3
     scrub = _AGE_IN_BRACKETS.sub(" ", scrub)  # "CAPA backlog (>90 days overdue)": which cases count, no target
     scrub = _PER_BASE.sub(" ", scrub)  # "Falls per 1,000 OBDs at 2.0" (set 31: 1,000 read): a rate's base, no target
-    band_or_share = rf"(?<![\w.])({NUMBER}(?:\s?[-–]\s?{NUMBER})?\s?%)"  # a band: "in the 75-80% band"
-    m = re.search(band_or_share, scrub) or re.search(rf"(?<![\w.])({_NUM})", scrub, re.I)
+    band_or_share = rf"(?<![\w.])({NUMBER}(?:\s?%?\s?[-–]\s?{NUMBER})?\s?%)"  # a band: "in the 75-80% band", "85%–90%"
+    m = re.search(band_or_share, scrub) or re.search(rf"(?<![\w.])({_TARGET_NUM})", scrub, re.I)
     if m and not _is_deadline_number(scrub, m.start(1)):
         return m.group(1).strip()
     return None

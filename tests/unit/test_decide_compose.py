@@ -620,6 +620,9 @@ def _decision(kind: str, metric: str, **kw: object) -> Decision:
         ("Midlands sortation hub operational pre-peak, 25k parcels/hr nameplate", False),
         ("Damp & mould cases closed within 28 days – RAG green by Q3 board", False),
         ("Shore power at cruise berth 3 installed and tested", False),
+        # a price in another currency says what the work is like (stop 35)
+        ("Launch R1,500 smartphone bundle for prepaid students", False),
+        ("Launch ₹99 starter plan for kirana stores", False),
     ],
 )
 def test_an_output_is_called_a_count_only_when_it_counts_deliverables(goal: str, counted: bool) -> None:

@@ -283,6 +283,21 @@ from evals.robustness import refusals
         ("Sea lice below CoGP threshold at all sites through spring", None, "below CoGP threshold", "spring"),
         ("Inverter spares hub set up at Didcot depot w/c 14 Apr", None, None, "w/c 14 Apr"),
         ("SOC 2 audit passed", None, None, None),  # still a name
+        # money in other currencies and sizes, a range as the target, a month with its year after a hyphen (set 32)
+        ("R12m new annual premium written through the broker channel", None, "R12m", None),
+        ("₹4–4.5 cr GMV through the WhatsApp ordering channel in Q3", None, "₹4–4.5 cr", "Q3"),
+        ("Loan book from Rs 40 lakh to Rs 1.2 crore per branch", "Rs 40 lakh", "Rs 1.2 crore", None),
+        ("Revenue to $3bn by FY27", None, "$3bn", "FY27"),
+        ("Revenue per client from R1,200 to R1,500", "R1,200", "R1,500", None),
+        ("KSh 2m disbursed to groups by Dec-25", None, "KSh 2m", "Dec-25"),
+        ("R2 release shipped to all stores", None, None, None),  # a name, not rand
+        ("Monthly regular givers up from 18,400 to 22,000-23,000 by Dec", "18,400", "22,000-23,000", "Dec"),
+        ("Conversion to 4-4.5% by Q3", None, "4-4.5%", "Q3"),
+        ("OTIF 85%–90% by Q4", None, "85%–90%", "Q4"),
+        ("NPS to 40 - was 31", None, "40", None),  # a spaced hyphen separates phrases
+        ("Lead time from 10 days to 4-5 days", "10 days", "4-5 days", None),
+        ("Launch the partner portal by Mar-26", None, None, "Mar-26"),  # the year was read as the target
+        ("Truck appointment system go-live on gate lanes 1-6", None, None, None),  # numbered parts of a site
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
