@@ -52,8 +52,8 @@ _SEASON = (
     r"golden\s+quarter|"
     # the grower's season: "Avg truck turnaround at intake < 35 min through harvest" (set 25: asked for a deadline)
     r"(?:harvest|vintage)\b(?!\s+(?:19|20)\d{2})|"
-    # the holidays a plan runs up to, alone: "by Easter", "before Christmas"
-    r"(?:christmas|xmas|easter)(?:\s+(?:19|20)\d{2})?(?!\s+(?:card|menu|range|campaign|appeal|market|sale|event|party)s?\b)"
+    # the holidays a plan runs up to, alone: "by Easter", "before Christmas", "by Advent" (set 34), "before Diwali"
+    r"(?:christmas|xmas|easter|advent|lent|ramadan|eid|diwali|hanukkah|passover|thanksgiving)(?:\s+(?:19|20)\d{2})?(?!\s+(?:card|menu|range|campaign|appeal|market|sale|event|party)s?\b)"
 )
 # The word that ends an event a plan runs up to ("the Easter rush", "the January SA peak", "polling day").
 _EVENT_END = (
@@ -81,7 +81,7 @@ _FIRST_PERIOD = (
 _PERIOD = (
     rf"{_FIRST_PERIOD}|q[1-4]|h[12]|fy|\d{{4}}|\d{{2}}/\d{{2}}\s+season|{_YEAR_SPAN}|quarter|year|{_SEASON}|\b{_EVENT_END}\b|\b(?:{_MONTHS})\b|"
     r"intake|series|half[- ]term|"
-    r"pulse|(?-i:AW|SS|FW)\s?\d"
+    r"pulse|(?-i:AW|SS|FW)\s?\d|(?-i:[SW])\d{2}\b"
 )
 # A day and month without the year: day first when the day is past 12 and the month is one ("30/6"), month first
 # when the day is past 12 ("6/30"); a fraction ("1/3", "3/4") has its larger number below.
@@ -125,12 +125,19 @@ _DEADLINE_CORE = (
     rf"intake|cycle))?|"
     rf"(?:harvest|season|term|semester|census|intake)\s+(?:19|20)\d{{2}}(?:[/-]\d{{2}})?|"
     # ... or the year first: "Berths 90% let for the 2027 season" (set 26)
-    rf"(?:the\s+)?(?:19|20)\d{{2}}\s+(?:season|harvest|intake|cycle)\b|"
+    rf"(?:the\s+)?(?:19|20)\d{{2}}\s+(?:season|harvest|intake|cycle|endline|midline)\b|"
     # a month's or season's intake, exam series or half-term: "by the September intake", "for the June series",
     # "by October half-term"; a fashion season code: "for AW24", "by SS25"
     rf"(?:the\s+)?(?:{_MONTHS}|{_SEASONS})\s+(?:intake|series|half[- ]term|exams?|"
     rf"sitting|census)|"
     rf"(?-i:AW|SS|FW)\s?['’]?\d{{2}}\b|"
+    # an airline's summer or winter schedule: "across S25 schedule", "for W24 season" (set 34: asked for a deadline)
+    rf"(?-i:[SW])\d{{2}}\s+(?:schedule|sched|sked|season|timetable)\b|"
+    # a rail or retail period of the year, after "by", "until" or "end of", ending the phrase: "back above 91.5% by
+    # P13" (set 34); not a priority ("by P1 team")
+    rf"(?:(?<=by\s)|(?<=until\s)|(?<=end\sof\s))(?-i:P)(?:1[0-3]|[1-9])\b{PHRASE_ENDS}|"
+    # a whole year named as one: "450k visitors in calendar 2025" (set 34)
+    rf"(?:calendar|financial|fiscal)\s+(?:year\s+)?(?:19|20)\d{{2}}(?:[/-]\d{{2}})?|"
     # a season with its year ("through winter 2025/26", "in the summer 2026 results")
     rf"(?:the\s+)?(?:{_SEASONS})\s+(?:19|20)\d{{2}}(?:[/-]\d{{2}})?"
     rf"(?:\s+(?:results|exams|series|term|season|window|peak))?|"
@@ -176,7 +183,7 @@ _DEADLINE_CORE = (
     rf")"
 )
 _DEADLINE_RE = re.compile(
-    rf"\b(?P<lead>w/c|week\s+commencing|by|before|until|in\s+time\s+for|ahead\s+of|going\s+into|heading\s+into|(?:for|in|across|over)\s+(?:all|the\s+whole)\s+of|in|"
+    rf"\b(?P<lead>w/c|week\s+commencing|(?:each|every)\s+(?:day|week|month|quarter)\s+(?:of|in)|by|before|until|in\s+time\s+for|ahead\s+of|going\s+into|heading\s+into|(?:for|in|across|over)\s+(?:all|the\s+whole)\s+of|in|"
     rf"within|during|end\s+of|through(?:out|\s+to)?|over|across|for|at)\s+"
     rf"(?P<when>{_DEADLINE_CORE})\b",
     re.IGNORECASE,
@@ -186,7 +193,7 @@ _WORKING_DAYS_SHORT = r"(?-i:WDs?)"
 _UNIT = (
     # a rate unit written with a slash: "142 Ml/d", "30 km/h", "8 t/ha" (set 18: "from 142 Ml/d to 128 Ml/d" unread)
     rf"(?:\s?%|\s?(?:pp|pts?|points?|percentage\s+points)\b|\s?(?:{MAGNITUDE}|b)\b|x\b|\s?/\s?\d+|"
-    r"\s?[A-Za-z]{1,3}/[A-Za-z]{1,3}\b|"
+    r"\s?[A-Za-z]{1,3}/[A-Za-z]{1,5}\b|(?-i:ppl|p)\b|"  # "30p/litre", "33.4ppl" (set 34: read as 30)
     rf"\s?out\s+of\s+\d+|\s(?:working|business|calendar)\s+days?\b|\s?{_WORKING_DAYS_SHORT}\b|"
     # ... a share as "N in M": "for 7 in 10 pts", "from 1 in 12 jobs to 1 in 30" (set 27: read as 7 and 1); not a
     # time ("40 in 12 weeks")
@@ -745,7 +752,11 @@ _STARTS = re.compile(rf"\b{_STARTING}\b", re.I)
 
 
 # The seasons and ends a level is read at: "6.5 t/ha off the Pinot blocks at harvest", "at year end".
-_AT_SEASON = re.compile(rf"(?:the\s+)?(?:{_SEASON}|(?:fy|financial\s+year|year)[- ]end)", re.I)
+_AT_SEASON = re.compile(
+    rf"(?:the\s+)?(?:{_SEASON}|(?:fy|financial\s+year|year)[- ]end|(?:harvest|vintage)\s+(?:19|20)\d{{2}}|"
+    rf"(?:19|20)\d{{2}}\s+(?:endline|midline|harvest|census))",  # "at harvest 2025", "at 2027 endline" (set 34)
+    re.I,
+)
 # A season named with its kind, read alone after "over": "over summer peak", "over Christmas period" (not "winter").
 _NAMED_SEASON = re.compile(rf"(?=.* )(?:{_SEASON})", re.I)
 
@@ -874,16 +885,19 @@ _STATED_BASELINE = re.compile(
     # ... with an aside after it: "(4.1 last yr, frost)" (set 27)
     r"(?:\s*[,;][^()]*)?\s*\)|"
     # ... or last year's: "(LY 31k)", "(vs LY £38)", "(last year: 31k)" (set 23: read as nothing)
-    rf"\(\s*(?:was|from|down\s+from|up\s+from|baseline:?|currently|{_LAST_YEAR})\s+(?:~\s?|c\.\s?|approx\.?\s+)?"
+    # ... or a survey's or a past average: "(baseline survey: 34%)", "(5yr avg 8.1 t/ha)" (set 34)
+    rf"\(\s*(?:was|from|down\s+from|up\s+from|baseline(?:\s+survey)?:?|currently|{_LAST_YEAR}|"
+    rf"(?:\d+\s?-?\s?(?:yr|year)\s+)?(?:avg|average|mean):?)\s+(?:~\s?|c\.\s?|approx\.?\s+)?"
     rf"(?P<base2>{_NUM})\s*\)|"
     # ... or last year's with "LY" after it: "(vs €104 LY)" (set 32: read as nothing)
     rf"\(\s*vs\.?\s+(?P<base6>{_NUM})\s+(?-i:LY|PY)\s*\)|"
     # ... or a past year's, the year first: "(FY25 was 7.5%!!)", "(2024: 61%)", "(FY24/25: 412k)" (sets 26, 32)
-    rf"\(\s*(?:FY\s?['’]?\d{{2}}(?:\d{{2}})?|(?:19|20)\d{{2}})(?:/\d{{2}})?(?:\s+was|\s*:)\s+(?P<base5>{_NUM})\s*!*\s*\)|"
+    rf"\(\s*(?:FY\s?['’]?\d{{2}}(?:\d{{2}})?|(?:19|20)\d{{2}})(?:/\d{{2}})?(?:\s+was|\s*[:=])\s+(?P<base5>{_NUM})\s*!*\s*\)|"
     # an amount given in passing, roughly: "Clear KYC backlog (~3k cases)" is where it stands, not where it goes
     rf"\(\s*(?:~|c\.\s?|circa\s+|approx\.?\s+|about\s+|around\s+)(?P<base3>{_NUM})(?:\s+[a-z][\w-]*){{1,2}}\s*\)|"
-    # ... or where the team stands, said after a dash at the end: "90%+ of 999 calls answered within 10s – we're at 82%"
-    rf"\s[–—-]\s*(?:we['’]?re|we\s+are|currently|now)\s+(?:at\s+|on\s+)?(?P<base4>{_NUM})\s*$",
+    # ... or where the team stands, said after a dash or comma at the end: "90%+ of 999 calls answered within 10s –
+    # we're at 82%", "... by Advent, currently ~170" (set 34)
+    rf"(?:\s[–—-]|,)\s*(?:we['’]?re|we\s+are|currently|now)\s+(?:at\s+|on\s+)?~?\s?(?P<base4>{_NUM})\s*$",
     re.I,
 )
 # "Books closed by WD5 instead of WD9", "in 2 days rather than 5": the first is the target, the second the baseline.

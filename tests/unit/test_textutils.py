@@ -298,6 +298,17 @@ from evals.robustness import refusals
         ("Lead time from 10 days to 4-5 days", "10 days", "4-5 days", None),
         ("Launch the partner portal by Mar-26", None, None, "Mar-26"),  # the year was read as the target
         ("Truck appointment system go-live on gate lanes 1-6", None, None, None),  # numbered parts of a site
+        # set 34: deadlines a grower, an airline, a rail operator, a church and a survey plan by; baselines stated
+        # as a past year's with "=", an average, a survey's, or "currently" after a comma
+        ("Winter wheat averaging 9.5 t/ha at harvest 2025 (5yr avg 8.1 t/ha)", "8.1 t/ha", "9.5 t/ha", "harvest 2025"),
+        ("Hit 82% D15 OTP for LHR departures across S25 schedule", None, "82%", "S25 schedule"),
+        ("PPM MAA back above 91.5% on Southern routes by P13", None, "91.5%", "P13"),
+        ("P1 incidents resolved by P1 team", None, None, None),  # a priority, not a period
+        ("450k visitors in calendar 2025 (2024 = 392k)", "392k", "450k", "calendar 2025"),
+        ("Sunday attendance averaging 220 across both services by Advent, currently ~170", "170", "220", "Advent"),
+        ("OTIF to grocery customers ≥97% each month of Q3", None, "97%", "Q3"),
+        ("Under-5 stunting at or below 30% at 2027 endline (baseline survey: 34%)", "34%", "30%", "2027 endline"),
+        ("Cost of production under 30p/litre by spring turnout (33.4ppl last yr)", "33.4ppl", "30p/litre", "spring"),
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
