@@ -365,7 +365,9 @@ DONE_WORK = (
     r"(?:de|re)?commissioned|registered|certified|embedded|digiti[sz]ed|shared|completed|updated|extended|"
     r"introduced|set\s+up|replaced|refreshed|issued|closed|staffed|enforced|"
     r"received|stood\s+up|re-?written|re-?built|redesigned|refurbished|overhauled|refitted|relaunched|"
-    r"done(?!\s+(?:in|within|faster|quicker)))"
+    r"done(?!\s+(?:in|within|faster|quicker))|"
+    # a feature offered to everyone it is for: "Instant payouts available to all UK merchants" (set 34: an outcome)
+    r"(?:made\s+)?available(?=\s+(?:to|for|in|across|on)\s+(?:all|every|each)\b))"
 )
 _DONE_WORK_RE = re.compile(rf"\b(?:{DONE_WORK})\b", re.IGNORECASE)
 

@@ -253,6 +253,14 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Deploy freq from weekly to daily for core services", None),  # a short form, moved in words
         ("Introduce structured interviews and improve quality of hire", None),  # a result after it
         ("New donors aged 17-24 up 15k vs FY24", ("outcome", "level")),  # a count in thousands moved
+        # a feature offered to everyone it is for is work done; a service's availability is a level (set 34)
+        ("Instant payouts available to all UK merchants by end of Sept", ("output", "done")),
+        ("Platform available 99.95% every month", None),
+        # a baseline beside the target settles an outcome (set 34: read as an output, its numbers lost)
+        (
+            "Sunday attendance averaging 220 across both services by Advent, currently ~170",
+            ("outcome", "stated-baseline"),
+        ),
     ],
 )
 def test_kind_evidence(goal: str, expected: tuple[str, str] | None) -> None:
