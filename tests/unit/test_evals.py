@@ -106,6 +106,7 @@ EXPERT_SETS = [
     "unseen_real_32.tsv",
     "unseen_real_33.tsv",
     "unseen_real_34.tsv",
+    "unseen_real_35.tsv",
 ]
 
 
