@@ -107,6 +107,7 @@ EXPERT_SETS = [
     "unseen_real_33.tsv",
     "unseen_real_34.tsv",
     "unseen_real_35.tsv",
+    "unseen_real_36.tsv",
 ]
 
 
