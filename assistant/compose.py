@@ -86,9 +86,10 @@ _SITE_PARTS = re.compile(
     rf"\b(?P<scope>(?:(?!(?:to|on|at|in|across|the|all|and|of)\b)[a-z]+\s+)?{NUMBERED_PARTS})\b",
     re.I,
 )
-# a part of the country named by its compass point: "in the northern region", "across the South West area"
+# a part of the country named by its compass point: "in the northern region", "across the South West area", "100% of
+# East Division response officers" (set 34: counted force-wide)
 _COMPASS_AREA = re.compile(
-    r"\b(?:in|for|across|throughout)\s+(?:the\s+)?(?P<scope>(?:north|south|east|west|northern|southern|eastern|western|"
+    r"\b(?:in|for|across|throughout|of)\s+(?:the\s+)?(?P<scope>(?:north|south|east|west|northern|southern|eastern|western|"
     r"central|north[- ]east|north[- ]west|south[- ]east|south[- ]west)(?:ern)?\s+"
     # "the" may be left out in shorthand: "Cat 2 mean <30 min in East sector" (set 15)
     r"(?:region|area|division|patch|zone|sector))\b",

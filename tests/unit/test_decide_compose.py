@@ -804,6 +804,7 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("Body-worn video issued to all response officers in N Division", "in N Division"),
         ("Get our cask ales into 25 new free houses in the Peak District", "in the Peak District"),
         ("6 new franchise units opened in the North East", "in the North East"),
+        ("Body-worn video issued to 100% of East Division response officers", "in the East Division"),  # set 34
         ("Grow sales in the East Midlands by Q3", "in the East Midlands"),
         ("4,000 smart meters fitted in DMA 12 before the summer demand peak", "in DMA 12"),
         ("Open a drop-in in the Wrexham Region office", None),
