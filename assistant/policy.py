@@ -25,6 +25,8 @@ CURRENCY = (
     rf"(?<![A-Za-z])(?-i:R)(?=\d[\d,.]*\s?{MAGNITUDE}\b|\d{{1,3}}(?:,\d{{3}})+(?!\d)))"
 )
 NUMBER = rf"(?:{CURRENCY}\s?{_AMOUNT}|{DIGITS})"
+# A currency written after the amount: "720 kr", "45 CHF", "1,200 zł".
+CURRENCY_AFTER = r"(?:kr|zł|Kč|lei|(?-i:Ft|SEK|NOK|DKK|ISK|CHF|PLN|CZK|HUF|EUR|USD|GBP|INR|ZAR|KES|NGN))"
 NUMBER_RE = re.compile(DIGITS)
 # Small counts in words ("Close three deals", "at the two pilot wards", "within two weeks"); each rule adds its own.
 SMALL_NUMBER_WORDS = r"(?:two|three|four|five|six|seven|eight|nine|ten)"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from .errors import InputError
 from .policy import (
     CURRENCY,
+    CURRENCY_AFTER,
     FRACTION,
     MAGNITUDE,
     MARKUP_RE,
@@ -86,6 +87,8 @@ _PERIOD = (
 # A day and month without the year: day first when the day is past 12 and the month is one ("30/6"), month first
 # when the day is past 12 ("6/30"); a fraction ("1/3", "3/4") has its larger number below.
 _DAY_MONTH = r"(?:1[3-9]|2\d|3[01])/(?:0?[1-9]|1[0-2])(?![/\d])|(?:0?[1-9]|1[0-2])/(?:1[3-9]|2\d|3[01])(?![/\d])"
+# A day of a month, wherever it stands: never a count.
+_DAY_OF_MONTH = rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b"
 # Read only right after "before" or "ahead of": an event named after "by" or "in" is as often how or where.
 _AFTER_BEFORE = r"(?:(?<=before\s)|(?<=ahead\sof\s))"
 # The moment something starts, as a deadline reads: "before term starts", "before cows go in for housing".
@@ -192,7 +195,8 @@ _DEADLINE_RE = re.compile(
 _WORKING_DAYS_SHORT = r"(?-i:WDs?)"
 _UNIT = (
     # a rate unit written with a slash: "142 Ml/d", "30 km/h", "8 t/ha" (set 18: "from 142 Ml/d to 128 Ml/d" unread)
-    rf"(?:\s?%|\s?(?:pp|pts?|points?|percentage\s+points)\b|\s?(?:{MAGNITUDE}|b)\b|x\b|\s?/\s?\d+|"
+    rf"(?:\s?%|\s?(?:pp|pts?|points?|percentage\s+points)\b|\s?(?:{MAGNITUDE}|b)\b(?:\s{CURRENCY_AFTER}\b)?|"
+    rf"\s{CURRENCY_AFTER}\b|x\b|\s?/\s?\d+|"
     r"\s?[A-Za-z]{1,3}/[A-Za-z]{1,5}\b|(?-i:ppl|p)\b|"  # "30p/litre", "33.4ppl" (set 34: read as 30)
     rf"\s?out\s+of\s+\d+|\s(?:working|business|calendar)\s+days?\b|\s?{_WORKING_DAYS_SHORT}\b|"
     # ... a share as "N in M": "for 7 in 10 pts", "from 1 in 12 jobs to 1 in 30" (set 27: read as 7 and 1); not a
@@ -892,7 +896,9 @@ _STATED_BASELINE = re.compile(
     # ... or last year's with "LY" after it: "(vs €104 LY)" (set 32: read as nothing)
     rf"\(\s*vs\.?\s+(?P<base6>{_NUM})\s+(?-i:LY|PY)\s*\)|"
     # ... or a past year's, the year first: "(FY25 was 7.5%!!)", "(2024: 61%)", "(FY24/25: 412k)" (sets 26, 32)
-    rf"\(\s*(?:FY\s?['’]?\d{{2}}(?:\d{{2}})?|(?:19|20)\d{{2}})(?:/\d{{2}})?(?:\s+was|\s*[:=])\s+(?P<base5>{_NUM})\s*!*\s*\)|"
+    # ... or a past quarter's average: "(Q3 avg was 640 kr)" (set 34)
+    rf"\(\s*(?:FY\s?['’]?\d{{2}}(?:\d{{2}})?|(?:19|20)\d{{2}}|q[1-4])(?:/\d{{2}})?(?:\s+(?:avg|average))?(?:\s+was|\s*[:=])\s+"
+    rf"(?P<base5>{_NUM})\s*!*\s*\)|"
     # an amount given in passing, roughly: "Clear KYC backlog (~3k cases)" is where it stands, not where it goes
     rf"\(\s*(?:~|c\.\s?|circa\s+|approx\.?\s+|about\s+|around\s+)(?P<base3>{_NUM})(?:\s+[a-z][\w-]*){{1,2}}\s*\)|"
     # ... or where the team stands, said after a dash or comma at the end: "90%+ of 999 calls answered within 10s –
@@ -1117,6 +1123,7 @@ def _bare_count(text: str, deadline: str | None) -> str | None:
     scrub = re.sub(rf"\b(?!{CURRENCY}\s?\d)[A-Za-z]+/?\d+\b|\b\d+(?:st|nd|rd|th)\b", " ", scrub)
     scrub = _GROUP_RANGE.sub(" ", scrub)  # "16-18 learners": an age band names the group, it is not a target
     scrub = re.sub(_YEAR_SPAN, " ", scrub)  # "recognition renewed for 26/27 - RAG green by Oct" (set 30): a year
+    scrub = re.sub(_DAY_OF_MONTH, " ", scrub, flags=re.I)  # "switched off from 1 Oct" (set 34: 1 read as a count)
     scrub = re.sub(r"\b(?:under|over)-\d+s\b", " ", scrub, flags=re.I)  # "Under-25s", "over-65s": an age group
     scrub = without_names(scrub)  # SOC 2, ISO 27001, WCAG 2.1, Tier 1, v3
     scrub = _AGE_IN_BRACKETS.sub(" ", scrub)  # "CAPA backlog (>90 days overdue)": which cases count, no target

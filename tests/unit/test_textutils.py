@@ -309,6 +309,12 @@ from evals.robustness import refusals
         ("OTIF to grocery customers ≥97% each month of Q3", None, "97%", "Q3"),
         ("Under-5 stunting at or below 30% at 2027 endline (baseline survey: 34%)", "34%", "30%", "2027 endline"),
         ("Cost of production under 30p/litre by spring turnout (33.4ppl last yr)", "33.4ppl", "30p/litre", "spring"),
+        # a currency after the amount, a past quarter's average, a start date that counts nothing (set 34)
+        ("AOV online grocery: reach 720 kr (Q3 avg was 640 kr)", "640 kr", "720 kr", None),
+        ("FCR at 75%+ (Q1 was 63%)", "63%", "75%", None),
+        ("hire 6 FT maths teachers before Sept intake", None, "6", "Sept intake"),  # full-time, not forint
+        ("Planning portal live & paper applications switched off from 1 Oct", None, None, None),
+        ("VBS rolled out to all hauliers, no walk-ins after 1 Sept", None, None, None),
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
