@@ -207,8 +207,8 @@ _UNIT = (
     r"days?|d|weeks?|months?)\b)?"
 )
 _NUM = rf"{NUMBER}{_UNIT}"
-# A target given as a range, joined by an en dash or a bare hyphen: "₹4–4.5 cr", "to 4-4.5%", "to 85%–90%" (set 31:
-# read as its first number; set 32); a hyphen with spaces round it separates phrases ("to 2% - was 3.1%").
+# A target given as a range, joined by an en dash or a bare hyphen: "₹4–4.5 cr", "to 4-4.5%", "to 85%–90%" (set 32:
+# read as its first number); a hyphen with spaces round it separates phrases ("to 2% - was 3.1%").
 _TARGET_NUM = rf"{NUMBER}(?:\s?%|\s?{MAGNITUDE}\b)?(?:\s?–\s?|-)(?:{NUMBER}){_UNIT}|{_NUM}"
 # A signed score ("eNPS from +5 to +20"), and a bound written as a sign ("from 22 min to <10").
 _SIGNED = rf"[+−-]?{_NUM}"  # "eNPS from -4 to +15" (set 28: read as 4)
