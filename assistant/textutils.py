@@ -209,7 +209,7 @@ _UNIT = (
 _NUM = rf"{NUMBER}{_UNIT}"
 # A target given as a range, joined by an en dash or a bare hyphen: "₹4–4.5 cr", "to 4-4.5%", "to 85%–90%" (set 32:
 # read as its first number); a hyphen with spaces round it separates phrases ("to 2% - was 3.1%").
-_TARGET_NUM = rf"{NUMBER}(?:\s?%|\s?{MAGNITUDE}\b)?(?:\s?–\s?|-)(?:{NUMBER}){_UNIT}|{_NUM}"
+_TARGET_NUM = rf"(?:{NUMBER}(?:\s?%|\s?{MAGNITUDE}\b)?(?:\s?–\s?|-)(?:{NUMBER}){_UNIT}|{_NUM})"
 # A signed score ("eNPS from +5 to +20"), and a bound written as a sign ("from 22 min to <10").
 _SIGNED = rf"[+−-]?{_NUM}"  # "eNPS from -4 to +15" (set 28: read as 4)
 _FROM_TO = re.compile(
@@ -384,7 +384,9 @@ _STATUS_TEXT = rf"(?:status\s*[:=-]?\s*)?(?:{_STATUS_WORD}|{_RAG})"
 _TRAILING_STATUS = re.compile(
     # ... with the reason after it: "- at risk, contractor shortfall in North patch" (set 19: kept in the key result),
     # "- at risk (grid connection delayed)" (set 21)
-    rf"(?:\s*[-–—:|]\s*(?:[(\[]\s*)?{_STATUS_TEXT}\s*[)\]]?(?:\s*[,;:]\s*[^()\[\]|–—]{{1,80}}?|\s*\([^()]{{1,80}}\))?|"
+    # ... or the day it was done: "- DONE 14/05" (set 35: 05 read as the target), "- done 3 Mar"
+    rf"(?:\s*[-–—:|]\s*(?:[(\[]\s*)?{_STATUS_TEXT}\s*[)\]]?(?:\s+\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|\s+{_DAY_OF_MONTH})?"
+    rf"(?:\s*[,;:]\s*[^()\[\]|–—]{{1,80}}?|\s*\([^()]{{1,80}}\))?|"
     rf"\s*[(\[]\s*{_STATUS_TEXT}\s*[)\]]|\s*(?:{_STATUS_MARK}))"
     r"\s*[.!]*\s*$",
     re.I,
@@ -906,6 +908,13 @@ _STATED_BASELINE = re.compile(
     rf"(?:\s[–—-]|,)\s*(?:we['’]?re|we\s+are|currently|now)\s+(?:at\s+|on\s+)?~?\s?(?P<base4>{_NUM})\s*$",
     re.I,
 )
+# A level held on the side of the result, after a comma or "while": "..., ARPU held at ≥ ¥980" (set 36: read as the
+# target), "while holding volume at 9–10k signups/mo".
+_GUARDRAIL = re.compile(
+    rf"(?:[,;]|\s+while|\s+and)\s+(?:[\w/&-]+\s+){{0,3}}?(?:held|holding|kept|keeping|maintained|maintaining)\s+"
+    rf"(?:at\s+)?(?:or\s+)?(?:(?:above|below|under|over)\s+|[≥≤<>]=?\s*|[<>]=\s*)?{_TARGET_NUM}[^,;()]*",
+    re.I,
+)
 # "Books closed by WD5 instead of WD9", "in 2 days rather than 5": the first is the target, the second the baseline.
 _INSTEAD = re.compile(
     rf"(?<![\w.])(?P<target>(?-i:[A-Z]{{1,3}})\d+|{NUMBER}{_UNIT})\s+(?:instead\s+of|rather\s+than)\s+(?:the\s+)?"
@@ -929,6 +938,8 @@ def parse_measurability(text: str) -> Measurability:
     """
     time_limit = find_time_limit(text)
     scan = without_time_limit(mask_windows(without_caveats(text)))
+    if (held := _GUARDRAIL.sub(" ", scan)) != scan and numbers_in(held):
+        scan = held  # "250k subs (from 182k), ARPU held at ≥ ¥980": the level kept on the side is no target
     baseline = target = None
     stated = _STATED_BASELINE.search(scan)
     if stated:

@@ -315,6 +315,10 @@ from evals.robustness import refusals
         ("hire 6 FT maths teachers before Sept intake", None, "6", "Sept intake"),  # full-time, not forint
         ("Planning portal live & paper applications switched off from 1 Oct", None, None, None),
         ("VBS rolled out to all hauliers, no walk-ins after 1 Sept", None, None, None),
+        # a level held on the side is no target (set 36: the yen guardrail read as the target)
+        ("250k paying digital subs by 31 Dec (from 182k), ARPU held at ≥ ¥980", "182k", "250k", "31 Dec"),
+        ("Paid social CPA from ₹420 to ₹300 while holding volume at 9–10k signups/mo", "₹420", "₹300", None),
+        ("NPS held at 40 or above", None, "40", None),  # the held level is the result itself
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
@@ -695,6 +699,9 @@ def test_holds_short_limit(goal: str, short: bool) -> None:
             "Shore power at Berth 7 commissioned",
             "at risk (grid connection delayed)",
         ),
+        # ... or the day it was done (set 35: "05" read as the target)
+        ("B2B distributor portal live - DONE 14/05", "B2B distributor portal live", "DONE 14/05"),
+        ("Supplier portal migrated - done 3 Mar", "Supplier portal migrated", "done 3 Mar"),
         # a word that is part of the key result stays in it
         ("Migration done", "Migration done", None),
         ("Q3 target met", "Q3 target met", None),
