@@ -108,6 +108,7 @@ EXPERT_SETS = [
     "unseen_real_34.tsv",
     "unseen_real_35.tsv",
     "unseen_real_36.tsv",
+    "unseen_real_37.tsv",
 ]
 
 
