@@ -155,7 +155,7 @@ _DEADLINE_CORE = (
     # day first, as most of the world writes it: "by 15 August", "before 31st October 2026"
     # ... or the week it starts: "by w/c 22 Sept" (set 15)
     rf"(?:(?:w/c|w\.c\.|week\s+(?:commencing|beginning|of))\s+)?"
-    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?(?:,?\s+\d{{4}})?|"
+    rf"{_DAY_OF_MONTH}\.?(?:,?\s+\d{{4}})?|"
     rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|(?:19|20)\d{{2}}|"
     # ... a day and month without the year, either order, never a fraction ("by 30/6", "by 6/30"; not "by 1/3")
     rf"{_DAY_MONTH}|"
@@ -912,7 +912,7 @@ _STATED_BASELINE = re.compile(
 # target), "while holding volume at 9–10k signups/mo".
 _GUARDRAIL = re.compile(
     rf"(?:[,;]|\s+while|\s+and)\s+(?:[\w/&-]+\s+){{0,3}}?(?:held|holding|kept|keeping|maintained|maintaining)\s+"
-    rf"(?:at\s+)?(?:or\s+)?(?:(?:above|below|under|over)\s+|[≥≤<>]=?\s*|[<>]=\s*)?{_TARGET_NUM}[^,;()]*",
+    rf"(?:at\s+)?(?:or\s+)?(?:(?:above|below|under|over)\s+|[≥≤<>]=?\s*)?{_TARGET_NUM}[^,;()]*",
     re.I,
 )
 # "Books closed by WD5 instead of WD9", "in 2 days rather than 5": the first is the target, the second the baseline.
