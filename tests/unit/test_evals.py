@@ -109,6 +109,7 @@ EXPERT_SETS = [
     "unseen_real_35.tsv",
     "unseen_real_36.tsv",
     "unseen_real_37.tsv",
+    "unseen_real_38.tsv",
 ]
 
 
