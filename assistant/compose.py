@@ -49,7 +49,13 @@ class MetricView:
 _REGION = (
     r"(?:EMEA|APAC|LATAM|DACH|ANZ|AMER|NA|EU|UK|US|USA|Nordics|Benelux|Europe|North\s+America|South\s+America|"
     r"Latin\s+America|Asia|Africa|Middle\s+East|India|Germany|France|Spain|Italy|Japan|Brazil|Canada|Australia|"
-    r"Ireland|Scotland|Wales|England|Northern\s+Ireland|Mexico|Netherlands|Poland|Sweden|Singapore)"
+    r"Ireland|Scotland|Wales|England|Northern\s+Ireland|Mexico|Netherlands|Poland|Sweden|Singapore|"
+    # ... and the markets of the Gulf, Africa, Asia and the Americas the unseen sets name (set 37: "launched in KSA &
+    # UAE" was counted everywhere)
+    r"KSA|UAE|GCC|MENA|Saudi\s+Arabia|Qatar|Kuwait|Oman|Bahrain|Egypt|Morocco|Turkey|Kenya|Nigeria|Ghana|Uganda|"
+    r"Tanzania|Rwanda|Ethiopia|South\s+Africa|Pakistan|Bangladesh|Sri\s+Lanka|Indonesia|Malaysia|Philippines|Vietnam|"
+    r"Thailand|China|Korea|South\s+Korea|Taiwan|New\s+Zealand|Chile|Colombia|Peru|Argentina|Portugal|Belgium|"
+    r"Switzerland|Austria|Denmark|Norway|Finland)"
 )
 # The people or units a metric can be counted over, singular or plural ("every Year 9 pupil"). Not the team's own
 # people (staff, agents, drivers): in "All KS1 staff trained" they do the work, the result is counted over pupils.
@@ -57,6 +63,7 @@ _GROUP = (
     r"(?:account|customer|client|pupil|student|learner|patient|member|user|workspace|store|site|school|ward|"
     r"hospital|tenant|resident|household|merchant|seller|buyer|partner|claim|route|depot|plant|warehouse|"
     r"rider|donor|shop|postcode|lift|clinic|surgery|venue|campus|campuses|supplier|vendor|order|farm)s?|branch(?:es)?|"
+    r"bus(?:es)?|"
     # plural only: one named hub or park is the work's own place ("in Cox's Bazar hub")
     r"hubs|parks|tools|"
     r"practices?|pharmac(?:y|ies)|polic(?:y|ies)|propert(?:y|ies)|tier|DCs?"
@@ -67,9 +74,12 @@ _SCHOOL_YEAR_OR_TIER = re.compile(
     rf"(?<![\w-])(?P<scope>(?:Year|Key\s+Stage|Grade)\s+\d+[A-Z]?(?:\s+(?:{_GROUP}))?|[Tt]ier[\s-](?:\d|[A-Z])\s+(?:{_GROUP}))\b"
 )
 # a named segment of people or units: "for SMB customers", "90% of Enterprise accounts", "Business-tier workspaces"
-# ("Islay & Arran routes", "LS, BD and HX postcodes": names joined are one group)
+# ("Islay & Arran routes", "LS, BD and HX postcodes": names joined are one group; "iOS users", "Route 4 buses": a
+# platform's own capitals and a number name one too, set 37)
+_SEGMENT_NAME = r"(?:[A-Z]|i(?=OS|Pad|Phone))[\w&-]*"
 _SEGMENT = re.compile(
-    rf"(?<![\w-])(?P<scope>[A-Z][\w&-]*(?:\s*(?:&|\+|,|,?\s+and\b)\s*[A-Z][\w&-]*)*(?:\s+[A-Za-z][\w&-]*)?\s+(?:{_GROUP}))\b"
+    rf"(?<![\w-])(?P<scope>{_SEGMENT_NAME}(?:\s*(?:&|\+|,|,?\s+and\b)\s*{_SEGMENT_NAME})*(?:\s+[A-Za-z0-9][\w&-]*)?"
+    rf"\s+(?:{_GROUP}))\b"
 )
 # a region: "in EMEA", "across the Nordics", "for the UK market"
 _IN_REGION = re.compile(
@@ -106,6 +116,13 @@ _NAMED_AREA = re.compile(
     r"(?:Division|District|Borough|Region|Zone|County|Province|Command))\b" + PHRASE_ENDS
     # ... ending the phrase: "the Wrexham Region office" is one place
 )
+# ... or one named place of the team's with "the": "4-day week pilot in the Auckland studio", "at the Leeds plant"
+# (set 37: the pilot was counted firm-wide); without "the" it is the place the work is ("spares hub at Didcot depot"),
+# and "a drop-in in the Wrexham Region office" is one place in an area
+_NAMED_PLACE = re.compile(
+    r"\b(?P<lead>in|at)\s+the\s+(?P<scope>(?-i:[A-Z][\w-]*)\s+"
+    r"(?:studio|office|plant|factory|mill|warehouse|depot|campus|hospital|store|branch|clinic|site|terminal|yard))\b"
+)
 # the counted places' words after their number: up to two words and a plural group ("3 medical wards")
 _PLACES_AFTER_COUNT = rf"\s+(?:[a-z][a-z-]*\s+){{0,2}}(?:{_GROUP})(?<=s)"
 # a counted set of the team's places, with "the": "at the 4 gated lifts", "across the 3 northern depots", "in the two
@@ -114,9 +131,12 @@ _PLACES_AFTER_COUNT = rf"\s+(?:[a-z][a-z-]*\s+){{0,2}}(?:{_GROUP})(?<=s)"
 _COUNTED_PLACES = re.compile(
     rf"\b(?P<lead>at|across|in|to)\s+the\s+(?P<scope>(?:\d+|{SMALL_NUMBER_WORDS}|twelve){_PLACES_AFTER_COUNT})\b"
 )
-# ... or a few of them (one digit or a number word) without "the", on or at them: "pilot live on 3 medical wards"
-# (set 22: scoped to the whole hospital); "rolled out to 120 stores" is as often the whole estate
-_FEW_PLACES = re.compile(rf"\b(?P<lead>at|across|on)\s+(?P<scope>(?:\d|{SMALL_NUMBER_WORDS}){_PLACES_AFTER_COUNT})\b")
+# ... or a few of them (up to two digits or a number word) without "the", on, at or in them: "pilot live on 3 medical
+# wards" (set 22: scoped to the whole hospital), "self-checkout live in 40 stores" (set 37); "rolled out to 120 stores"
+# is as often the whole estate
+_FEW_PLACES = re.compile(
+    rf"\b(?P<lead>at|across|on|in)\s+(?P<scope>(?:\d{{1,2}}|{SMALL_NUMBER_WORDS}){_PLACES_AFTER_COUNT})\b"
+)
 # one numbered or lettered place of a site: "TPM training completed for 100% of techs at Plant B" (set 22)
 _NUMBERED_SITE = re.compile(rf"\b(?P<lead>at|in|on)\s+(?P<scope>(?-i:(?:{NUMBERED_PLACE}))\s?(?:\d+|[A-Z])\b)")
 # the team's biggest few, named by rank: "TM + termbase set up for top 10 clients" (set 16: the scope was dropped)
@@ -134,7 +154,7 @@ _AGE_BAND = re.compile(
     re.I,
 )
 # Regions written with "the": "in the UK", "across the Nordics".
-_WITH_THE = re.compile(r"^(?:UK|US|USA|EU|Nordics|Benelux|Middle\s+East|Netherlands)\b")
+_WITH_THE = re.compile(r"^(?:UK|US|USA|EU|UAE|GCC|Nordics|Benelux|Middle\s+East|Netherlands|Philippines)\b")
 # Capitalised words that say when, not who: "the Saturday warehouse shift" names no segment.
 _WHEN_WORDS = (
     frozenset(MONTHS.split("|"))
@@ -190,6 +210,9 @@ def _for_segment(m: re.Match[str]) -> str | None:
         r"\bat\s+(?:the\s+)?$", m.string[: m.start("scope")]
     ):
         return None  # "spares hub set up at Didcot depot": the one place the work is, no group (set 17)
+    if on := re.search(r"\bon\s+(?:all\s+|(?P<the>the\s+))?$", m.string[: m.start("scope")]):
+        # "live on all Route 4 buses" is counted on them, "on the Islay route" on that one (set 37)
+        return f"on {on.group('the') or ''}{m.group('scope')}"
     return _for_group(m)
 
 
@@ -219,6 +242,10 @@ def _at_the(m: re.Match[str]) -> str | None:
     return f"{'at' if m.group('lead') == 'to' else m.group('lead')} the {m.group('scope')}"
 
 
+def _the_place(m: re.Match[str]) -> str | None:
+    return f"{m.group('lead')} the {m.group('scope')}"
+
+
 def _for_the(m: re.Match[str]) -> str | None:
     return f"for the {m.group('scope')}"
 
@@ -238,6 +265,7 @@ _SCOPES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ..
     (_COMPASS_AREA, _in_the),
     (_COMPASS_NAME, _in_the),
     (_NAMED_AREA, _in_area),
+    (_NAMED_PLACE, _the_place),
     (_COUNTED_PLACES, _at_the),
     (_FEW_PLACES, _at_the),
     (_NUMBERED_SITE, _with_lead),

@@ -840,6 +840,16 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("Free soil testing offered to all 300 member farms", "for member farms"),
         ("New POS rolled out to all 60 franchisee stores before Christmas trading", "for franchisee stores"),
         ("Average nitrogen use efficiency above 70% on member farms", "on member farms"),
+        # set 37: markets of the Gulf and Africa, a platform's users, a numbered route, a few places, a named site
+        ("loyalty app v2 launched in KSA & UAE", "in KSA & UAE"),
+        ("Drought-tolerant maize hybrid registered in Kenya and Tanzania", "in Kenya and Tanzania"),
+        ("New onboarding flow shipped to 100% of iOS users (feature flag removed)", "for iOS users"),
+        ("Tap-on/tap-off contactless ticketing live on all Route 4 buses, Q3", "on Route 4 buses"),
+        ("on-time departures 92%+ on the Islay route (summer timetable)", "on the Islay route"),
+        ("self-checkout live in 40 stores before peak (Black Friday)", "in the 40 stores"),
+        ("Automated dispensing robots installed in 120 stores", None),
+        ("4-day week pilot in the Auckland studio, Feb–Apr", "in the Auckland studio"),
+        ("Spares hub set up at Didcot depot", None),
     ],
 )
 def test_scope_of_reads_the_named_group(goal: str, scope: str | None) -> None:
