@@ -365,7 +365,7 @@ DONE_WORK = (
     r"(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bour\s)"
     rf"(?:{_DELIVERABLE_PARTICIPLES}|added|fitted|live|in\s+place|approved|agreed|adopted|enabled|retired|"
     r"(?:de|re)?commissioned|registered|certified|embedded|digiti[sz]ed|shared|completed|updated|extended|"
-    r"introduced|set\s+up|replaced|refreshed|issued|closed|staffed|enforced|"
+    r"introduced|set\s+up|replaced|refreshed|issued|closed|staffed|enforced|integrated|"
     r"received|stood\s+up|re-?written|re-?built|redesigned|refurbished|overhauled|refitted|relaunched|"
     r"done(?!\s+(?:in|within|faster|quicker))|"
     # a feature offered to everyone it is for: "Instant payouts available to all UK merchants" (set 34: an outcome)

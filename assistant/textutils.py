@@ -126,7 +126,9 @@ _DEADLINE_CORE = (
     rf"(?:the\s+)?(?:19|20)\d{{2}}[/-]\d{{2}}(?![/-]?\d)(?!\s+(?:entry|entrants|cohort|starters|intake\s+cohort|leavers|graduates))"
     rf"(?:\s+(?:season|academic\s+year|school\s+year|financial\s+year|term|"
     rf"intake|cycle))?|"
-    rf"(?:harvest|season|term|semester|census|intake)\s+(?:19|20)\d{{2}}(?:[/-]\d{{2}})?|"
+    # ... or a cropping season with its year: "in long rains 2025", "kharif 2025" (set 37: asked for a deadline)
+    rf"(?:harvest|season|term|semester|census|intake|(?:(?:long|short|main)\s+)?rains|kharif|rabi|monsoon)\s+"
+    rf"(?:19|20)\d{{2}}(?:[/-]\d{{2}})?|"
     # ... or the year first: "Berths 90% let for the 2027 season" (set 26)
     rf"(?:the\s+)?(?:19|20)\d{{2}}\s+(?:season|harvest|intake|cycle|endline|midline)\b|"
     # a month's or season's intake, exam series or half-term: "by the September intake", "for the June series",
@@ -148,7 +150,7 @@ _DEADLINE_CORE = (
     # a staff survey wave with its season or month: "in the autumn pulse", "by the March pulse survey"
     rf"(?:the\s+)?(?:next\s+|(?:{_SEASONS}|{_MONTHS}|q[1-4])\s+)pulse(?:\s+survey)?|"
     rf"(?:(?:the\s+)?end\s+(?:of\s+)?(?:the\s+)?)?"
-    rf"(?:q[1-4](?:\s*(?:fy)?['’]?\d{{2,4}})?|h[12](?:\s*\d{{4}})?|fy\s?\d{{2,4}}(?:[/-]\d{{2}}(?!\d))?(?:\s+q[1-4]\b)?|"
+    rf"(?:q[1-4](?:\s*(?:fy)?['’]?\d{{2,4}})?|h[12](?:\s*\d{{4}})?|fy\s?\d{{2,4}}(?:[/-]\d{{2}}(?!\d))?(?:\s+(?:q[1-4]|h[12])\b)?|"
     # ... a month with a short year: "by Mar '26" (set 18: read as "Mar"), "by Mar-26", "by Sep/2026" (the year
     # had been read as the target)
     rf"(?:{_MONTHS})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}}|\s+['’]\d{{2}}\b|[-/'’]\d{{2}}(?:\d{{2}})?\b)?|"
@@ -195,7 +197,8 @@ _DEADLINE_RE = re.compile(
 _WORKING_DAYS_SHORT = r"(?-i:WDs?)"
 _UNIT = (
     # a rate unit written with a slash: "142 Ml/d", "30 km/h", "8 t/ha" (set 18: "from 142 Ml/d to 128 Ml/d" unread)
-    rf"(?:\s?%|\s?(?:pp|pts?|points?|percentage\s+points)\b|\s?(?:{MAGNITUDE}|b)\b(?:\s{CURRENCY_AFTER}\b)?|"
+    # minutes and seconds run together: "from 9m40s to 7m00s" (set 37: read as 7)
+    rf"(?:(?-i:m)\d{{2}}s\b|\s?%|\s?(?:pp|pts?|points?|percentage\s+points)\b|\s?(?:{MAGNITUDE}|b)\b(?:\s{CURRENCY_AFTER}\b)?|"
     rf"\s{CURRENCY_AFTER}\b|x\b|\s?/\s?\d+|"
     r"\s?[A-Za-z]{1,3}/[A-Za-z]{1,5}\b|(?-i:ppl|p)\b|"  # "30p/litre", "33.4ppl" (set 34: read as 30)
     rf"\s?out\s+of\s+\d+|\s(?:working|business|calendar)\s+days?\b|\s?{_WORKING_DAYS_SHORT}\b|"
@@ -892,14 +895,18 @@ _STATED_BASELINE = re.compile(
     r"(?:\s*[,;][^()]*)?\s*\)|"
     # ... or last year's: "(LY 31k)", "(vs LY £38)", "(last year: 31k)" (set 23: read as nothing)
     # ... or a survey's or a past average: "(baseline survey: 34%)", "(5yr avg 8.1 t/ha)" (set 34)
+    # ... or now on average, in days: "(currently avg 21 days)" (set 37: read as the target)
     rf"\(\s*(?:was|from|down\s+from|up\s+from|baseline(?:\s+survey)?:?|currently|{_LAST_YEAR}|"
-    rf"(?:\d+\s?-?\s?(?:yr|year)\s+)?(?:avg|average|mean):?)\s+(?:~\s?|c\.\s?|approx\.?\s+)?"
-    rf"(?P<base2>{_NUM})\s*\)|"
+    rf"(?:currently\s+|\d+\s?-?\s?(?:yr|year)\s+)?(?:avg|average|mean):?)\s+(?:~\s?|c\.\s?|approx\.?\s+)?"
+    # ... with the year it was read: "(baseline 22.4%, FY24)" (set 37: FY24 read as the deadline)
+    rf"(?P<base2>{_NUM}(?:\s+(?:days?|weeks?|hours?|hrs?|mins?|minutes?|months?)\b)?)(?:\s*,\s*(?:FY\s?['’]?\d{{2}}(?:\d{{2}})?|(?:19|20)\d{{2}})(?:[/-]\d{{2}})?)?\s*\)|"
     # ... or last year's with "LY" after it: "(vs €104 LY)" (set 32: read as nothing)
     rf"\(\s*vs\.?\s+(?P<base6>{_NUM})\s+(?-i:LY|PY)\s*\)|"
     # ... or a past year's, the year first: "(FY25 was 7.5%!!)", "(2024: 61%)", "(FY24/25: 412k)" (sets 26, 32)
     # ... or a past quarter's average: "(Q3 avg was 640 kr)" (set 34)
-    rf"\(\s*(?:FY\s?['’]?\d{{2}}(?:\d{{2}})?|(?:19|20)\d{{2}}|q[1-4])(?:/\d{{2}})?(?:\s+(?:avg|average))?(?:\s+was|\s*[:=])\s+"
+    # ... or a past term's: "(autumn: 61%)" (set 37: read as nothing)
+    rf"\(\s*(?:FY\s?['’]?\d{{2}}(?:\d{{2}})?|(?:19|20)\d{{2}}|q[1-4]|(?:{_SEASONS})(?:\s+term)?)(?:/\d{{2}})?"
+    rf"(?:\s+(?:avg|average))?(?:\s+was|\s*[:=])\s+"
     rf"(?P<base5>{_NUM})\s*!*\s*\)|"
     # an amount given in passing, roughly: "Clear KYC backlog (~3k cases)" is where it stands, not where it goes
     rf"\(\s*(?:~|c\.\s?|circa\s+|approx\.?\s+|about\s+|around\s+)(?P<base3>{_NUM})(?:\s+[a-z][\w-]*){{1,2}}\s*\)|"
@@ -1018,6 +1025,8 @@ _STANDARD_NAME = re.compile(
     # ... or a part of a work: "Chapter 2 vertical slice playable" (set 23: counted)
     r"[Cc]hapter|[Ee]pisode|[Vv]olume|Season|"
     r"[Pp]atch|[Ss]print|[Ww]ave|"
+    # ... or an emissions scope or a numbered route: "Scope 2 -25% vs 2022", "on all Route 4 buses" (set 37)
+    r"[Ss]cope|Route|"
     # ... or a numbered regulation or article: "Publish Reg 18 draft local plan" (set 27: counted)
     r"Reg|Regulation|Article|Section|Schedule|"
     # ... or a numbered unit of a plant, capitalised, first or not (no verb reads so): "Unit 2 turbine refurb
@@ -1127,7 +1136,7 @@ def _bare_count(text: str, deadline: str | None) -> str | None:
     """'Publish 12 posts' -> '12': the first number that is not part of the deadline or a name.
 
     A share wins over a count: in "piloted with 5,000 taxpayers and 80% submit without changes" the target is 80%
-    (a coach read "a target (5,000)" in the why as a misreading).
+    (a coach read "a target (5,000)" in the why as a misreading), and a share of cases over another percentage.
     """
     scrub = text.replace(deadline, " ") if deadline else text
     # P1, M12, 3rd, "SAP S/4" (set 32); not money ("R1,500")
@@ -1139,8 +1148,16 @@ def _bare_count(text: str, deadline: str | None) -> str | None:
     scrub = without_names(scrub)  # SOC 2, ISO 27001, WCAG 2.1, Tier 1, v3
     scrub = _AGE_IN_BRACKETS.sub(" ", scrub)  # "CAPA backlog (>90 days overdue)": which cases count, no target
     scrub = _PER_BASE.sub(" ", scrub)  # "Falls per 1,000 OBDs at 2.0" (set 31: 1,000 read): a rate's base, no target
-    band_or_share = rf"(?<![\w.])({NUMBER}(?:\s?%?\s?[-–]\s?{NUMBER})?\s?%)"  # a band: "in the 75-80% band", "85%–90%"
-    m = re.search(band_or_share, scrub) or re.search(rf"(?<![\w.])({_TARGET_NUM})", scrub, re.I)
+    # (joined as a target range is, ``_TARGET_NUM``: "Scope 2 -25%" is no band)
+    band_or_share = (
+        rf"(?<![\w.])({NUMBER}(?:\s?%?(?:\s?–\s?|-){NUMBER})?\s?%)"  # a band: "in the 75-80% band", "85%–90%"
+    )
+    # ... and a share of cases over a threshold beside it: "95%+ attendance: 70% of pupils" (set 37: 95% read)
+    m = (
+        re.search(rf"{band_or_share}(?=\s+of\b)", scrub)
+        or re.search(band_or_share, scrub)
+        or re.search(rf"(?<![\w.])({_TARGET_NUM})", scrub, re.I)
+    )
     if m and not _is_deadline_number(scrub, m.start(1)):
         return m.group(1).strip()
     return None

@@ -318,6 +318,15 @@ from evals.robustness import refusals
         # a level held on the side is no target (set 36: the yen guardrail read as the target)
         ("250k paying digital subs by 31 Dec (from 182k), ARPU held at ≥ ¥980", "182k", "250k", "31 Dec"),
         ("Paid social CPA from ₹420 to ₹300 while holding volume at 9–10k signups/mo", "₹420", "₹300", None),
+        # set 37: a cropping season and a half-year as deadlines; a baseline with its year, a term's, today's on
+        # average; minutes and seconds run together; a share of cases beside a threshold; an emissions scope
+        ("60% of farmers harvest ≥2.5 t/ha maize in long rains 2025 (2024: 41%)", "41%", "60%", "long rains 2025"),
+        ("Gross margin back above 38% in FY26 H1 (RAG: red)", None, "38%", "FY26 H1"),
+        ("Heart failure 30-day readmissions <18% (baseline 22.4%, FY24)", "22.4%", "18%", None),
+        ("95%+ attendance: 70% of pupils by end of summer term (autumn: 61%)", "61%", "70%", "end of summer term"),
+        ("pay coffee farmers within 7 days of delivery (currently avg 21 days)", "21 days", None, None),
+        ("reduce Tier 1 AHT from 9m40s to 7m00s by EOQ3", "9m40s", "7m00s", "EOQ3"),
+        ("Scope 2 -25% vs 2022 baseline (location-based)", None, "25%", None),
         ("NPS held at 40 or above", None, "40", None),  # the held level is the result itself
     ],
 )
