@@ -30,6 +30,10 @@ held-out half improved on both slices (``python -m evals.retrieval_eval``; figur
 7. A metric the goal names word for word, by its name, an alias of two words or more, or its short form in
    capitals ("FCR", "LTIFR"), gains ``NAMED_BONUS`` (``named_in``): the team said which metric it means.
 
+8. A metric named for one side of a pair whose other side the goal names ("print" against "digital-only subs",
+   "category two" against "Cat 1", "supplier invoices" against "by AR value") loses ``CONTRARY_PENALTY``
+   (``contrary_metrics``): the words they share are about the other thing.
+
 The weights live in :class:`assistant.settings.Settings` (``rank_*``); :class:`RankWeights` carries them.
 """
 
@@ -193,17 +197,20 @@ def ranked_by_words(
     k: int,
     misfits: frozenset[str] = frozenset(),
     named: frozenset[str] = frozenset(),
+    contrary: frozenset[str] = frozenset(),
 ) -> list[str]:
     """The k best ids when each meaning score gains ``weight`` times its word match; ties broken by id.
 
     ``misfits`` (metrics whose unit cannot carry the goal's numbers) lose ``UNIT_PENALTY``; metrics the goal names
-    by one of their names (``named``) gain ``NAMED_BONUS``.
+    by one of their names (``named``) gain ``NAMED_BONUS``; metrics named for the other side of a pair the goal
+    names (``contrary``) lose ``CONTRARY_PENALTY``.
     """
     boosted = {
         i: s
         + weight * lexical.get(i, 0.0)
         - (UNIT_PENALTY if i in misfits else 0.0)
         + (NAMED_BONUS if i in named else 0.0)
+        - (CONTRARY_PENALTY if i in contrary else 0.0)
         for i, s in scores.items()
     }
     return [i for i, _ in top(boosted, k)]
@@ -242,6 +249,61 @@ def named_in(goal: str, phrases: dict[tuple[bool, str], frozenset[str]]) -> froz
         if phrase in text and re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text):
             found |= ids
     return frozenset(found)
+
+
+# ---------------------------------------------------------------------- a side the goal contradicts
+
+# Read on all 2,200 labelled goals of sets 1-36 and the dev set (stop 36): with 0.1 to 0.3 no first metric changed, so
+# the pairs act only where a goal names the other side; set 37 had five such (digital-only subs -> print renewals,
+# "Cat 1" -> the category two time, e-invoicing "by AR value" -> supplier invoices paid, paywall price tests ->
+# hardware test campaigns, location-based -> market-based Scope 2). 0.1 left the supplier metric first.
+CONTRARY_PENALTY = 0.2
+# (a side a metric's name or alias names, the other side as a goal may write it); each pair read both ways where
+# both sides have metrics.
+_CONTRARIES: tuple[tuple[str, str], ...] = (
+    (r"\bsuppliers?\b|\bpayables?\b", r"\bcustomers?\b|(?-i:\bAR\b)|\breceivables?\b|\bdebtors?\b"),
+    (r"\breceivables?\b", r"\bpayables?\b|(?-i:\bAP\b)"),
+    (r"\bprint\b", r"\bdigital\b|\bonline\b"),
+    (r"\bdigital\b", r"\bprint\b"),
+    (r"\bcategory\s+(?:two|2)\b", r"\bcat(?:egory)?\s?(?:1|one)\b"),
+    (r"\bcategory\s+(?:one|1)\b", r"\bcat(?:egory)?\s?(?:2|two)\b"),
+    (r"\bmarket-based\b", r"\blocation-based\b"),
+    (r"\blocation-based\b", r"\bmarket-based\b"),
+    (r"\binbound\b", r"\boutbound\b"),
+    (r"\boutbound\b", r"\binbound\b"),
+    (r"\bimports?\b", r"\bexports?\b"),
+    (r"\bexports?\b", r"\bimports?\b"),
+    (r"\bhardware\b", r"\bsoftware\b|\bapps?\b|\bpaywall\b|\bwebsite\b"),
+    (r"\binpatients?\b", r"\boutpatients?\b"),
+    (r"\boutpatients?\b", r"\binpatients?\b"),
+    (r"\bundergraduates?\b", r"\bpostgraduates?\b"),
+    (r"\bpostgraduates?\b", r"\bundergraduates?\b"),
+    (r"\bdomestic\b", r"\binternational\b"),
+    (r"\binternational\b", r"\bdomestic\b"),
+    (r"\bpassengers?\b", r"\bfreight\b|\bcargo\b"),
+    (r"\bfreight\b|\bcargo\b", r"\bpassengers?\b"),
+    (r"\bresidential\b", r"\bcommercial\b"),
+    (r"\bcommercial\b", r"\bresidential\b"),
+    (r"\bprimary\s+(?:schools?|pupils)\b", r"\bsecondary\b"),
+    (r"\bsecondary\s+(?:schools?|pupils)\b", r"\bprimary\b"),
+)
+_CONTRARY_RES = tuple((re.compile(a, re.I), re.compile(b, re.I)) for a, b in _CONTRARIES)
+
+
+def contrary_sides(metrics: Iterable[MetricEntry]) -> tuple[frozenset[str], ...]:
+    """For each pair, the ids of metrics whose name or an alias names its first side: built once per catalogue."""
+    metrics = list(metrics)
+    labels = {m.id: " | ".join([m.name, *m.aliases]) for m in metrics}
+    return tuple(frozenset(i for i, text in labels.items() if side.search(text)) for side, _ in _CONTRARY_RES)
+
+
+def contrary_metrics(goal: str, sides: tuple[frozenset[str], ...]) -> frozenset[str]:
+    """Metrics named for one side of a pair when the goal names only the other ("digital-only subs" vs print)."""
+    out: set[str] = set()
+    for (side, other), ids in zip(_CONTRARY_RES, sides, strict=True):
+        if ids and other.search(goal) and not side.search(goal):
+            out |= ids
+    return frozenset(out)
 
 
 # ---------------------------------------------------------------------- the unit the goal's numbers are in

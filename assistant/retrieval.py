@@ -31,6 +31,8 @@ from .ranking import (
     LexicalIndex,
     RankWeights,
     combine,
+    contrary_metrics,
+    contrary_sides,
     fuse,
     metric_documents,
     name_phrases,
@@ -325,6 +327,11 @@ class KnowledgeIndex:
         return name_phrases(self.knowledge.metrics)
 
     @functools.cached_property
+    def _contrary_sides(self) -> tuple[frozenset[str], ...]:
+        """The catalogue's metrics by the side of a pair they are named for, once per index."""
+        return contrary_sides(self.knowledge.metrics)
+
+    @functools.cached_property
     def _non_durations(self) -> frozenset[str]:
         """The catalogue's metrics not counted in time, once per index (``ranking.unit_misfits``)."""
         return non_durations(self.knowledge.metrics)
@@ -437,7 +444,10 @@ class KnowledgeIndex:
             lexical = self._lexical.scores(about) if w.lexical > 0 else {}
             misfits = unit_misfits(about, self._non_durations)
             named = named_in(about, self._name_phrases)
-            ranked = [(i, scores[i]) for i in ranked_by_words(scores, lexical, w.lexical, k_metrics, misfits, named)]
+            contrary = contrary_metrics(about, self._contrary_sides)
+            ranked = [
+                (i, scores[i]) for i in ranked_by_words(scores, lexical, w.lexical, k_metrics, misfits, named, contrary)
+            ]
         return Retrieved(
             guidance=[self._items[i] for i, _ in guidance],  # type: ignore[misc]
             examples=[self._items[i] for i, _ in examples],  # type: ignore[misc]

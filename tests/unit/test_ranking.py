@@ -18,6 +18,8 @@ from assistant.ranking import (
     LexicalIndex,
     RankWeights,
     combine,
+    contrary_metrics,
+    contrary_sides,
     fuse,
     is_hiring_line,
     lexical_tokens,
@@ -235,6 +237,41 @@ def test_ranked_by_words_lowers_metrics_whose_unit_misfits() -> None:
     meaning = {"a": 0.70, "b": 0.72, "c": 0.50}
     assert ranked_by_words(meaning, {}, 0.02, 3, frozenset({"b"})) == ["a", "b", "c"]  # 0.72 - 0.1 < 0.70
     assert ranked_by_words(meaning, {}, 0.02, 3, frozenset({"c"})) == ["b", "a", "c"]
+
+
+def test_ranked_by_words_lowers_metrics_named_for_the_other_side() -> None:
+    meaning = {"a": 0.70, "b": 0.85, "c": 0.50}
+    assert ranked_by_words(meaning, {}, 0.02, 3, contrary=frozenset({"b"})) == ["a", "b", "c"]  # 0.85 - 0.2 < 0.70
+    assert ranked_by_words(meaning, {}, 0.02, 3, contrary=frozenset({"c"})) == ["b", "a", "c"]
+
+
+@pytest.mark.parametrize(
+    ("goal", "lowered", "kept"),
+    [
+        # set 37: each first metric was named for the side the goal did not mean
+        (
+            "12m retention of digital-only subs 58% → 65%",
+            "magazine-print-subscription-renewal",
+            "paying-digital-subscribers",
+        ),
+        ("Cat 1 mean response ≤ 7 min", "ambulance-category-two-response", "ambulance-category-one-response"),
+        (
+            "Peppol e-invoicing for top 200 customers by AR value",
+            "supplier-invoices-on-terms",
+            "days-sales-outstanding",
+        ),
+        ("paywall framework built, first 3 price tests run", "test-campaign-first-pass", "free-to-paid-conversion"),
+    ],
+)
+def test_contrary_metrics_are_named_for_the_other_side(
+    knowledge: Knowledge, goal: str, lowered: str, kept: str
+) -> None:
+    sides = contrary_sides(knowledge.metrics)
+    contrary = contrary_metrics(goal, sides)
+    assert lowered in contrary and kept not in contrary
+    # a goal naming both sides, or neither, lowers nothing on their account
+    assert "supplier-invoices-on-terms" not in contrary_metrics("Supplier and customer invoices on Peppol", sides)
+    assert not contrary_metrics("Launch the new onboarding flow", sides)
 
 
 @pytest.mark.parametrize(
