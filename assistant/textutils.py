@@ -1245,7 +1245,8 @@ def has_slots(rewrite: str) -> dict[str, bool]:
     low = rewrite.lower()
     return {
         "baseline": PLACEHOLDER_BASELINE in low or bool(re.search(r"\bfrom\s+\S", low)),
-        "target": PLACEHOLDER_TARGET in low or bool(re.search(r"\bto\s+(?:\[|[$€£]?\d)", low)),
+        # money in any currency the reading knows ("to ₹300", "to KSh 1,200"): ``policy.CURRENCY``, one home
+        "target": PLACEHOLDER_TARGET in low or bool(re.search(rf"(?i:\bto)\s+(?:\[|(?:{CURRENCY}\s?)?\d)", rewrite)),
         "deadline": PLACEHOLDER_DEADLINE in low or bool(_DEADLINE_RE.search(rewrite)),
     }
 

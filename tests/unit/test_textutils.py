@@ -660,6 +660,9 @@ def test_has_slots() -> None:
     assert all(has_slots("Raise x from [baseline] to [target] by [deadline]").values())
     assert has_slots("Raise x from 4% to 6% by Q3") == {"baseline": True, "target": True, "deadline": True}
     assert has_slots("Grow x") == {"baseline": False, "target": False, "deadline": False}
+    # money in any currency the reading knows is a target ("to ₹300", "to KSh 1,200"), not only $ € £
+    assert has_slots("Cut CPA to ₹300")["target"] and has_slots("Raise AOV to KSh 1,200")["target"]
+    assert not has_slots("Move support to the new desk")["target"]
 
 
 def test_scope_and_horizon_cues() -> None:
