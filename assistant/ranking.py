@@ -369,6 +369,10 @@ _RESULT_JOINER = re.compile(
     # "Online consultation tool live, 40% of routine requests coming in that way", "IVR redesign live + containment
     # up 10pp": after a comma, semicolon or plus, a share to reach or a measure moved by a number
     r"|(?:\s*[;,]|\s+\+)\s+(?=\d[\d,.]*\s?%\s+of\s+(?!the\s+time\b)|[A-Za-z][^,;+]*?\s(?:up|down)\s+(?:by\s+)?\d)"
+    # ... or, after a semicolon or comma, a measure moved along an arrow: "new one-page checkout shipped; mobile
+    # abandonment 78% -> 70% before peak" (set 35: the numbers were lost to placeholders); not after a plus ("Prison
+    # leavers with ID + bank account 60% → 85%" is one measure)
+    rf"|\s*[;,]\s+(?=[A-Za-z][^,;+]*?\s(?:{CURRENCY})?\d[\d,.]*\s?%?\s*(?:->|→|=>)\s*(?:{CURRENCY})?\d)"
     # ... or a count gained: "Paywall meter tweaked, +4k net new digital subs" (set 16), "Under-30s ticket scheme
     # launched, 1,500 sign-ups in first season" (set 18: people who take the work up, not more of the work)
     rf"|\s*[;,]\s+(?=\+\d[\d,.]*\s?[kKmM]?\s+[A-Za-z]|{TAKE_UP_COUNT})"

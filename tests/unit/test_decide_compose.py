@@ -398,6 +398,17 @@ def test_by_when_never_reads_by_within(deadline: str | None, expected: str) -> N
             None,
             ("+4k net new digital subs by [deadline]", "Paywall meter tweaked"),
         ),
+        # ... or, after a semicolon, a measure moved along an arrow (set 35: the numbers were lost); not after a plus
+        (
+            "new one-page checkout shipped; mobile abandonment 78% -> 70% before peak",
+            "peak",
+            ("Mobile abandonment 78% -> 70% before peak", "new one-page checkout shipped"),
+        ),
+        (
+            "Prison leavers with ID + bank account 60% → 85%",
+            None,
+            ("Prison leavers with ID + bank account 60% → 85% by [deadline]", None),
+        ),
         (
             "Managers feel equipped to have career conversations",
             None,
