@@ -256,13 +256,19 @@ def named_in(goal: str, phrases: dict[tuple[bool, str], frozenset[str]]) -> froz
 # Read on all 2,200 labelled goals of sets 1-36 and the dev set (stop 36): with 0.1 to 0.3 no first metric changed, so
 # the pairs act only where a goal names the other side; set 37 had five such (digital-only subs -> print renewals,
 # "Cat 1" -> the category two time, e-invoicing "by AR value" -> supplier invoices paid, paywall price tests ->
-# hardware test campaigns, location-based -> market-based Scope 2). 0.1 left the supplier metric first.
+# hardware test campaigns, location-based -> market-based Scope 2, and three more read after grading: a payments
+# ledger -> payslip corrections, prepaid meters -> estimated bills, maternal danger signs -> sick under-fives treated).
+# 0.1 left the supplier metric first.
 CONTRARY_PENALTY = 0.2
 # (a side a metric's name or alias names, the other side as a goal may write it); each pair read both ways where
 # both sides have metrics.
 _CONTRARIES: tuple[tuple[str, str], ...] = (
     (r"\bsuppliers?\b|\bpayables?\b", r"\bcustomers?\b|(?-i:\bAR\b)|\breceivables?\b|\bdebtors?\b"),
     (r"\breceivables?\b", r"\bpayables?\b|(?-i:\bAP\b)"),
+    (r"\bpayslips?\b|\bpayroll\b", r"\bpayments?\b"),
+    (r"\bestimated\b", r"\bpre-?paid\b|\bprepayment\b"),  # a prepaid meter sends no bill to estimate
+    (r"\bchild(?:ren)?\b|\bunder-fives?\b|\binfants?\b|\bpaediatric\b", r"\bmaternal\b|\bpregnan\w*|\bantenatal\b"),
+    (r"\bmaternal\b|\bpregnan\w*|\bantenatal\b", r"\bchild(?:ren)?\b|\bunder-fives?\b|\binfants?\b|\bpaediatric\b"),
     (r"\bprint\b", r"\bdigital\b|\bonline\b"),
     (r"\bdigital\b", r"\bprint\b"),
     (r"\bcategory\s+(?:two|2)\b", r"\bcat(?:egory)?\s?(?:1|one)\b"),

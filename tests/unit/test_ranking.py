@@ -261,6 +261,16 @@ def test_ranked_by_words_lowers_metrics_named_for_the_other_side() -> None:
             "days-sales-outstanding",
         ),
         ("paywall framework built, first 3 price tests run", "test-campaign-first-pass", "free-to-paid-conversion"),
+        (
+            "12,000 prepaid smart meters installed in Kisumu",
+            "estimated-energy-bills",
+            "electricity-discom-collection-efficiency",
+        ),
+        (
+            "450 CHVs trained on maternal danger signs",
+            "iccm-sick-children-treated-within-a-day",
+            "phc-facility-based-delivery-rate",
+        ),
     ],
 )
 def test_contrary_metrics_are_named_for_the_other_side(
