@@ -382,9 +382,9 @@ class KnowledgeIndex:
 
     def _build(self) -> None:
         """(Re)index everything; called only when the fingerprinted collection is missing or partial."""
-        ids = self.store._collection.get(include=[])["ids"]
-        if ids:
-            self.store._collection.delete(ids=ids)
+        ids = self._get_all(include=[])["ids"]
+        for start in range(0, len(ids), ADD_BATCH):
+            self.store._collection.delete(ids=ids[start : start + ADD_BATCH])
         docs = self._documents()
         for start in range(0, len(docs), ADD_BATCH):  # Chroma refuses one batch above ~5,000 documents
             batch = docs[start : start + ADD_BATCH]
@@ -479,9 +479,24 @@ class KnowledgeIndex:
     def _metric_vectors(self) -> _VectorTable:
         """Every metric document's vector, read from the collection once per opening."""
         if self._metric_table is None:
-            found = self.store._collection.get(where={"type": "metric"}, include=["metadatas", "embeddings"])
+            found = self._get_all(where={"type": "metric"}, include=["metadatas", "embeddings"])
             self._metric_table = _VectorTable.of(found["metadatas"], found["embeddings"])
         return self._metric_table
+
+    def _get_all(self, **query: Any) -> dict[str, list[Any]]:
+        """Every matching record, read in pages: one read of more than ~32,000 records fails in Chroma's SQLite
+        ("too many SQL variables"), which the catalogue's documents passed at 2,370 metrics."""
+        out: dict[str, list[Any]] = {"ids": [], "metadatas": [], "embeddings": []}
+        offset = 0
+        while True:
+            page = self.store._collection.get(limit=ADD_BATCH, offset=offset, **query)
+            for key in out:
+                values = page.get(key)
+                if values is not None:
+                    out[key].extend(values)
+            if len(page["ids"]) < ADD_BATCH:
+                return out
+            offset += ADD_BATCH
 
     def _nearest(self, vector: list[float], kind: str, k: int) -> list[tuple[str, float]]:
         """(item id, cosine similarity) of the k nearest guidance cards or worked examples."""

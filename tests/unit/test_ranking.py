@@ -412,3 +412,16 @@ def test_metric_documents_spell_out_short_forms(knowledge: Knowledge) -> None:
     docs = dict(metric_documents(m)[1:])
     assert docs[NAME] == "share of courses on the LMS (learning management system)"
     assert docs[MOVED_BY] == "new LMS (learning management system) rollout"
+
+
+def test_metric_vectors_are_read_in_pages(index: KnowledgeIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One read of more than ~32,000 records fails in Chroma's SQLite: the index reads every document in pages."""
+    import assistant.retrieval as retrieval
+
+    whole = index._get_all(where={"type": "metric"}, include=["metadatas"])
+    monkeypatch.setattr(retrieval, "ADD_BATCH", 97)  # many pages, the last one short
+    paged = index._get_all(where={"type": "metric"}, include=["metadatas"])
+    assert len(whole["ids"]) > 97 * 3 and sorted(paged["ids"]) == sorted(whole["ids"])
+    assert len(paged["metadatas"]) == len(paged["ids"]) and not paged["embeddings"]
+    expected = sum(len(metric_documents(m)) for m in index.knowledge.metrics)
+    assert len(paged["ids"]) == expected
