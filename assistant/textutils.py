@@ -677,7 +677,8 @@ _BARE_DEADLINE_RE = re.compile(
     # ... or a financial year, alone or bracketed, at the end: "Turbine availability ≥97.5% across the contract FY27",
     # "Temperature excursions ≤1 per 1,000 drops (H2 FY27)" (set 26: asked for a deadline)
     r"(?<!vs\s)(?<!vs\.\s)(?<!versus\s)(?<!than\s)(?<!from\s)(?<!since\s)"  # "up 15k vs FY24" is the baseline's year
-    r"(?:(?<=\s)|(?<=\())(?:(?:q[1-4]|h[12])\s+)?fy\s?['’]?\d{2,4}(?:[/-]\d{2})?(?=\)?\s*$)|"
+    # ... the half or quarter after it too: "(FY26 H1)" (set 38: asked for a deadline it gave)
+    r"(?:(?<=\s)|(?<=\())(?:(?:q[1-4]|h[12])\s+)?fy\s?['’]?\d{2,4}(?:[/-]\d{2})?(?:\s+(?:q[1-4]|h[12]))?(?=\)?\s*$)|"
     # a week of the year right after the work's participle: "reline + filter replacement done wk 32" (set 18)
     r"(?:(?<=\bdone\s)|(?<=\blive\s)|(?<=\bcomplete\s)|(?<=\bcompleted\s)|(?<=\bfinished\s))"
     rf"{_WEEK_OF_YEAR}",

@@ -327,6 +327,9 @@ from evals.robustness import refusals
         ("pay coffee farmers within 7 days of delivery (currently avg 21 days)", "21 days", None, None),
         ("reduce Tier 1 AHT from 9m40s to 7m00s by EOQ3", "9m40s", "7m00s", "EOQ3"),
         ("Scope 2 -25% vs 2022 baseline (location-based)", None, "25%", None),
+        # set 38: the half after the financial year, alone or bracketed at the end
+        ("Reduce avg container dwell time from 4.8 to 3.5 days (FY26 H1)", "4.8", "3.5 days", "FY26 H1"),
+        ("500 x 2t EV vans in service across Kanto depots, FY26 H1", None, "500", "FY26 H1"),
         ("NPS held at 40 or above", None, "40", None),  # the held level is the result itself
     ],
 )
