@@ -110,6 +110,7 @@ EXPERT_SETS = [
     "unseen_real_36.tsv",
     "unseen_real_37.tsv",
     "unseen_real_38.tsv",
+    "unseen_real_39.tsv",
 ]
 
 
