@@ -242,10 +242,6 @@ def _at_the(m: re.Match[str]) -> str | None:
     return f"{'at' if m.group('lead') == 'to' else m.group('lead')} the {m.group('scope')}"
 
 
-def _the_place(m: re.Match[str]) -> str | None:
-    return f"{m.group('lead')} the {m.group('scope')}"
-
-
 def _for_the(m: re.Match[str]) -> str | None:
     return f"for the {m.group('scope')}"
 
@@ -265,7 +261,7 @@ _SCOPES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ..
     (_COMPASS_AREA, _in_the),
     (_COMPASS_NAME, _in_the),
     (_NAMED_AREA, _in_area),
-    (_NAMED_PLACE, _the_place),
+    (_NAMED_PLACE, _at_the),
     (_COUNTED_PLACES, _at_the),
     (_FEW_PLACES, _at_the),
     (_NUMBERED_SITE, _with_lead),
