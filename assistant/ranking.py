@@ -260,38 +260,36 @@ def named_in(goal: str, phrases: dict[tuple[bool, str], frozenset[str]]) -> froz
 # ledger -> payslip corrections, prepaid meters -> estimated bills, maternal danger signs -> sick under-fives treated).
 # 0.1 left the supplier metric first.
 CONTRARY_PENALTY = 0.2
-# (a side a metric's name or alias names, the other side as a goal may write it); each pair read both ways where
-# both sides have metrics.
+_CHILDREN = r"\bchild(?:ren)?\b|\bunder-fives?\b|\binfants?\b|\bpaediatric\b"
+_MATERNAL = r"\bmaternal\b|\bpregnan\w*|\bantenatal\b"
+# Opposites read both ways: a metric named for either side loses when the goal names only the other.
+_OPPOSITES: tuple[tuple[str, str], ...] = (
+    (_CHILDREN, _MATERNAL),
+    (r"\bmarket-based\b", r"\blocation-based\b"),
+    (r"\binbound\b", r"\boutbound\b"),
+    (r"\bimports?\b", r"\bexports?\b"),
+    (r"\binpatients?\b", r"\boutpatients?\b"),
+    (r"\bundergraduates?\b", r"\bpostgraduates?\b"),
+    (r"\bdomestic\b", r"\binternational\b"),
+    (r"\bpassengers?\b", r"\bfreight\b|\bcargo\b"),
+    (r"\bresidential\b", r"\bcommercial\b"),
+)
+# (a side a metric's name or alias names, the other side as a goal may write it): the pairs whose two sides are
+# written differently in a metric's name and in a goal, then the opposites both ways.
 _CONTRARIES: tuple[tuple[str, str], ...] = (
     (r"\bsuppliers?\b|\bpayables?\b", r"\bcustomers?\b|(?-i:\bAR\b)|\breceivables?\b|\bdebtors?\b"),
     (r"\breceivables?\b", r"\bpayables?\b|(?-i:\bAP\b)"),
     (r"\bpayslips?\b|\bpayroll\b", r"\bpayments?\b"),
     (r"\bestimated\b", r"\bpre-?paid\b|\bprepayment\b"),  # a prepaid meter sends no bill to estimate
-    (r"\bchild(?:ren)?\b|\bunder-fives?\b|\binfants?\b|\bpaediatric\b", r"\bmaternal\b|\bpregnan\w*|\bantenatal\b"),
-    (r"\bmaternal\b|\bpregnan\w*|\bantenatal\b", r"\bchild(?:ren)?\b|\bunder-fives?\b|\binfants?\b|\bpaediatric\b"),
     (r"\bprint\b", r"\bdigital\b|\bonline\b"),
     (r"\bdigital\b", r"\bprint\b"),
     (r"\bcategory\s+(?:two|2)\b", r"\bcat(?:egory)?\s?(?:1|one)\b"),
     (r"\bcategory\s+(?:one|1)\b", r"\bcat(?:egory)?\s?(?:2|two)\b"),
-    (r"\bmarket-based\b", r"\blocation-based\b"),
-    (r"\blocation-based\b", r"\bmarket-based\b"),
-    (r"\binbound\b", r"\boutbound\b"),
-    (r"\boutbound\b", r"\binbound\b"),
-    (r"\bimports?\b", r"\bexports?\b"),
-    (r"\bexports?\b", r"\bimports?\b"),
     (r"\bhardware\b", r"\bsoftware\b|\bapps?\b|\bpaywall\b|\bwebsite\b"),
-    (r"\binpatients?\b", r"\boutpatients?\b"),
-    (r"\boutpatients?\b", r"\binpatients?\b"),
-    (r"\bundergraduates?\b", r"\bpostgraduates?\b"),
-    (r"\bpostgraduates?\b", r"\bundergraduates?\b"),
-    (r"\bdomestic\b", r"\binternational\b"),
-    (r"\binternational\b", r"\bdomestic\b"),
-    (r"\bpassengers?\b", r"\bfreight\b|\bcargo\b"),
-    (r"\bfreight\b|\bcargo\b", r"\bpassengers?\b"),
-    (r"\bresidential\b", r"\bcommercial\b"),
-    (r"\bcommercial\b", r"\bresidential\b"),
     (r"\bprimary\s+(?:schools?|pupils)\b", r"\bsecondary\b"),
     (r"\bsecondary\s+(?:schools?|pupils)\b", r"\bprimary\b"),
+    *_OPPOSITES,
+    *((b, a) for a, b in _OPPOSITES),
 )
 _CONTRARY_RES = tuple((re.compile(a, re.I), re.compile(b, re.I)) for a, b in _CONTRARIES)
 
