@@ -296,7 +296,6 @@ _CONTRARY_RES = tuple((re.compile(a, re.I), re.compile(b, re.I)) for a, b in _CO
 
 def contrary_sides(metrics: Iterable[MetricEntry]) -> tuple[frozenset[str], ...]:
     """For each pair, the ids of metrics whose name or an alias names its first side: built once per catalogue."""
-    metrics = list(metrics)
     labels = {m.id: " | ".join([m.name, *m.aliases]) for m in metrics}
     return tuple(frozenset(i for i, text in labels.items() if side.search(text)) for side, _ in _CONTRARY_RES)
 

@@ -881,6 +881,8 @@ def _looks_foreign(text: str) -> bool:
 
 # Last year's figure, as teams shorten it: "LY", "PY", "vs LY", "last year:".
 _LAST_YEAR = r"(?:vs\.?\s+)?(?:(?-i:LY|PY)|last\s+year|prior\s+year):?"
+# A past year a baseline was read in: "FY24", "FY2024", "2024".
+_PAST_YEAR = r"(?:FY\s?['’]?\d{2}(?:\d{2})?|(?:19|20)\d{2})"
 # A baseline stated beside the target, in brackets: "below 10% (38% in 2023)", "(was 14 days)", or after a dash at
 # the end ("– we're at 82%"). The year is when the baseline was read, not a deadline (a coach saw "by 2023" read from
 # it).
@@ -900,13 +902,13 @@ _STATED_BASELINE = re.compile(
     rf"\(\s*(?:was|from|down\s+from|up\s+from|baseline(?:\s+survey)?:?|currently|{_LAST_YEAR}|"
     rf"(?:currently\s+|\d+\s?-?\s?(?:yr|year)\s+)?(?:avg|average|mean):?)\s+(?:~\s?|c\.\s?|approx\.?\s+)?"
     # ... with the year it was read: "(baseline 22.4%, FY24)" (set 37: FY24 read as the deadline)
-    rf"(?P<base2>{_NUM}(?:\s+(?:days?|weeks?|hours?|hrs?|mins?|minutes?|months?)\b)?)(?:\s*,\s*(?:FY\s?['’]?\d{{2}}(?:\d{{2}})?|(?:19|20)\d{{2}})(?:[/-]\d{{2}})?)?\s*\)|"
+    rf"(?P<base2>{_NUM}(?:\s+(?:days?|weeks?|hours?|hrs?|mins?|minutes?|months?)\b)?)(?:\s*,\s*{_PAST_YEAR}(?:[/-]\d{{2}})?)?\s*\)|"
     # ... or last year's with "LY" after it: "(vs €104 LY)" (set 32: read as nothing)
     rf"\(\s*vs\.?\s+(?P<base6>{_NUM})\s+(?-i:LY|PY)\s*\)|"
     # ... or a past year's, the year first: "(FY25 was 7.5%!!)", "(2024: 61%)", "(FY24/25: 412k)" (sets 26, 32)
     # ... or a past quarter's average: "(Q3 avg was 640 kr)" (set 34)
     # ... or a past term's: "(autumn: 61%)" (set 37: read as nothing)
-    rf"\(\s*(?:FY\s?['’]?\d{{2}}(?:\d{{2}})?|(?:19|20)\d{{2}}|q[1-4]|(?:{_SEASONS})(?:\s+term)?)(?:/\d{{2}})?"
+    rf"\(\s*(?:{_PAST_YEAR}|q[1-4]|(?:{_SEASONS})(?:\s+term)?)(?:/\d{{2}})?"
     rf"(?:\s+(?:avg|average))?(?:\s+was|\s*[:=])\s+"
     rf"(?P<base5>{_NUM})\s*!*\s*\)|"
     # an amount given in passing, roughly: "Clear KYC backlog (~3k cases)" is where it stands, not where it goes
