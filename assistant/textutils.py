@@ -164,7 +164,7 @@ _DEADLINE_CORE = (
     # ... a named season or cycle with its two years: "by safra 26/27", "by campaign 25/26" (set 29)
     rf"(?:the\s+)?(?:[A-Za-z][\w-]+\s+)?{_YEAR_SPAN}|"
     # ... "by FY end", "by financial year end" (set 20: read as missing)
-    rf"eoq\s?[1-4]\b|eoy|eoq|(?-i:YE)|(?:fy|financial\s+year|fiscal\s+year|year)[- ]end|quarter[- ]end|"
+    rf"eoq\s?[1-4]\b|eoy|eoq|eofy|fye|(?-i:YE)|(?:fy|financial\s+year|fiscal\s+year|year)[- ]end|quarter[- ]end|"
     # ... or all of it: "held below 0.8 for the full FY" (set 31: asked for a deadline it gave)
     rf"(?:this|next|the)\s+(?:(?:whole|entire|full)\s+)?(?:(?:school|academic|financial|fiscal|calendar)\s+)?"
     rf"(?:quarter|year|yr|half|month|sprint|fy)|"
@@ -198,7 +198,7 @@ _WORKING_DAYS_SHORT = r"(?-i:WDs?)"
 _UNIT = (
     # a rate unit written with a slash: "142 Ml/d", "30 km/h", "8 t/ha" (set 18: "from 142 Ml/d to 128 Ml/d" unread)
     # minutes and seconds run together: "from 9m40s to 7m00s" (set 37: read as 7)
-    rf"(?:(?-i:m)\d{{2}}s\b|\s?%|\s?(?:pp|pts?|points?|percentage\s+points)\b|\s?(?:{MAGNITUDE}|b)\b(?:\s{CURRENCY_AFTER}\b)?|"
+    rf"(?:(?-i:m)\d{{2}}s\b|\s?%|\s?(?:pp|pts?|points?|percentage\s+points|bps)\b|\s?(?:{MAGNITUDE}|b)\b(?:\s{CURRENCY_AFTER}\b)?|"
     rf"\s{CURRENCY_AFTER}\b|x\b|\s?/\s?\d+|"
     r"\s?[A-Za-z]{1,3}/[A-Za-z]{1,5}\b|(?-i:ppl|p)\b|"  # "30p/litre", "33.4ppl" (set 34: read as 30)
     rf"\s?out\s+of\s+\d+|\s(?:working|business|calendar)\s+days?\b|\s?{_WORKING_DAYS_SHORT}\b|"
@@ -665,7 +665,7 @@ def _norm_number(token: str) -> str:
 _BARE_DEADLINE_RE = re.compile(
     # ... "this academic yr" (set 20: read as missing)
     r"\b(?:this|next|the\s+current)\s+(?:quarter|qtr|year|yr|half|month|sprint|fy|(?:financial|fiscal)\s+y(?:ea)?r|"
-    rf"(?:academic|school)\s+y(?:ea)?r|term|season|{_SEASONS}|(?!may\b)(?:{_MONTHS})|(?-i:May|AY))\b|\b(?:eoy|eoq)\b|"
+    rf"(?:academic|school)\s+y(?:ea)?r|term|season|{_SEASONS}|(?!may\b)(?:{_MONTHS})|(?-i:May|AY))\b|\b(?:eoy|eoq|eofy|fye)\b|"
     # a level held over a named period: "every week of Golden Quarter", "each day of the Christmas peak"
     rf"\b(?:every|each)\s+(?:day|week|month|period|shift)\s+(?:of|in|during|through)\s+(?:the\s+)?(?:{_SEASON}|{_EVENT_END}\b)|"
     # a span of months a level is held over: "On-time departures 96% Jun–Aug" (set 15)
@@ -908,8 +908,10 @@ _STATED_BASELINE = re.compile(
     # ... or a past year's, the year first: "(FY25 was 7.5%!!)", "(2024: 61%)", "(FY24/25: 412k)" (sets 26, 32)
     # ... or a past quarter's average: "(Q3 avg was 640 kr)" (set 34)
     # ... or a past term's: "(autumn: 61%)" (set 37: read as nothing)
-    rf"\(\s*(?:{_PAST_YEAR}|q[1-4]|(?:{_SEASONS})(?:\s+term)?)(?:/\d{{2}})?"
-    rf"(?:\s+(?:avg|average))?(?:\s+was|\s*[:=])\s+"
+    # ... or a past period's average or actual, or a past year's figure after its year: "(Jan-Mar avg 86.4%)",
+    # "(Q1 actual 71%)", "(FY24 JPY 10.5)" (set 39: the months read as the deadline, the yen as nothing)
+    rf"\(\s*(?:{_PAST_YEAR}|q[1-4]|(?:{_SEASONS})(?:\s+term)?|(?:{_MONTHS})\s?[-–]\s?(?:{_MONTHS}))(?:/\d{{2}})?"
+    rf"(?:(?:\s+(?:avg|average|actual))?(?:\s+was|\s*[:=])|\s+(?:avg|average|actual)|(?<=\d)(?=\s+(?:{CURRENCY}|\d)))\s+"
     rf"(?P<base5>{_NUM})\s*!*\s*\)|"
     # an amount given in passing, roughly: "Clear KYC backlog (~3k cases)" is where it stands, not where it goes
     rf"\(\s*(?:~|c\.\s?|circa\s+|approx\.?\s+|about\s+|around\s+)(?P<base3>{_NUM})(?:\s+[a-z][\w-]*){{1,2}}\s*\)|"

@@ -331,6 +331,15 @@ from evals.robustness import refusals
         ("Reduce avg container dwell time from 4.8 to 3.5 days (FY26 H1)", "4.8", "3.5 days", "FY26 H1"),
         ("500 x 2t EV vans in service across Kanto depots, FY26 H1", None, "500", "FY26 H1"),
         ("NPS held at 40 or above", None, "40", None),  # the held level is the result itself
+        # set 39: a currency code before the amount, basis points, a past period's average or actual, the financial
+        # year's end
+        ("RASK on domestic routes >= JPY 11.2 (FY24 JPY 10.5)", "JPY 10.5", "JPY 11.2", None),
+        ("cut card-not-present fraud losses to <4bps of volume (FY24: 7.2bps)", "7.2bps", "4bps", None),
+        ("On-time performance on tram Line 2 >= 92% (Jan-Mar avg 86.4%)", "86.4%", "92%", None),
+        ("NRR 115% (FY25 actual: 104%)", "104%", "115%", None),
+        ("Bring DSO down to 48 days (from 63) by FYE", "63", "48 days", "FYE"),
+        ("Tickets 2,000 (2025 target 3,000)", None, "2,000", None),  # a later year's target is no baseline
+        ("COP 30 delegation briefed on 12 positions", None, "12", None),  # not a currency
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
