@@ -15,6 +15,7 @@ from .errors import InputError
 from .policy import (
     CURRENCY,
     CURRENCY_AFTER,
+    DIGITS,
     FRACTION,
     MAGNITUDE,
     MARKUP_RE,
@@ -198,7 +199,8 @@ _WORKING_DAYS_SHORT = r"(?-i:WDs?)"
 _UNIT = (
     # a rate unit written with a slash: "142 Ml/d", "30 km/h", "8 t/ha" (set 18: "from 142 Ml/d to 128 Ml/d" unread)
     # minutes and seconds run together: "from 9m40s to 7m00s" (set 37: read as 7)
-    rf"(?:(?-i:m)\d{{2}}s\b|\s?%|\s?(?:pp|pts?|points?|percentage\s+points|bps)\b|\s?(?:{MAGNITUDE}|b)\b(?:\s{CURRENCY_AFTER}\b)?|"
+    # ... or minutes and seconds with a colon: "handle time 6:40 -> 5:30" (set 39: read as 40 and 5)
+    rf"(?:(?-i:m)\d{{2}}s\b|:[0-5]\d(?![\d:])|\s?%|\s?(?:pp|pts?|points?|percentage\s+points|bps)\b|\s?(?:{MAGNITUDE}|b)\b(?:\s{CURRENCY_AFTER}\b)?|"
     rf"\s{CURRENCY_AFTER}\b|x\b|\s?/\s?\d+|"
     r"\s?[A-Za-z]{1,3}/[A-Za-z]{1,5}\b|(?-i:ppl|p)\b|"  # "30p/litre", "33.4ppl" (set 34: read as 30)
     rf"\s?out\s+of\s+\d+|\s(?:working|business|calendar)\s+days?\b|\s?{_WORKING_DAYS_SHORT}\b|"
@@ -246,6 +248,11 @@ _UP_DOWN = re.compile(
     r"(?<!\bset\s)(?<!\bsets\s)(?<!\bmake\s)(?<!\bmakes\s)(?<!\bmade\s)(?<!\bsign\s)(?<!\bpick\s)"
     rf"\b(?P<dir>down|up)\s+(?!to\b)(?:by\s+)?(?P<delta>{NUMBER}\s?{RELATIVE_UNIT})",
     re.I,
+)
+# A change in points written with its sign: "NPS among B2B wholesale customers +12 pts" (set 39: read as "12 pts", a
+# level); a signed percentage stays as it was read ("Scope 2 -25% vs 2022 baseline").
+_SIGNED_POINTS = re.compile(
+    rf"(?<![\w.+−-])(?P<sign>[+−-])\s?(?P<delta>{DIGITS}\s?(?:pp|pts?|points?|percentage\s+points|bps)\b)", re.I
 )
 # A change by a fraction in words: "Injurious falls down by a third compared with last year" (a coach saw it read as
 # no target at all).
@@ -383,7 +390,9 @@ _STATUS_WORD = (
 )
 _RAG = r"(?:rag|status)\s*[:=-]?\s*(?:red|amber|green)|(?:red|amber|green)(?=\s*[)\]])"
 _STATUS_MARK = r"✅|✔️?|☑️?|❌|✗|🟢|🟡|🟠|🔴|⚠️?"
-_STATUS_TEXT = rf"(?:status\s*[:=-]?\s*)?(?:{_STATUS_WORD}|{_RAG})"
+# progress written as a status: "- 140/200 onboarded", "- 100% DONE" (set 39: kept in the key result and hypothesis)
+_PROGRESS = rf"\d+\s?/\s?\d+\s+[a-z]+(?:ed|en|ne)\b|\d+\s?%\s+(?:{_DONE_WORD})\b"
+_STATUS_TEXT = rf"(?:status\s*[:=-]?\s*)?(?:{_STATUS_WORD}|{_RAG}|{_PROGRESS})"
 _TRAILING_STATUS = re.compile(
     # ... with the reason after it: "- at risk, contractor shortfall in North patch" (set 19: kept in the key result),
     # "- at risk (grid connection delayed)" (set 21)
@@ -397,12 +406,16 @@ _TRAILING_STATUS = re.compile(
 _LEADING_STATUS = re.compile(
     rf"^\s*(?:[(\[]\s*{_STATUS_TEXT}\s*[)\]]|{_STATUS_TEXT}\s*[-–—:|]|(?:{_STATUS_MARK}))\s*", re.I
 )
+# a RAG status opening a bracket that goes on with the baseline: "(RAG: red, currently 3.1%)" (set 39)
+_RAG_ASIDE = re.compile(rf"\(\s*(?P<status>{_RAG})\s*[,;]\s*(?=[^()]*\)\s*$)", re.I)
 DONE_STATUS = re.compile(rf"(?:{_DONE_WORD})\b|✅|✔|☑|\[x\]", re.I)  # a status saying the work is finished
 
 
 def split_status(text: str) -> tuple[str, str | None]:
     """(the key result, the status written beside it): 'Docs site rewritten (v3) - DONE' -> ('Docs site rewritten
     (v3)', 'DONE'). The status is read once here, so kind, numbers and ranking see only the key result."""
+    if aside := _RAG_ASIDE.search(text):
+        return f"{text[: aside.start()]}({text[aside.end() :]}", aside.group("status")
     for pattern in (_TRAILING_STATUS, _LEADING_STATUS):
         m = pattern.search(text)
         rest = (text[: m.start()] + " " + text[m.end() :]).strip() if m else text
@@ -665,7 +678,7 @@ def _norm_number(token: str) -> str:
 _BARE_DEADLINE_RE = re.compile(
     # ... "this academic yr" (set 20: read as missing)
     r"\b(?:this|next|the\s+current)\s+(?:quarter|qtr|year|yr|half|month|sprint|fy|(?:financial|fiscal)\s+y(?:ea)?r|"
-    rf"(?:academic|school)\s+y(?:ea)?r|term|season|{_SEASONS}|(?!may\b)(?:{_MONTHS})|(?-i:May|AY))\b|\b(?:eoy|eoq|eofy|fye)\b|"
+    rf"(?:academic|school)\s+y(?:ea)?r|term|semester|season|harvest|{_SEASONS}|(?!may\b)(?:{_MONTHS})|(?-i:May|AY))\b|\b(?:eoy|eoq|eofy|fye)\b|"
     # a level held over a named period: "every week of Golden Quarter", "each day of the Christmas peak"
     rf"\b(?:every|each)\s+(?:day|week|month|period|shift)\s+(?:of|in|during|through)\s+(?:the\s+)?(?:{_SEASON}|{_EVENT_END}\b)|"
     # a span of months a level is held over: "On-time departures 96% Jun–Aug" (set 15)
@@ -728,7 +741,10 @@ _PER_CASE = re.compile(
     # a share moved: "Damp & mould cases closed within 28 days: 60% -> 90%" (set 15)
     rf"{NUMBER}\s?%\s*(?:->|→|=>)\s*{NUMBER}\s?%|\bfrom\s+{NUMBER}\s?%\s+to\s+{NUMBER}\s?%|"
     # ... or to a level: "Repeat donors returning within 30 days up to 65%" (set 25: the 30 days read as the deadline)
-    rf"\b(?:up|down)\s+to\s+{NUMBER}\s?%",
+    rf"\b(?:up|down)\s+to\s+{NUMBER}\s?%|"
+    # ... or named by its sign alone: "Increase % of SME supplier invoices paid within 30 days to 95%" (set 39: the
+    # 30 days read as the deadline)
+    r"(?:^|\s)%\s+of\b",
     re.I,
 )
 
@@ -880,7 +896,7 @@ def _looks_foreign(text: str) -> bool:
 
 
 # Last year's figure, as teams shorten it: "LY", "PY", "vs LY", "last year:".
-_LAST_YEAR = r"(?:vs\.?\s+)?(?:(?-i:LY|PY)|last\s+year|prior\s+year):?"
+_LAST_YEAR = r"(?:vs\.?\s+)?(?:(?-i:LY|PY)|last\s+y(?:ea)?r|prior\s+y(?:ea)?r):?"
 # A past year a baseline was read in: "FY24", "FY2024", "2024".
 _PAST_YEAR = r"(?:FY\s?['’]?\d{2}(?:\d{2})?|(?:19|20)\d{2})"
 # A baseline stated beside the target, in brackets: "below 10% (38% in 2023)", "(was 14 days)", or after a dash at
@@ -911,7 +927,7 @@ _STATED_BASELINE = re.compile(
     # ... or a past period's average or actual, or a past year's figure after its year: "(Jan-Mar avg 86.4%)",
     # "(Q1 actual 71%)", "(FY24 JPY 10.5)" (set 39: the months read as the deadline, the yen as nothing)
     rf"\(\s*(?:{_PAST_YEAR}|q[1-4]|(?:{_SEASONS})(?:\s+term)?|(?:{_MONTHS})\s?[-–]\s?(?:{_MONTHS}))(?:/\d{{2}})?"
-    rf"(?:(?:\s+(?:avg|average|actual))?(?:\s+was|\s*[:=])|\s+(?:avg|average|actual)|(?<=\d)(?=\s+(?:{CURRENCY}|\d)))\s+"
+    rf"(?:(?:\s+(?:avg|average|actual|baseline))?(?:\s+was|\s*[:=])|\s+(?:avg|average|actual|baseline)|(?<=\d)(?=\s+(?:{CURRENCY}|\d)))\s+"
     rf"(?P<base5>{_NUM})\s*!*\s*\)|"
     # an amount given in passing, roughly: "Clear KYC backlog (~3k cases)" is where it stands, not where it goes
     rf"\(\s*(?:~|c\.\s?|circa\s+|approx\.?\s+|about\s+|around\s+)(?P<base3>{_NUM})(?:\s+[a-z][\w-]*){{1,2}}\s*\)|"
@@ -989,6 +1005,8 @@ def parse_measurability(text: str) -> Measurability:
                 target = f"{sign}{d.group('delta').strip()}"
             elif moved and not _is_deadline_number(scan, moved.start("delta")):
                 target = f"{'-' if moved.group('dir').lower() == 'down' else '+'}{moved.group('delta').strip()}"
+            elif signed := _SIGNED_POINTS.search(scan):
+                target = f"{'+' if signed.group('sign') == '+' else '-'}{signed.group('delta').strip()}"
             elif fraction := _BY_FRACTION.search(scan):
                 target = f"{'-' if fraction.group('down') else '+'}{fraction.group('frac').lower()}"
             elif foreign:

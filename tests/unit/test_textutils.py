@@ -340,6 +340,11 @@ from evals.robustness import refusals
         ("Bring DSO down to 48 days (from 63) by FYE", "63", "48 days", "FYE"),
         ("Tickets 2,000 (2025 target 3,000)", None, "2,000", None),  # a later year's target is no baseline
         ("COP 30 delegation briefed on 12 positions", None, "12", None),  # not a currency
+        ("Grain moisture within spec for 95% of loads this harvest (last yr 81%)", "81%", "95%", "this harvest"),
+        ("Increase % of SME supplier invoices paid within 30 days to 95%", None, "95%", None),  # a limit, no deadline
+        ("NPS among B2B wholesale customers +12 pts (Q4 baseline: 18)", "18", "+12 pts", None),
+        ("reduce avg handle time on billing calls 6:40 -> 5:30", "6:40", "5:30", None),
+        ("Scope 2 -25% vs 2022 baseline", None, "25%", None),  # a signed share stays as read
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
@@ -726,6 +731,15 @@ def test_holds_short_limit(goal: str, short: bool) -> None:
         # ... or the day it was done (set 35: "05" read as the target)
         ("B2B distributor portal live - DONE 14/05", "B2B distributor portal live", "DONE 14/05"),
         ("Supplier portal migrated - done 3 Mar", "Supplier portal migrated", "done 3 Mar"),
+        # ... or progress, or a RAG status opening the baseline's bracket (set 39: kept in the key result)
+        (
+            "Roll out Peppol e-invoicing to top 200 suppliers - 140/200 onboarded (RAG: green)",
+            "Roll out Peppol e-invoicing to top 200 suppliers",
+            "140/200 onboarded (RAG: green)",
+        ),
+        ("MFA enforced for all staff - 100% DONE", "MFA enforced for all staff", "100% DONE"),
+        ("cut scrap rate to 1.8% (RAG: red, currently 3.1%)", "cut scrap rate to 1.8% (currently 3.1%)", "RAG: red"),
+        ("Hire 5 engineers - 3/5 hired", "Hire 5 engineers", "3/5 hired"),
         # a word that is part of the key result stays in it
         ("Migration done", "Migration done", None),
         ("Q3 target met", "Q3 target met", None),
