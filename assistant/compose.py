@@ -62,7 +62,8 @@ _REGION = (
 _GROUP = (
     r"(?:account|customer|client|pupil|student|learner|patient|member|user|workspace|store|site|school|ward|"
     r"hospital|tenant|resident|household|merchant|seller|buyer|partner|claim|route|depot|plant|warehouse|"
-    r"rider|donor|shop|postcode|lift|clinic|surgery|venue|campus|campuses|supplier|vendor|order|farm)s?|branch(?:es)?|"
+    r"rider|donor|shop|postcode|lift|clinic|surgery|venue|campus|campuses|supplier|vendor|order|farm|canteen|kitchen)s?|"
+    r"branch(?:es)?|entit(?:y|ies)|"
     r"bus(?:es)?|"
     # plural only: one named hub or park is the work's own place ("in Cox's Bazar hub")
     r"hubs|parks|tools|"
@@ -112,16 +113,19 @@ _COMPASS_NAME = re.compile(
 )
 # ... or a named one with its kind, capitalised: "officers in N Division", "free houses in the Peak District" (set 29)
 _NAMED_AREA = re.compile(
-    r"\b(?:in|for|across|throughout)\s+(?P<the>the\s+)?(?P<scope>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+"
-    r"(?:Division|District|Borough|Region|Zone|County|Province|Command))\b" + PHRASE_ENDS
+    # ... its kind also in lower case: "25 volunteers in Kasese district", "in the Drakensberg region" (set 39)
+    r"\b(?:in|for|across|throughout)\s+(?P<the>the\s+)?(?P<scope>(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)\s+"
+    r"(?i:Division|District|Borough|Region|Zone|County|Province|Command))\b" + PHRASE_ENDS
     # ... ending the phrase: "the Wrexham Region office" is one place
 )
 # ... or one named place of the team's with "the": "4-day week pilot in the Auckland studio", "at the Leeds plant"
 # (set 37: the pilot was counted firm-wide); without "the" it is the place the work is ("spares hub at Didcot depot"),
 # and "a drop-in in the Wrexham Region office" is one place in an area
+# ... also "for the Bengaluru delivery centre", with one word of its kind between (set 39: counted company-wide)
 _NAMED_PLACE = re.compile(
-    r"\b(?P<lead>in|at)\s+the\s+(?P<scope>(?-i:[A-Z][\w-]*)\s+"
-    r"(?:studio|office|plant|factory|mill|warehouse|depot|campus|hospital|store|branch|clinic|site|terminal|yard))\b"
+    r"\b(?P<lead>in|at|for)\s+the\s+(?P<scope>(?-i:[A-Z][\w-]*)\s+(?:[a-z]+\s+)?"
+    r"(?:studio|office|plant|factory|mill|warehouse|depot|campus|hospital|store|branch|clinic|site|terminal|yard|"
+    r"cent(?:re|er)|hub|lab|mine))\b"
 )
 # the counted places' words after their number: up to two words and a plural group ("3 medical wards")
 _PLACES_AFTER_COUNT = rf"\s+(?:[a-z][a-z-]*\s+){{0,2}}(?:{_GROUP})(?<=s)"
@@ -239,7 +243,9 @@ def _in_area(m: re.Match[str]) -> str | None:
 
 def _at_the(m: re.Match[str]) -> str | None:
     """'extended to the 3 rural hubs' is counted at them."""
-    return f"{'at' if m.group('lead') == 'to' else m.group('lead')} the {m.group('scope')}"
+    if m.group("scope").split()[0].lower() in _WHEN_WORDS:
+        return None  # "for the Saturday warehouse shift" names when, not where
+    return f"{'at' if m.group('lead') in ('to', 'for') else m.group('lead')} the {m.group('scope')}"
 
 
 def _for_the(m: re.Match[str]) -> str | None:

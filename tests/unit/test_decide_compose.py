@@ -861,6 +861,13 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("Automated dispensing robots installed in 120 stores", None),
         ("4-day week pilot in the Auckland studio, Feb–Apr", "in the Auckland studio"),
         ("Spares hub set up at Didcot depot", None),
+        # set 39: legal entities, a named district or region in lower case, a named centre with its kind, canteens
+        ("Migrate payroll to Workday for all 3 UK entities before 31 March", "for UK entities"),
+        ("Recruited and trained 25 community health volunteers in Kasese district", "in Kasese district"),
+        ("Replace 40 km of LV overhead line in the Drakensberg region, FY26 H1", "in the Drakensberg region"),
+        ("ISO 27001 certification achieved for the Bengaluru delivery centre", "at the Bengaluru delivery centre"),
+        ("Food waste tracking scales installed in all 12 staff canteens", "for staff canteens"),
+        ("Recruit 40 regular volunteers for the Saturday warehouse shift", None),  # when, not where
     ],
 )
 def test_scope_of_reads_the_named_group(goal: str, scope: str | None) -> None:
