@@ -46,10 +46,24 @@ def _reach(goal: str, number: str) -> bool:
         return True  # a share of a group: "live for 100% of new personal loan apps" (set 28)
     n = re.escape(re.sub(rf"^{CURRENCY}\s?", "", number))
     reach = rf"\b(?:all|top|each\s+of\s+the|every\s+one\s+of\s+the)\s+{n}\b|\bto\s+(?:all\s+|our\s+)?{n}(?![\w.,])"
-    reach += rf"|\b(?:at|in|across)\s+{n}\s+[A-Za-z]"  # where it runs: "pilot at 4 branches" (set 29)
+    # where it runs: "pilot at 4 branches" (set 29), "Pilot variable-rate irrigation on 3 cotton farms" (set 39)
+    reach += rf"|\b(?:at|in|across|on)\s+{n}\s+[A-Za-z]"
     # what it can do or how fast each case goes: "25k parcels/hr nameplate", "cases closed within 28 days" (set 31)
     reach += rf"|(?<![\w.]){n}\s*(?:[A-Za-z]+\s?)?/\s?(?:hr|h|hour|day|d|min|wk|week)\b|\bwithin\s+{n}\b"
     return bool(re.search(rf"{reach}|(?<![\w.]){n}-[A-Za-z]|{CURRENCY}\s?{n}\b", goal, re.I))
+
+
+_NOT_COUNTED = r"(?:across|at|in|on|for|to|of|by|with|and|from|per|a|an|the)\b"
+
+
+def _counted(goal: str, number: str) -> bool:
+    """The number counts the things delivered: "40 grant applications submitted", "Replace 40 km of line". Not a
+    name, a date, a rating or a schedule ("Wi-Fi 6 across all 14 properties", "go-live 01/07", "22kW chargers",
+    "24/7 on-call", "day 7/30/60": set 39, all called "a count of things the team delivers")."""
+    n = re.escape(number)
+    things = rf"\s+(?:x\s+)?(?!{_NOT_COUNTED})(?:[\w'’&+./-]+\s+){{0,4}}?(?:[A-Za-z][\w'’-]*s|staff|people|children)\b"
+    units = r"\s?(?:km|kms|miles|m|ha|hectares|acres|MW)\b"
+    return bool(re.search(rf"(?<![\w./-]){n}(?:{things}|{units})(?![/\d])", goal, re.I))
 
 
 def reasons(goal: str, d: Decision, meas: Measurability, status: str | None = None) -> list[tuple[str, str]]:
@@ -65,7 +79,7 @@ def reasons(goal: str, d: Decision, meas: Measurability, status: str | None = No
         elif "hiring" in work_kinds(goal):  # "Hire 3 senior SREs + 1 EM" is no count of deliverables (set 22)
             # volunteers and foster carers are recruited, never "hired" (a coach, sets 30 and 31)
             tag, what = "why-output", "people the team recruits" if _UNPAID.search(goal) else "people the team hires"
-        elif meas.target and not _reach(goal, meas.target):  # a number not a date or a name ("Year 7", "SOC 2")
+        elif meas.target and not _reach(goal, meas.target) and _counted(goal, meas.target):
             tag, what = "why-count", "a count of things the team delivers"
         else:
             tag, what = "why-output", "something the team ships or does"

@@ -634,6 +634,17 @@ def _decision(kind: str, metric: str, **kw: object) -> Decision:
         # a price in another currency says what the work is like (stop 35)
         ("Launch R1,500 smartphone bundle for prepaid students", False),
         ("Launch ₹99 starter plan for kirana stores", False),
+        # set 39: a name, a date, a rating, a schedule, where a pilot runs; counts of things, people and land
+        ("Guest Wi-Fi upgraded to Wi-Fi 6 across all 14 properties", False),
+        ("Sepsis screening tool embedded in ED triage in the EPR - go-live 01/07", False),
+        ("22kW EV chargers installed at all 30 park-and-ride sites", False),
+        ("Stood up 24/7 on-call rotation for the payments platform", False),
+        ("Post-purchase email journey (day 7/30/60) built and live in Klaviyo", False),
+        ("Pilot variable-rate irrigation on 3 cotton farms in the Darling Downs", False),
+        ("Replace 40 km of LV overhead line with ABC", True),
+        ("2,500 Safe & Well visits completed for over-65s living alone", True),
+        ("train 120 frontline station staff in conflict de-escalation", True),
+        ("Plant 40 ha of native broadleaf woodland this planting season", True),
     ],
 )
 def test_an_output_is_called_a_count_only_when_it_counts_deliverables(goal: str, counted: bool) -> None:
