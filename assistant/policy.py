@@ -21,12 +21,12 @@ MAGNITUDE = r"(?:k|m|bn|mn|million|billion|cr|crores?|lakhs?|lacs?)"
 # "INR 12 cr", "JPY 11.2": set 39 read no target there); a bare "R" (rand) only before an amount with a magnitude or
 # thousands ("R12m", "R1,200"), never a name ("R2 release"). Every rule that reads money before a number takes it
 # from here.
-_CURRENCY_CODES = (
+CURRENCY_CODES = (
     "INR|KES|KSh|ZAR|NGN|USD|EUR|GBP|AUD|CAD|JPY|CNY|RMB|SGD|HKD|NZD|CHF|SEK|NOK|DKK|PLN|MXN|BRL|AED|EGP|GHS|UGX|"
     "TZS|IDR|MYR|THB|KRW|CLP"
 )
 CURRENCY = (
-    rf"(?:[$€£₹₦¥₱₩]|(?<![A-Za-z])(?-i:Rs\.?|{_CURRENCY_CODES})\s?|"
+    rf"(?:[$€£₹₦¥₱₩]|(?<![A-Za-z])(?-i:Rs\.?|{CURRENCY_CODES})\s?|"
     rf"(?<![A-Za-z])(?-i:R)(?=\d[\d,.]*\s?{MAGNITUDE}\b|\d{{1,3}}(?:,\d{{3}})+(?!\d)))"
 )
 NUMBER = rf"(?:{CURRENCY}\s?{_AMOUNT}|{DIGITS})"

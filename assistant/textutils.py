@@ -15,6 +15,7 @@ from .errors import InputError
 from .policy import (
     CURRENCY,
     CURRENCY_AFTER,
+    CURRENCY_CODES,
     DIGITS,
     FRACTION,
     MAGNITUDE,
@@ -1044,7 +1045,8 @@ NUMBERED_PARTS = (
 _STANDARD_NAME = re.compile(
     # the parts of a site it names: "Snowmaking extended to blue runs 4–7" (set 23: 4 read as a count)
     rf"\b(?i:{NUMBERED_PARTS})\b|"
-    r"\b(?:[A-Z]{2,}|[Tt]ier|[Pp]hase|[Ll]evel|[Tt]ype|[Vv]ersion|[Ss]tage|[Gg]rade|[Yy]ear|[Yy]r|[Mm]ilestone|No\.|"
+    # (a currency code is no name: "GBP 45-50m", set 39: read as 50m)
+    rf"\b(?:(?!(?:{CURRENCY_CODES})\b)[A-Z]{{2,}}|[Tt]ier|[Pp]hase|[Ll]evel|[Tt]ype|[Vv]ersion|[Ss]tage|[Gg]rade|[Yy]ear|[Yy]r|[Mm]ilestone|No\.|"
     # ... or a part of a work: "Chapter 2 vertical slice playable" (set 23: counted)
     r"[Cc]hapter|[Ee]pisode|[Vv]olume|Season|"
     r"[Pp]atch|[Ss]print|[Ww]ave|"

@@ -345,6 +345,7 @@ from evals.robustness import refusals
         ("NPS among B2B wholesale customers +12 pts (Q4 baseline: 18)", "18", "+12 pts", None),
         ("reduce avg handle time on billing calls 6:40 -> 5:30", "6:40", "5:30", None),
         ("Scope 2 -25% vs 2022 baseline", None, "25%", None),  # a signed share stays as read
+        ("Gross Written Premium in the marine line GBP 45-50m for the FY", None, "GBP 45-50m", "the FY"),
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
