@@ -1066,7 +1066,8 @@ _STANDARD_NAME = re.compile(
     rf"(?<=[a-z]\s)(?!(?i:{MONTHS})\b)[A-Z][a-z]+)"
     # ... with its number, or its number after '#': "Complete BF#2 reline" (set 29: counted)
     r"[\s-]?#?\d+(?:[.-]\d+)*\b"
-    r"(?![.\d]*\s?%)"  # "PPM 88.5%" is a measure at a level (set 17), not a name
+    # "PPM 88.5%" is a measure at a level (set 17), not a name; nor is "at Dostyk 3.5 days" (set 40: the target lost)
+    r"(?![.\d]*\s?(?:%|(?:days?|hours?|hrs?|mins?|minutes?|weeks?|wks?|months?)\b))"
     # a numbered thing: "Canning line #2 installed" (set 20: counted); "be #1", "ranked #3" is a place to reach
     r"|(?<=[a-z]\s)(?<!\bbe\s)(?<!\bat\s)(?<!\bas\s)(?<!\bto\s)(?<!\bis\s)(?<!\bthe\s)(?<!\bour\s)(?<!ranked\s)"
     r"(?<!rated\s)(?<!become\s)(?<!remain\s)(?<!stay\s)#\d+\b"

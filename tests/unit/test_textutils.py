@@ -346,6 +346,7 @@ from evals.robustness import refusals
         ("reduce avg handle time on billing calls 6:40 -> 5:30", "6:40", "5:30", None),
         ("Scope 2 -25% vs 2022 baseline", None, "25%", None),  # a signed share stays as read
         ("Gross Written Premium in the marine line GBP 45-50m for the FY", None, "GBP 45-50m", "the FY"),
+        ("Wagon turnaround at Dostyk 3.5 days (from 5.1)", "5.1", "3.5 days", None),  # set 40: a place, no name
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
