@@ -111,6 +111,7 @@ EXPERT_SETS = [
     "unseen_real_37.tsv",
     "unseen_real_38.tsv",
     "unseen_real_39.tsv",
+    "unseen_real_40.tsv",
 ]
 
 
