@@ -112,6 +112,7 @@ EXPERT_SETS = [
     "unseen_real_38.tsv",
     "unseen_real_39.tsv",
     "unseen_real_40.tsv",
+    "unseen_real_41.tsv",
 ]
 
 
