@@ -1067,7 +1067,7 @@ _STANDARD_NAME = re.compile(
     # ... with its number, or its number after '#': "Complete BF#2 reline" (set 29: counted)
     r"[\s-]?#?\d+(?:[.-]\d+)*\b"
     # "PPM 88.5%" is a measure at a level (set 17), not a name; nor is "at Dostyk 3.5 days" (set 40: the target lost)
-    r"(?![.\d]*\s?(?:%|(?:days?|hours?|hrs?|mins?|minutes?|weeks?|wks?|months?)\b))"
+    rf"(?![.\d]*\s?(?:%|{TIME_UNIT}\b))"
     # a numbered thing: "Canning line #2 installed" (set 20: counted); "be #1", "ranked #3" is a place to reach
     r"|(?<=[a-z]\s)(?<!\bbe\s)(?<!\bat\s)(?<!\bas\s)(?<!\bto\s)(?<!\bis\s)(?<!\bthe\s)(?<!\bour\s)(?<!ranked\s)"
     r"(?<!rated\s)(?<!become\s)(?<!remain\s)(?<!stay\s)#\d+\b"
