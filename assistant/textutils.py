@@ -43,6 +43,10 @@ _MONTHS = (
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
 _SEASONS = "summer|winter|spring|autumn"
+# A span of months: "Jun–Aug", "Jan-Mar" (a period a level is held over, or a baseline was read in).
+_MONTH_SPAN = rf"(?:{_MONTHS})\s?[–-]\s?(?:{_MONTHS})"
+# The end of the year or quarter, written short: "by EOY", "by FYE".
+_PERIOD_END_SHORT = "eoy|eoq|eofy|fye"
 # Named seasons and periods teams plan around: "through the holiday peak", "by the autumn census".
 _SEASON = (
     rf"(?:holiday|festive|christmas|{_SEASONS}|peak|back[- ]to[- ]school)\s+"
@@ -166,7 +170,7 @@ _DEADLINE_CORE = (
     # ... a named season or cycle with its two years: "by safra 26/27", "by campaign 25/26" (set 29)
     rf"(?:the\s+)?(?:[A-Za-z][\w-]+\s+)?{_YEAR_SPAN}|"
     # ... "by FY end", "by financial year end" (set 20: read as missing)
-    rf"eoq\s?[1-4]\b|eoy|eoq|eofy|fye|(?-i:YE)|(?:fy|financial\s+year|fiscal\s+year|year)[- ]end|quarter[- ]end|"
+    rf"eoq\s?[1-4]\b|{_PERIOD_END_SHORT}|(?-i:YE)|(?:fy|financial\s+year|fiscal\s+year|year)[- ]end|quarter[- ]end|"
     # ... or all of it: "held below 0.8 for the full FY" (set 31: asked for a deadline it gave)
     rf"(?:this|next|the)\s+(?:(?:whole|entire|full)\s+)?(?:(?:school|academic|financial|fiscal|calendar)\s+)?"
     rf"(?:quarter|year|yr|half|month|sprint|fy)|"
@@ -195,13 +199,15 @@ _DEADLINE_RE = re.compile(
     rf"(?P<when>{_DEADLINE_CORE})\b",
     re.IGNORECASE,
 )
+# Points as a unit: "+12 pts", "7.2bps", "3pp".
+_POINTS = r"(?:pp|pts?|points?|percentage\s+points|bps)"
 # Working days written short, in capitals only ("12 WD -> 5 WD"; "wd" is too often something else).
 _WORKING_DAYS_SHORT = r"(?-i:WDs?)"
 _UNIT = (
     # a rate unit written with a slash: "142 Ml/d", "30 km/h", "8 t/ha" (set 18: "from 142 Ml/d to 128 Ml/d" unread)
     # minutes and seconds run together: "from 9m40s to 7m00s" (set 37: read as 7)
     # ... or minutes and seconds with a colon: "handle time 6:40 -> 5:30" (set 39: read as 40 and 5)
-    rf"(?:(?-i:m)\d{{2}}s\b|:[0-5]\d(?![\d:])|\s?%|\s?(?:pp|pts?|points?|percentage\s+points|bps)\b|\s?(?:{MAGNITUDE}|b)\b(?:\s{CURRENCY_AFTER}\b)?|"
+    rf"(?:(?-i:m)\d{{2}}s\b|:[0-5]\d(?![\d:])|\s?%|\s?{_POINTS}\b|\s?(?:{MAGNITUDE}|b)\b(?:\s{CURRENCY_AFTER}\b)?|"
     rf"\s{CURRENCY_AFTER}\b|x\b|\s?/\s?\d+|"
     r"\s?[A-Za-z]{1,3}/[A-Za-z]{1,5}\b|(?-i:ppl|p)\b|"  # "30p/litre", "33.4ppl" (set 34: read as 30)
     rf"\s?out\s+of\s+\d+|\s(?:working|business|calendar)\s+days?\b|\s?{_WORKING_DAYS_SHORT}\b|"
@@ -252,9 +258,7 @@ _UP_DOWN = re.compile(
 )
 # A change in points written with its sign: "NPS among B2B wholesale customers +12 pts" (set 39: read as "12 pts", a
 # level); a signed percentage stays as it was read ("Scope 2 -25% vs 2022 baseline").
-_SIGNED_POINTS = re.compile(
-    rf"(?<![\w.+−-])(?P<sign>[+−-])\s?(?P<delta>{DIGITS}\s?(?:pp|pts?|points?|percentage\s+points|bps)\b)", re.I
-)
+_SIGNED_POINTS = re.compile(rf"(?<![\w.+−-])(?P<sign>[+−-])\s?(?P<delta>{DIGITS}\s?{_POINTS}\b)", re.I)
 # A change by a fraction in words: "Injurious falls down by a third compared with last year" (a coach saw it read as
 # no target at all).
 _BY_FRACTION = re.compile(
@@ -679,11 +683,11 @@ def _norm_number(token: str) -> str:
 _BARE_DEADLINE_RE = re.compile(
     # ... "this academic yr" (set 20: read as missing)
     r"\b(?:this|next|the\s+current)\s+(?:quarter|qtr|year|yr|half|month|sprint|fy|(?:financial|fiscal)\s+y(?:ea)?r|"
-    rf"(?:academic|school)\s+y(?:ea)?r|term|semester|season|harvest|{_SEASONS}|(?!may\b)(?:{_MONTHS})|(?-i:May|AY))\b|\b(?:eoy|eoq|eofy|fye)\b|"
+    rf"(?:academic|school)\s+y(?:ea)?r|term|semester|season|harvest|{_SEASONS}|(?!may\b)(?:{_MONTHS})|(?-i:May|AY))\b|\b(?:{_PERIOD_END_SHORT})\b|"
     # a level held over a named period: "every week of Golden Quarter", "each day of the Christmas peak"
     rf"\b(?:every|each)\s+(?:day|week|month|period|shift)\s+(?:of|in|during|through)\s+(?:the\s+)?(?:{_SEASON}|{_EVENT_END}\b)|"
     # a span of months a level is held over: "On-time departures 96% Jun–Aug" (set 15)
-    rf"\b(?:{_MONTHS})\s?[–-]\s?(?:{_MONTHS})\b(?:\s+(?:19|20)\d{{2}})?|"
+    rf"\b{_MONTH_SPAN}\b(?:\s+(?:19|20)\d{{2}})?|"
     # a quarter or half tacked on at the end: "Cat 2 mean response -> 30 mins or under, Q3" (coach, set 14)
     r"(?<=,\s)(?:q[1-4]|h[12])(?:\s*(?:fy\s?)?['’]?\d{2,4})?\s*$|"
     # ... or in brackets at the end: "Lost-in-transit parcels < 0.15% of volume (Q2)" (set 32: asked for one)
@@ -927,7 +931,7 @@ _STATED_BASELINE = re.compile(
     # ... or a past term's: "(autumn: 61%)" (set 37: read as nothing)
     # ... or a past period's average or actual, or a past year's figure after its year: "(Jan-Mar avg 86.4%)",
     # "(Q1 actual 71%)", "(FY24 JPY 10.5)" (set 39: the months read as the deadline, the yen as nothing)
-    rf"\(\s*(?:{_PAST_YEAR}|q[1-4]|(?:{_SEASONS})(?:\s+term)?|(?:{_MONTHS})\s?[-–]\s?(?:{_MONTHS}))(?:/\d{{2}})?"
+    rf"\(\s*(?:{_PAST_YEAR}|q[1-4]|(?:{_SEASONS})(?:\s+term)?|{_MONTH_SPAN})(?:/\d{{2}})?"
     rf"(?:(?:\s+(?:avg|average|actual|baseline))?(?:\s+was|\s*[:=])|\s+(?:avg|average|actual|baseline)|(?<=\d)(?=\s+(?:{CURRENCY}|\d)))\s+"
     rf"(?P<base5>{_NUM})\s*!*\s*\)|"
     # an amount given in passing, roughly: "Clear KYC backlog (~3k cases)" is where it stands, not where it goes
