@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import KnowledgeError
-from .policy import CURRENCY, MAGNITUDE, TAKE_UP
+from .policy import CURRENCY, MAGNITUDE, TAKE_UP, reports_done_work, starts_with_deliverable
 from .schemas import MetricEntry
 from .settings import Settings
 from .textutils import FROM_TO_RE, NUMBER, TIME_UNIT, parse_measurability, without_dates
@@ -423,7 +423,24 @@ def means_split(goal: str) -> tuple[str, str] | None:
 def result_half(goal: str) -> str:
     """The part of a compound goal after the deliverable: 'Launch X and get more Y' -> 'get more Y'."""
     parts = _RESULT_JOINER.split(goal, maxsplit=1)
-    return parts[1] if len(parts) == 2 and parts[1].strip() else goal
+    return parts[1] if len(parts) == 2 and parts[1].strip() else _measured_clause(goal) or goal
+
+
+# A clause after a semicolon or a comma, led by a word: where a compound's stated result may start.
+_CLAUSE = re.compile(r"\s*[;,]\s+(?=[A-Za-z])")
+
+
+def _measured_clause(goal: str) -> str | None:
+    """After work done, a measure with its target and where it stands: 'RDF shredder commissioned at Kiln 2; TSR 18%
+    (FY25 actual 9.6%)' (set 40: the stated result was lost and the line read as work only)."""
+    for m in _CLAUSE.finditer(goal):
+        head, half = goal[: m.start()], goal[m.end() :]
+        clause = _CLAUSE.split(half, maxsplit=1)[0]
+        read = parse_measurability(clause)
+        work = starts_with_deliverable(head) or reports_done_work(head)
+        if work and read.baseline and read.target and not starts_with_deliverable(clause):
+            return half
+    return None
 
 
 def without_numbers(text: str) -> str:

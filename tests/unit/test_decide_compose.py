@@ -404,6 +404,23 @@ def test_by_when_never_reads_by_within(deadline: str | None, expected: str) -> N
             "peak",
             ("Mobile abandonment 78% -> 70% before peak", "new one-page checkout shipped"),
         ),
+        # ... or, after a semicolon or comma, a measure with its target and where it stands (set 40: read as work only)
+        (
+            "RDF shredder commissioned at Kiln 2; TSR 18% (FY25 actual 9.6%), fuel saving ~₹14 cr",
+            None,
+            ("TSR 18% (FY25 actual 9.6%), fuel saving ~₹14 cr by [deadline]", "RDF shredder commissioned at Kiln 2"),
+        ),
+        (
+            "Install 40 sensors, downtime 2% (2024: 5%)",
+            None,
+            ("Downtime 2% (2024: 5%) by [deadline]", "Install 40 sensors"),
+        ),
+        # not after a measure: two results, kept whole
+        (
+            "Tier 1 PSE = 0, Tier 2 ≤ 2 (2024: 1 / 5)",
+            None,
+            ("Tier 1 PSE = 0, Tier 2 ≤ 2 (2024: 1 / 5) by [deadline]", None),
+        ),
         (
             "Prison leavers with ID + bank account 60% → 85%",
             None,

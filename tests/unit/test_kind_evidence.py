@@ -22,6 +22,8 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Size notes added to all shoe pages and shoe return rate cut from 30% to 24%", ("outcome", "measured-result")),
         ("5,000 meters fitted, with estimated bills down to under 15% of all bills", ("outcome", "measured-result")),
         ("Add upsell alerts and raise bookings from $300k to $500k a quarter", ("outcome", "measured-result")),
+        ("New dryer installed, moisture variance under 1.5% (was 3%)", ("outcome", "measured-result")),
+        ("Hire 3 nurses; vacancy rate 6% (was 11%)", ("outcome", "measured-result")),
         ("Launch the gallery and get more teams using templates", None),  # no number: the model decides
         # ... or a count of people taking the work up (set 18)
         ("Under-30s ticket scheme launched, 1,500 sign-ups in first season", ("outcome", "measured-result")),
