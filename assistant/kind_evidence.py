@@ -30,6 +30,8 @@ The rules, first match wins:
    butchery counters"): the number counts the work.
 7. ``done``: work reported as done, with no number but its date or its coverage ("Forum guidelines agreed with
    maintainers and published", "VP of People in seat by end of Q1", "Viability retest done for 1,200 accessions").
+   ``count-done``: the count first, then what the work did to those things ("1.1M flagged entries checked vs NRB
+   data", "250k SMETS2 meters fitted by 31 Dec").
    ``named-work``: work led by its verb with nothing to count or reach ("Fix the KYC flow").
 8. ``level``: a measure stated at a level ("Operating burn down to $1.2M a month", "Digital subscribers past 250k")
    or moved between two numbers, the measure named first ("Leakage reduced from 142 to 125 Ml/d by March 2026",
@@ -49,6 +51,7 @@ from .policy import (
     CURRENCY,
     DONE_WORK,
     FRACTION,
+    MAGNITUDE,
     NUMBER,
     PAST_PARTICIPLE,
     SMALL_NUMBER_WORDS,
@@ -415,6 +418,25 @@ def counted_work(goal: str) -> bool:
     return starts_with_deliverable(text) and bool(_COUNTED_WORK.match(text))
 
 
+# A count of things the team's work handled, the number first, then what it did to them: "40k smart meter installs
+# completed in H2", "1.1M flagged entries checked vs NRB data" (set 41: the model called it an outcome).
+_WORK_DONE_TO = (
+    r"(?:checked|verified|scanned|indexed|cleaned|digiti[sz]ed|inspected|surveyed|audited|reviewed|processed|"
+    r"installed|fitted|replaced|planted|submitted|tested|mapped|assessed|screened|catalogued|migrated|"
+    r"decommissioned|upgraded|retrofitted|repaired|trained|issued|distributed|built|delivered|completed)"
+)
+_COUNT_OF_WORK_DONE = re.compile(
+    rf"^(?:[^:]{{1,40}}:\s*)?{NUMBER}(?:\s?{MAGNITUDE}\b)?\s+(?:[\w'’-]+\s+){{0,3}}?{_WORK_DONE_TO}\b", re.I
+)
+
+
+def count_done(goal: str) -> bool:
+    """A number of things the work handled, reported done: the number counts the work (18 labelled outputs had no
+    other rule; the one labelled outcome that reads so is settled by an earlier rule). Not "administered": "Flu jabs:
+    45k administered" is people taking a service up, labelled an outcome."""
+    return bool(_COUNT_OF_WORK_DONE.match(goal.strip()))
+
+
 def stated_baseline(goal: str) -> bool:
     """Where a measure is and where it should be, not led by work ("Hit 30 gross moves/crane-hr (24 today)",
     "GCR on Berth 3: 28 -> 32 moves/hr"): the change is the key result."""
@@ -452,6 +474,7 @@ RULES: tuple[tuple[str, Kind, Callable[[str], bool]], ...] = (
     ("hiring", "output", hiring),
     ("counted-work", "output", counted_work),
     ("done", "output", done_statement),
+    ("count-done", "output", count_done),
     ("named-work", "output", named_work),
     ("level", "outcome", level),
     ("stated-baseline", "outcome", stated_baseline),

@@ -23,7 +23,8 @@ MAGNITUDE = r"(?:k|m|bn|mn|million|billion|cr|crores?|lakhs?|lacs?)"
 # from here.
 CURRENCY_CODES = (
     "INR|KES|KSh|ZAR|NGN|USD|EUR|GBP|AUD|CAD|JPY|CNY|RMB|SGD|HKD|NZD|CHF|SEK|NOK|DKK|PLN|MXN|BRL|AED|EGP|GHS|UGX|"
-    "TZS|IDR|MYR|THB|KRW|CLP"
+    "TZS|IDR|MYR|THB|KRW|CLP|SAR|QAR|KWD|BHD|OMR|PKR|BDT|LKR|NPR|VND|ZMW|MWK|RWF|ETB|XOF|XAF|MAD|TND|ARS|UYU|CZK|"
+    "HUF|RON|ILS|TWD|MNT|KZT|UAH"
 )
 CURRENCY = (
     rf"(?:[$€£₹₦¥₱₩]|(?<![A-Za-z])(?-i:Rs\.?|{CURRENCY_CODES})\s?|"

@@ -93,6 +93,12 @@ _PERIOD = (
 # A day and month without the year: day first when the day is past 12 and the month is one ("30/6"), month first
 # when the day is past 12 ("6/30"); a fraction ("1/3", "3/4") has its larger number below.
 _DAY_MONTH = r"(?:1[3-9]|2\d|3[01])/(?:0?[1-9]|1[0-2])(?![/\d])|(?:0?[1-9]|1[0-2])/(?:1[3-9]|2\d|3[01])(?![/\d])"
+# A date written with dots, day first: "30.9.2024", "15.05.2025", or without the year when the month has its zero
+# ("by 15.05", "by 30.09."; set 41: read as the target 30.9 and 15.05), never a decimal amount or change.
+_DOTTED_DATE = (
+    r"(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:19|20)?\d{2}(?![\d.])|"
+    r"(?:0?[1-9]|[12]\d|3[01])\.(?:0[1-9]|1[0-2])(?:\.(?!\d))?(?![\d%,]|\s?(?:x|%|pp|pts?|k|m|bn)\b)"
+)
 # A day of a month, wherever it stands: never a count.
 _DAY_OF_MONTH = rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b"
 # Read only right after "before" or "ahead of": an event named after "by" or "in" is as often how or where.
@@ -164,7 +170,7 @@ _DEADLINE_CORE = (
     # ... or the week it starts: "by w/c 22 Sept" (set 15)
     rf"(?:(?:w/c|w\.c\.|week\s+(?:commencing|beginning|of))\s+)?"
     rf"{_DAY_OF_MONTH}\.?(?:,?\s+\d{{4}})?|"
-    rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|(?:19|20)\d{{2}}|"
+    rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|{_DOTTED_DATE}|(?:19|20)\d{{2}}|"
     # ... a day and month without the year, either order, never a fraction ("by 30/6", "by 6/30"; not "by 1/3")
     rf"{_DAY_MONTH}|"
     # ... a named season or cycle with its two years: "by safra 26/27", "by campaign 25/26" (set 29)
@@ -699,7 +705,13 @@ _BARE_DEADLINE_RE = re.compile(
     r"(?:(?<=\s)|(?<=\())(?:(?:q[1-4]|h[12])\s+)?fy\s?['’]?\d{2,4}(?:[/-]\d{2})?(?:\s+(?:q[1-4]|h[12]))?(?=\)?\s*$)|"
     # a week of the year right after the work's participle: "reline + filter replacement done wk 32" (set 18)
     r"(?:(?<=\bdone\s)|(?<=\blive\s)|(?<=\bcomplete\s)|(?<=\bcompleted\s)|(?<=\bfinished\s))"
-    rf"{_WEEK_OF_YEAR}",
+    rf"{_WEEK_OF_YEAR}|"
+    # ... or a month, ending the line: "cool room expanded to 2,000 m2 - commissioned Aug" (set 41: asked for one)
+    r"(?:(?<=\bdone\s)|(?<=\blive\s)|(?<=\bcompleted\s)|(?<=\bcommissioned\s)|(?<=\blaunched\s))"
+    rf"(?:{_MONTHS})\b(?:\s+['’]?\d{{2}}(?:\d{{2}})?)?(?=\.?\s*$)|"
+    # a cropping season with its year after a comma: "<0.5% of lots sold, Kharif '24" (set 41: asked for a deadline)
+    r"(?<=,\s)(?:kharif|rabi|zaid|safra|zafra|maha|yala|(?:long|short)\s+rains)\s*(?:['’]\d{2}|(?:19|20)\d{2})"
+    r"(?:/\d{2})?(?=\s*$)",
     re.I,
 )
 
@@ -792,6 +804,11 @@ _AT_SEASON = re.compile(
 _NAMED_SEASON = re.compile(rf"(?=.* )(?:{_SEASON})", re.I)
 
 
+# A length of time right before "before" a deadline: "10 working days before sponsor deadline" is each case's margin
+# (set 41: read as the key result's deadline); "under 30 mins before winter" is a target and a date.
+_AMOUNT_OF_TIME_BEFORE = re.compile(rf"\d\s?{TIME_UNIT}\s+$", re.I)
+
+
 def find_deadline(text: str) -> str | None:
     """The deadline phrase the goal gives ('Q3', 'end of 2025', 'within 90 days'), or None."""
     bare = _BARE_DEADLINE_RE.search(text)
@@ -810,6 +827,8 @@ def find_deadline(text: str) -> str | None:
             continue  # "at harvest", "at year end" (set 27); "at 2019 levels", "at the gate" are not dates
         if _SLA_EVENT.match(text, m.end()):  # "within 14 days of disclosure": a service level, not a deadline
             continue
+        if lead == "before" and when.lower().endswith("deadline") and _AMOUNT_OF_TIME_BEFORE.search(text, 0, m.start()):
+            continue  # ">=10 working days before sponsor deadline": each case's margin, not the key result's date
         if lead == "within" or re.match(r"\d+\s+(?:days?|weeks?|months?|quarters?|years?)$", when, re.I):
             if lead not in {"within", "in"}:
                 continue
@@ -931,8 +950,10 @@ _STATED_BASELINE = re.compile(
     # ... or a past term's: "(autumn: 61%)" (set 37: read as nothing)
     # ... or a past period's average or actual, or a past year's figure after its year: "(Jan-Mar avg 86.4%)",
     # "(Q1 actual 71%)", "(FY24 JPY 10.5)" (set 39: the months read as the deadline, the yen as nothing)
-    rf"\(\s*(?:{_PAST_YEAR}|q[1-4]|(?:{_SEASONS})(?:\s+term)?|{_MONTH_SPAN})(?:/\d{{2}})?"
-    rf"(?:(?:\s+(?:avg|average|actual|baseline))?(?:\s+was|\s*[:=])|\s+(?:avg|average|actual|baseline)|(?<=\d)(?=\s+(?:{CURRENCY}|\d)))\s+"
+    # ... or a past month's, term's or year span's, or a year's "real": "(Mar: 16%)", "(T1: 48%)", "(FY22-23: 17.4%)",
+    # "(2023 real: 7,2%)" (set 41: read as nothing)
+    rf"\(\s*(?:{_PAST_YEAR}|q[1-4]|t[1-3]|(?:{_SEASONS})(?:\s+term)?|{_MONTH_SPAN}|(?:{_MONTHS}))(?:[/-]\d{{2}})?"
+    rf"(?:(?:\s+(?:avg|average|actual|baseline|real))?(?:\s+was|\s*[:=])|\s+(?:avg|average|actual|baseline)|(?<=\d)(?=\s+(?:{CURRENCY}|\d)))\s+"
     rf"(?P<base5>{_NUM})\s*!*\s*\)|"
     # an amount given in passing, roughly: "Clear KYC backlog (~3k cases)" is where it stands, not where it goes
     rf"\(\s*(?:~|c\.\s?|circa\s+|approx\.?\s+|about\s+|around\s+)(?P<base3>{_NUM})(?:\s+[a-z][\w-]*){{1,2}}\s*\)|"

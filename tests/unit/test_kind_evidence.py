@@ -24,6 +24,11 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Add upsell alerts and raise bookings from $300k to $500k a quarter", ("outcome", "measured-result")),
         ("New dryer installed, moisture variance under 1.5% (was 3%)", ("outcome", "measured-result")),
         ("Hire 3 nurses; vacancy rate 6% (was 11%)", ("outcome", "measured-result")),
+        # count-done: the count first, then what the work did to those things (set 41: called an outcome)
+        ("Deceased voter records cleaned: 1.1M flagged entries checked vs NRB data", ("output", "count-done")),
+        ("250k SMETS2 meters fitted by 31 Dec", ("output", "count-done")),
+        # people taking a service up: not a count of the work
+        ("Flu jabs: 45k administered across the estate (LY 31k)", ("outcome", "stated-baseline")),
         ("Launch the gallery and get more teams using templates", None),  # no number: the model decides
         # ... or a count of people taking the work up (set 18)
         ("Under-30s ticket scheme launched, 1,500 sign-ups in first season", ("outcome", "measured-result")),
@@ -180,7 +185,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("GCR on Berth 3: 28 -> 32 moves/hr", ("outcome", "stated-baseline")),
         ("Month-end close in 5 working days (currently 9)", ("outcome", "stated-baseline")),
         ("Laptop refresh: replace all devices >5 yrs old (from 380 to 0)", None),  # led by work after its label
-        ("40 grant applications submitted (up from 28)", None),  # a count of things done
+        ("40 grant applications submitted (up from 28)", ("output", "count-done")),  # a count of things done
         # level: a measure stated at a level
         ("Operating burn down to $1.2M a month by end of Q4", ("outcome", "level")),
         ("Leakage reduced to 165 Ml/d by the end of AMP7", ("outcome", "level")),  # coach, set 8

@@ -347,6 +347,26 @@ from evals.robustness import refusals
         ("Scope 2 -25% vs 2022 baseline", None, "25%", None),  # a signed share stays as read
         ("Gross Written Premium in the marine line GBP 45-50m for the FY", None, "GBP 45-50m", "the FY"),
         ("Wagon turnaround at Dostyk 3.5 days (from 5.1)", "5.1", "3.5 days", None),  # set 40: a place, no name
+        # set 41: a past month's, term's, year span's or year's "real" baseline; more currency codes; dotted dates
+        ("Failed first delivery attempts <9% on Lagos mainland (Mar: 16%)", "16%", "9%", None),
+        ("Treatment plan acceptance >=62% on plans >1.500 EUR (T1: 48%)", "48%", "62%", None),
+        ("Jury summonses returned undeliverable <10% (FY22-23: 17.4%)", "17.4%", "10%", None),
+        ("SAG 2 unplanned downtime <4% of calendar hrs (2023 real: 7,2%)", "7,2%", "4%", None),
+        ("Retentions receivable >12 months down to SAR 40m (from SAR 72m)", "SAR 72m", "SAR 40m", None),
+        ("CO2 recovery plant commissioned by 30.9.2024", None, None, "30.9.2024"),
+        ("Closed beta build out to 20k Steam wishlisters by 15.05", None, "20k", "15.05"),
+        ("Cut unit cost by 12.05%", None, "-12.05%", None),  # a decimal change, not a date
+        ("Lift conversion by 1.05x", None, "+1.05x", None),
+        ("Germination complaints on hybrid paddy <0.5% of lots sold, Kharif '24", None, "0.5%", "Kharif '24"),
+        ("Pharma cool room at ADD cargo terminal expanded to 2,000 m2 - commissioned Aug", None, "2,000", "Aug"),
+        # ... each case's margin before a deadline is no deadline; a target before an event is
+        (
+            "80% of grant apps reach internal review >=10 working days before sponsor deadline (was 45%)",
+            "45%",
+            "80%",
+            None,
+        ),
+        ("Cat 2 mean back under 30 mins before winter pressures", None, "30 mins", "winter"),
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
