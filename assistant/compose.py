@@ -122,10 +122,18 @@ _NAMED_AREA = re.compile(
 # (set 37: the pilot was counted firm-wide); without "the" it is the place the work is ("spares hub at Didcot depot"),
 # and "a drop-in in the Wrexham Region office" is one place in an area
 # ... also "for the Bengaluru delivery centre", with one word of its kind between (set 39: counted company-wide)
-_NAMED_PLACE = re.compile(
-    r"\b(?P<lead>in|at|for)\s+the\s+(?P<scope>(?-i:[A-Z][\w-]*)\s+(?:[a-z]+\s+)?"
+# A place the work itself sets up, right before where it stands: "Spares hub set up at ...".
+_PLACE_SET_UP = re.compile(r"\b(?:hub|depot|warehouse|cent(?:re|er))\s+(?:set\s+up|opened|built|launched)\s+$", re.I)
+# One site, named: its kind of place, singular.
+_ONE_PLACE = (
     r"(?:studio|office|plant|factory|mill|warehouse|depot|campus|hospital|store|branch|clinic|site|terminal|yard|"
-    r"cent(?:re|er)|hub|lab|mine))\b"
+    r"cent(?:re|er)|hub|lab|mine|pit|port|airport|refinery|smelter|quarry|prison)"
+)
+_NAMED_PLACE = re.compile(rf"\b(?P<lead>in|at|for)\s+the\s+(?P<scope>(?-i:[A-Z][\w-]*)\s+(?:[a-z]+\s+)?{_ONE_PLACE})\b")
+# ... after "at", its name in up to three capitalised words or a code, "the" or not: "servers at Jorf Lasfar site",
+# "cool room at ADD cargo terminal", "trucks at the Pilbara pit" (set 41: "for Lasfar sites", the others unscoped)
+_AT_NAMED_PLACE = re.compile(
+    rf"\b(?P<lead>at)\s+(?:the\s+)?(?P<scope>(?:(?-i:[A-Z][\w'’-]*)\s+){{1,3}}(?:[a-z]+\s+)?{_ONE_PLACE})\b"
 )
 # the counted places' words after their number: up to two words and a plural group ("3 medical wards")
 _PLACES_AFTER_COUNT = rf"\s+(?:[a-z][a-z-]*\s+){{0,2}}(?:{_GROUP})(?<=s)"
@@ -245,6 +253,8 @@ def _at_the(m: re.Match[str]) -> str | None:
     """'extended to the 3 rural hubs' is counted at them."""
     if m.group("scope").split()[0].lower() in _WHEN_WORDS:
         return None  # "for the Saturday warehouse shift" names when, not where
+    if _PLACE_SET_UP.search(m.string, 0, m.start()):
+        return None  # "Spares hub set up at Didcot depot": the new place serves more than where it stands (set 17)
     return f"{'at' if m.group('lead') in ('to', 'for') else m.group('lead')} the {m.group('scope')}"
 
 
@@ -260,6 +270,7 @@ def _on_or_for(m: re.Match[str]) -> str | None:
 # Each way a goal names its group, first found first, with how the metric's group is then said (None: look on).
 _SCOPES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ...] = (
     (_SCHOOL_YEAR_OR_TIER, _for_group),
+    (_AT_NAMED_PLACE, _at_the),
     (_SEGMENT, _for_segment),
     (_IN_REGION, _in_region),
     (_AT_PLACES, _with_lead),
@@ -311,7 +322,14 @@ def scoped(metric: MetricView, scope: str | None) -> MetricView:
     if lead == "for" and len(group.split()) > 1 and re.search(rf"\b{re.escape(noun)}\b", metric.name, re.I):
         name = re.sub(rf"\b{re.escape(noun)}\b", group, metric.name, count=1, flags=re.I)
         return replace(metric, name=name)
+    if clause := _RELATIVE_CLAUSE.search(metric.name):
+        # "drug tests that are positive for Cat B sites" read as what they test positive for (set 41)
+        return replace(metric, name=f"{metric.name[: clause.start()]} {scope}{metric.name[clause.start() :]}")
     return replace(metric, name=f"{metric.name} {scope}")
+
+
+# A clause that ends a metric's name and says which of its things count: "share of drug tests that are positive".
+_RELATIVE_CLAUSE = re.compile(r"\s(?=(?:that|which|who|whose)\s)")
 
 
 def key_result(

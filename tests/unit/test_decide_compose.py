@@ -854,9 +854,10 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("TM + termbase set up for top 10 clients", "for the top 10 clients"),
         ("Run 40 exec briefings with top-100 target accounts in H1", "for the top-100 target accounts"),
         ("Retain all top-10 contracts through renewal round", None),
-        # one named place the work is at is no group (set 17: "for Didcot depots")
+        # one named place the work is at is no group (set 17: "for Didcot depots"): the place itself, unless the work
+        # sets up a place there that serves more (set 41: servers "at Jorf Lasfar site" had read "for Lasfar sites")
         ("Inverter spares hub set up at Didcot depot w/c 14 Apr", None),
-        ("Pilot 'library of things' at Central branch - 50 items catalogued and lendable", None),
+        ("Pilot 'library of things' at Central branch - 50 items catalogued and lendable", "at the Central branch"),
         ("Hire 3 nurses for Riverside wards", "for Riverside wards"),
         # a few places without "the" or "all", a numbered or lettered place, a tier in lower case (set 22)
         ("Discharge-before-noon pilot live on 3 medical wards", "on the 3 medical wards"),
@@ -896,6 +897,10 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("ISO 27001 certification achieved for the Bengaluru delivery centre", "at the Bengaluru delivery centre"),
         ("Food waste tracking scales installed in all 12 staff canteens", "for staff canteens"),
         ("Recruit 40 regular volunteers for the Saturday warehouse shift", None),  # when, not where
+        # set 41: one site named after "at", "the" or not, in words or a code
+        ("Decommissioned 60% of legacy on-prem servers at Jorf Lasfar site", "at the Jorf Lasfar site"),
+        ("Pharma cool room at ADD cargo terminal expanded to 2,000 m2", "at the ADD cargo terminal"),
+        ("24/30 haul trucks converted to autonomous at the Pilbara pit by Dec", "at the Pilbara pit"),
     ],
 )
 def test_scope_of_reads_the_named_group(goal: str, scope: str | None) -> None:
@@ -917,6 +922,9 @@ def test_scoped_metric_adds_the_group_once() -> None:
         scoped(pupils, scope_of("Tutoring for every Year 9 pupil")).name
         == "share of Year 9 pupils reading at their age"
     )
+    # a name ending in a clause that says which things count takes the group before it (set 41)
+    tests = MetricView("share of drug tests that are positive", "down")
+    assert scoped(tests, "for Cat B sites").name == "share of drug tests for Cat B sites that are positive"
     students = MetricView("first-year students passing all modules", "up")
     assert (
         scoped(students, scope_of("Advising for all FTIC students")).name
