@@ -208,6 +208,11 @@ def _plural(scope: str) -> str:
     return " ".join([*head, last])
 
 
+def _names_when(scope: str) -> bool:
+    """A capitalised first word that says when, not who or where: "the Saturday warehouse shift"."""
+    return scope.split()[0].lower() in _WHEN_WORDS
+
+
 def _for_group(m: re.Match[str]) -> str | None:
     return f"for {_plural(m.group('scope'))}"
 
@@ -216,7 +221,7 @@ def _for_segment(m: re.Match[str]) -> str | None:
     """None when the segment is the sentence's first word or opens with a determiner or a when-word: capitalised
     for other reasons ("All Pro workspaces" is then found again from "Pro")."""
     first = m.group("scope").split()[0].lower()
-    if m.start("scope") == 0 or first in _DETERMINERS | _WHEN_WORDS:
+    if m.start("scope") == 0 or first in _DETERMINERS or _names_when(m.group("scope")):
         return None
     if _plural(m.group("scope")) != m.group("scope") and re.search(
         r"\bat\s+(?:the\s+)?$", m.string[: m.start("scope")]
@@ -251,7 +256,7 @@ def _in_area(m: re.Match[str]) -> str | None:
 
 def _at_the(m: re.Match[str]) -> str | None:
     """'extended to the 3 rural hubs' is counted at them."""
-    if m.group("scope").split()[0].lower() in _WHEN_WORDS:
+    if _names_when(m.group("scope")):
         return None  # "for the Saturday warehouse shift" names when, not where
     if _PLACE_SET_UP.search(m.string, 0, m.start()):
         return None  # "Spares hub set up at Didcot depot": the new place serves more than where it stands (set 17)

@@ -254,7 +254,7 @@ _SHARE_OF = re.compile(_SHARE_OF_TEXT, re.I)
 # ... whose population a bound narrows: "on 100% of boats over 10m" (set 16): the share is the target, not 10m
 _QUALIFIED_SHARE = re.compile(rf"{_SHARE_OF_TEXT}\s+(?:[\w-]+\s+){{1,7}}?(?:over|under|above|below)\s+{NUMBER}", re.I)
 # The units of a relative change: "up 15%", "down 3pp", "up 5 points".
-RELATIVE_UNIT = r"(?:%|pp\b|pts?\b|points?\b|percentage\s+points\b)"
+RELATIVE_UNIT = rf"(?:%|{_POINTS}\b)"
 # "bringing front-desk queue time down 40%", "conversion up 15%": a change stated after the measure.
 _UP_DOWN = re.compile(
     # not a phrasal verb ("set up 5 pages", "make up 25% of accounts"), and only a relative change (% or points)
