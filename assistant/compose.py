@@ -130,6 +130,12 @@ _ONE_PLACE = (
     r"cent(?:re|er)|hub|lab|mine|pit|port|airport|refinery|smelter|quarry|prison)"
 )
 _NAMED_PLACE = re.compile(rf"\b(?P<lead>in|at|for)\s+the\s+(?P<scope>(?-i:[A-Z][\w-]*)\s+(?:[a-z]+\s+)?{_ONE_PLACE})\b")
+# ... or named on its own at the end, after a dash or comma or in brackets: "Broken bags at dispatch ≤0.2% - Nghi Son
+# packing plant", "N2 per t product -12% (Antwerp site)" (set 42: "for Son packing plants", "for Antwerp sites")
+_PLACE_ASIDE = re.compile(
+    rf"(?:\s[-–—]\s+|,\s+|\(\s*)(?P<scope>(?:(?-i:[A-ZÀ-ÖØ-ÞŠŽČĆŁŚŹŻŘĎŤŇ][\w'’-]*)\s+){{1,3}}(?:[a-z]+\s+)?{_ONE_PLACE})"
+    r"\s*\)?\s*$"
+)
 # ... after "at", its name in up to three capitalised words or a code, "the" or not: "servers at Jorf Lasfar site",
 # "cool room at ADD cargo terminal", "trucks at the Pilbara pit" (set 41: "for Lasfar sites", the others unscoped)
 _AT_NAMED_PLACE = re.compile(
@@ -263,6 +269,11 @@ def _at_the(m: re.Match[str]) -> str | None:
     return f"{'at' if m.group('lead') in ('to', 'for') else m.group('lead')} the {m.group('scope')}"
 
 
+def _at_the_place(m: re.Match[str]) -> str | None:
+    """'- Nghi Son packing plant' at the end: the one site the key result is read at."""
+    return None if _names_when(m.group("scope")) else f"at the {m.group('scope')}"
+
+
 def _for_the(m: re.Match[str]) -> str | None:
     return f"for the {m.group('scope')}"
 
@@ -276,6 +287,7 @@ def _on_or_for(m: re.Match[str]) -> str | None:
 _SCOPES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ...] = (
     (_SCHOOL_YEAR_OR_TIER, _for_group),
     (_AT_NAMED_PLACE, _at_the),
+    (_PLACE_ASIDE, _at_the_place),
     (_SEGMENT, _for_segment),
     (_IN_REGION, _in_region),
     (_AT_PLACES, _with_lead),

@@ -97,6 +97,7 @@ _DAY_MONTH = r"(?:1[3-9]|2\d|3[01])/(?:0?[1-9]|1[0-2])(?![/\d])|(?:0?[1-9]|1[0-2
 # ("by 15.05", "by 30.09."; set 41: read as the target 30.9 and 15.05), never a decimal amount or change.
 _DOTTED_DATE = (
     r"(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:19|20)?\d{2}(?![\d.])|"
+    r"(?:0?[1-9]|[12]\d|3[01])\.\s(?:0?[1-9]|1[0-2])(?=\.(?!\d))|"  # "by 30. 6." (set 42)
     r"(?:0?[1-9]|[12]\d|3[01])\.(?:0[1-9]|1[0-2])(?:\.(?!\d))?(?![\d%,]|\s?(?:x|%|pp|pts?|k|m|bn)\b)"
 )
 # A day of a month, wherever it stands: never a count.
@@ -200,7 +201,7 @@ _DEADLINE_CORE = (
     rf")"
 )
 _DEADLINE_RE = re.compile(
-    rf"\b(?P<lead>w/c|week\s+commencing|(?:each|every)\s+(?:day|week|month|quarter)\s+(?:of|in)|by|before|until|in\s+time\s+for|ahead\s+of|going\s+into|heading\s+into|(?:for|in|across|over)\s+(?:all|the\s+whole)\s+of|in|"
+    rf"\b(?P<lead>w/c|week\s+commencing|wef|w\.e\.f\.|with\s+effect\s+from|(?:each|every)\s+(?:day|week|month|quarter)\s+(?:of|in)|by|before|until|in\s+time\s+for|ahead\s+of|going\s+into|heading\s+into|(?:for|in|across|over)\s+(?:all|the\s+whole)\s+of|in|"
     rf"within|during|end\s+of|through(?:out|\s+to)?|over|across|for|at)\s+"
     rf"(?P<when>{_DEADLINE_CORE})\b",
     re.IGNORECASE,
@@ -408,9 +409,12 @@ _TRAILING_STATUS = re.compile(
     # ... with the reason after it: "- at risk, contractor shortfall in North patch" (set 19: kept in the key result),
     # "- at risk (grid connection delayed)" (set 21)
     # ... or the day it was done: "- DONE 14/05" (set 35: 05 read as the target), "- done 3 Mar"
-    rf"(?:\s*[-–—:|]\s*(?:[(\[]\s*)?{_STATUS_TEXT}\s*[)\]]?(?:\s+\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|\s+{_DAY_OF_MONTH})?"
+    # ... "- DONE 30-09" (set 42)
+    rf"(?:\s*[-–—:|]\s*(?:[(\[]\s*)?{_STATUS_TEXT}\s*[)\]]?(?:\s+\d{{1,2}}[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?|\s+{_DAY_OF_MONTH})?"
     rf"(?:\s*[,;:]\s*[^()\[\]|–—]{{1,80}}?|\s*\([^()]{{1,80}}\))?|"
-    rf"\s*[(\[]\s*{_STATUS_TEXT}\s*[)\]]|\s*(?:{_STATUS_MARK}))"
+    rf"\s*[(\[]\s*{_STATUS_TEXT}\s*[)\]]|\s*(?:{_STATUS_MARK})|"
+    # ... or a RAG status after it with no dash: "(Mar actual 1.8%) RAG: red" (set 42: kept in the key result)
+    r"\s+(?:rag|status)\s*[:=]\s*(?:red|amber|green)(?=\s*$))"
     r"\s*[.!]*\s*$",
     re.I,
 )
@@ -418,7 +422,10 @@ _LEADING_STATUS = re.compile(
     rf"^\s*(?:[(\[]\s*{_STATUS_TEXT}\s*[)\]]|{_STATUS_TEXT}\s*[-–—:|]|(?:{_STATUS_MARK}))\s*", re.I
 )
 # a RAG status opening a bracket that goes on with the baseline: "(RAG: red, currently 3.1%)" (set 39)
-_RAG_ASIDE = re.compile(rf"\(\s*(?P<status>{_RAG})\s*[,;]\s*(?=[^()]*\)\s*$)", re.I)
+# ... or closing it: "(T2: 68%, RAG amber)" (set 42: the baseline was lost with it)
+_RAG_ASIDE = re.compile(
+    rf"\(\s*(?P<status>{_RAG})\s*[,;]\s*(?=[^()]*\)\s*$)|(?<=\d%)\s*[,;]\s*(?P<closing>{_RAG})\s*(?=\)\s*$)", re.I
+)
 DONE_STATUS = re.compile(rf"(?:{_DONE_WORD})\b|✅|✔|☑|\[x\]", re.I)  # a status saying the work is finished
 
 
@@ -426,7 +433,8 @@ def split_status(text: str) -> tuple[str, str | None]:
     """(the key result, the status written beside it): 'Docs site rewritten (v3) - DONE' -> ('Docs site rewritten
     (v3)', 'DONE'). The status is read once here, so kind, numbers and ranking see only the key result."""
     if aside := _RAG_ASIDE.search(text):
-        return f"{text[: aside.start()]}({text[aside.end() :]}", aside.group("status")
+        opened = "" if aside.group("closing") else "("
+        return f"{text[: aside.start()]}{opened}{text[aside.end() :]}", aside.group("status") or aside.group("closing")
     for pattern in (_TRAILING_STATUS, _LEADING_STATUS):
         m = pattern.search(text)
         rest = (text[: m.start()] + " " + text[m.end() :]).strip() if m else text
@@ -708,7 +716,7 @@ _BARE_DEADLINE_RE = re.compile(
     rf"{_WEEK_OF_YEAR}|"
     # ... or a month, ending the line: "cool room expanded to 2,000 m2 - commissioned Aug" (set 41: asked for one)
     r"(?:(?<=\bdone\s)|(?<=\blive\s)|(?<=\bcompleted\s)|(?<=\bcommissioned\s)|(?<=\blaunched\s))"
-    rf"(?:{_MONTHS})\b(?:\s+['’]?\d{{2}}(?:\d{{2}})?)?(?=\.?\s*$)|"
+    rf"(?:(?:{_MONTHS})\b(?:\s+['’]?\d{{2}}(?:\d{{2}})?)?|{_DOTTED_DATE})(?=\.?\s*$)|"
     # a cropping season with its year after a comma: "<0.5% of lots sold, Kharif '24" (set 41: asked for a deadline)
     r"(?<=,\s)(?:kharif|rabi|zaid|safra|zafra|maha|yala|(?:long|short)\s+rains)\s*(?:['’]\d{2}|(?:19|20)\d{2})"
     r"(?:/\d{2})?(?=\s*$)",
@@ -952,7 +960,7 @@ _STATED_BASELINE = re.compile(
     # "(Q1 actual 71%)", "(FY24 JPY 10.5)" (set 39: the months read as the deadline, the yen as nothing)
     # ... or a past month's, term's or year span's, or a year's "real": "(Mar: 16%)", "(T1: 48%)", "(FY22-23: 17.4%)",
     # "(2023 real: 7,2%)" (set 41: read as nothing)
-    rf"\(\s*(?:{_PAST_YEAR}|q[1-4]|t[1-3]|(?:{_SEASONS})(?:\s+term)?|{_MONTH_SPAN}|(?:{_MONTHS}))(?:[/-]\d{{2}})?"
+    rf"\(\s*(?:{_PAST_YEAR}|q[1-4]|h[12]|t[1-3]|(?:{_SEASONS})(?:\s+term)?|{_MONTH_SPAN}|(?:{_MONTHS}))(?:[/-]\d{{2}})?"
     rf"(?:(?:\s+(?:avg|average|actual|baseline|real))?(?:\s+was|\s*[:=])|\s+(?:avg|average|actual|baseline)|(?<=\d)(?=\s+(?:{CURRENCY}|\d)))\s+"
     rf"(?P<base5>{_NUM})\s*!*\s*\)|"
     # an amount given in passing, roughly: "Clear KYC backlog (~3k cases)" is where it stands, not where it goes

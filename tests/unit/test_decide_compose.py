@@ -901,6 +901,10 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("Decommissioned 60% of legacy on-prem servers at Jorf Lasfar site", "at the Jorf Lasfar site"),
         ("Pharma cool room at ADD cargo terminal expanded to 2,000 m2", "at the ADD cargo terminal"),
         ("24/30 haul trucks converted to autonomous at the Pilbara pit by Dec", "at the Pilbara pit"),
+        # set 42: one site named on its own at the end, after a dash or comma or in brackets
+        ("Broken bags at dispatch ≤0.2% (Q3 actual 0.65%) - Nghi Son packing plant", "at the Nghi Son packing plant"),
+        ("N2 consumption / t product -12% vs 2023 (Antwerp site)", "at the Antwerp site"),
+        ("Second source qualified for 15 single-source parts (Žilina plant)", "at the Žilina plant"),
     ],
 )
 def test_scope_of_reads_the_named_group(goal: str, scope: str | None) -> None:

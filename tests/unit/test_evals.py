@@ -113,6 +113,8 @@ EXPERT_SETS = [
     "unseen_real_39.tsv",
     "unseen_real_40.tsv",
     "unseen_real_41.tsv",
+    "unseen_real_42.tsv",
+    "unseen_real_43.tsv",
 ]
 
 

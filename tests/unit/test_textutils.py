@@ -367,6 +367,11 @@ from evals.robustness import refusals
             None,
         ),
         ("Cat 2 mean back under 30 mins before winter pressures", None, "30 mins", "winter"),
+        # set 42: a past half's baseline, a spaced dotted date, a date after "go-live", "wef"
+        ("Offloads on DXB-LHR freighters < 0.5% of booked kg (H1 1.4%)", "1.4%", "0.5%", None),
+        ("RFID tags fitted on all 12 000 kegs by 30. 6.", None, "12", "30. 6"),
+        ("e-filing enabled for civil applications - go-live 31.03.2025", None, None, "31.03.2025"),
+        ("Consular appts bookable online, walk-in queue ended wef 15/07", None, None, "15/07"),
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
@@ -752,6 +757,14 @@ def test_holds_short_limit(goal: str, short: bool) -> None:
         ),
         # ... or the day it was done (set 35: "05" read as the target)
         ("B2B distributor portal live - DONE 14/05", "B2B distributor portal live", "DONE 14/05"),
+        # set 42: a dashed or dotted day, a RAG status closing the baseline's bracket or after the key result
+        ("Shore power live at 3 berths - DONE 30-09", "Shore power live at 3 berths", "DONE 30-09"),
+        (
+            "80% of inmates in school or work (T2: 68%, RAG amber)",
+            "80% of inmates in school or work (T2: 68%)",
+            "RAG amber",
+        ),
+        ("Vend failures <0.5% (Mar actual 1.8%) RAG: red", "Vend failures <0.5% (Mar actual 1.8%)", "RAG: red"),
         ("Supplier portal migrated - done 3 Mar", "Supplier portal migrated", "done 3 Mar"),
         # ... or progress, or a RAG status opening the baseline's bracket (set 39: kept in the key result)
         (
