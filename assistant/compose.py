@@ -118,29 +118,27 @@ _NAMED_AREA = re.compile(
     r"(?i:Division|District|Borough|Region|Zone|County|Province|Command))\b" + PHRASE_ENDS
     # ... ending the phrase: "the Wrexham Region office" is one place
 )
-# ... or one named place of the team's with "the": "4-day week pilot in the Auckland studio", "at the Leeds plant"
-# (set 37: the pilot was counted firm-wide); without "the" it is the place the work is ("spares hub at Didcot depot"),
-# and "a drop-in in the Wrexham Region office" is one place in an area
-# ... also "for the Bengaluru delivery centre", with one word of its kind between (set 39: counted company-wide)
-# A place the work itself sets up, right before where it stands: "Spares hub set up at ...".
-_PLACE_SET_UP = re.compile(r"\b(?:hub|depot|warehouse|cent(?:re|er))\s+(?:set\s+up|opened|built|launched)\s+$", re.I)
 # One site, named: its kind of place, singular.
 _ONE_PLACE = (
     r"(?:studio|office|plant|factory|mill|warehouse|depot|campus|hospital|store|branch|clinic|site|terminal|yard|"
     r"cent(?:re|er)|hub|lab|mine|pit|port|airport|refinery|smelter|quarry|prison)"
 )
+# A site's name: up to three capitalised words or a code, then a word of its kind: "Jorf Lasfar site", "ADD cargo
+# terminal", "Nghi Son packing plant", "Žilina plant".
+_SITE_NAME = rf"(?:(?-i:[A-ZÀ-ÖØ-ÞŠŽČĆŁŚŹŻŘĎŤŇ][\w'’-]*)\s+){{1,3}}(?:[a-z]+\s+)?{_ONE_PLACE}"
+# A place the work itself sets up, right before where it stands: "Spares hub set up at ...".
+_PLACE_SET_UP = re.compile(r"\b(?:hub|depot|warehouse|cent(?:re|er))\s+(?:set\s+up|opened|built|launched)\s+$", re.I)
+# ... or one named place of the team's with "the": "4-day week pilot in the Auckland studio", "at the Leeds plant"
+# (set 37: the pilot was counted firm-wide); without "the" it is the place the work is ("spares hub at Didcot depot"),
+# and "a drop-in in the Wrexham Region office" is one place in an area
+# ... also "for the Bengaluru delivery centre", with one word of its kind between (set 39: counted company-wide)
 _NAMED_PLACE = re.compile(rf"\b(?P<lead>in|at|for)\s+the\s+(?P<scope>(?-i:[A-Z][\w-]*)\s+(?:[a-z]+\s+)?{_ONE_PLACE})\b")
 # ... or named on its own at the end, after a dash or comma or in brackets: "Broken bags at dispatch ≤0.2% - Nghi Son
 # packing plant", "N2 per t product -12% (Antwerp site)" (set 42: "for Son packing plants", "for Antwerp sites")
-_PLACE_ASIDE = re.compile(
-    rf"(?:\s[-–—]\s+|,\s+|\(\s*)(?P<scope>(?:(?-i:[A-ZÀ-ÖØ-ÞŠŽČĆŁŚŹŻŘĎŤŇ][\w'’-]*)\s+){{1,3}}(?:[a-z]+\s+)?{_ONE_PLACE})"
-    r"\s*\)?\s*$"
-)
-# ... after "at", its name in up to three capitalised words or a code, "the" or not: "servers at Jorf Lasfar site",
-# "cool room at ADD cargo terminal", "trucks at the Pilbara pit" (set 41: "for Lasfar sites", the others unscoped)
-_AT_NAMED_PLACE = re.compile(
-    rf"\b(?P<lead>at)\s+(?:the\s+)?(?P<scope>(?:(?-i:[A-Z][\w'’-]*)\s+){{1,3}}(?:[a-z]+\s+)?{_ONE_PLACE})\b"
-)
+_PLACE_ASIDE = re.compile(rf"(?:\s[-–—]\s+|,\s+|\(\s*)(?P<scope>{_SITE_NAME})\s*\)?\s*$")
+# ... or after "at", "the" or not: "servers at Jorf Lasfar site", "cool room at ADD cargo terminal", "trucks at the
+# Pilbara pit" (set 41: "for Lasfar sites", the others unscoped)
+_AT_NAMED_PLACE = re.compile(rf"\b(?P<lead>at)\s+(?:the\s+)?(?P<scope>{_SITE_NAME})\b")
 # the counted places' words after their number: up to two words and a plural group ("3 medical wards")
 _PLACES_AFTER_COUNT = rf"\s+(?:[a-z][a-z-]*\s+){{0,2}}(?:{_GROUP})(?<=s)"
 # a counted set of the team's places, with "the": "at the 4 gated lifts", "across the 3 northern depots", "in the two
