@@ -432,7 +432,7 @@ _COUNT_OF_WORK_DONE = re.compile(
 
 def count_done(goal: str) -> bool:
     """A number of things the work handled, reported done: the number counts the work (17 labelled outputs had no
-    other rule; the one labelled outcome that reads so is settled by an earlier rule). Not "administered": "Flu jabs:
+    other rule; the two labelled outcomes that read so are settled by earlier rules). Not "administered": "Flu jabs:
     45k administered" is people taking a service up, labelled an outcome."""
     return bool(_COUNT_OF_WORK_DONE.match(goal.strip()))
 
