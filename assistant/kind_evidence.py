@@ -308,8 +308,8 @@ def measured_result(goal: str) -> bool:
     measure = _moved_measure(half)
     took_up = _TOOK_UP.match(half) or _SIGNED_UP.match(half) or _GOT_TO.match(half)  # "..., 1,500 sign-ups"
     measured = bool(measure and parse_measurability(measure).target) or share_of(half) or level(half)
-    stated = not _MOVES.match(half.strip()) and stated_baseline(half)  # "TSR 18% (FY25 actual 9.6%)" (set 40)
-    return measured or stated or bool(took_up)
+    # ... or a measure stated with where it stands: "...; TSR 18% (FY25 actual 9.6%)" (set 40)
+    return measured or bool(took_up) or (not _MOVES.match(half.strip()) and stated_baseline(half))
 
 
 def readiness(goal: str) -> bool:
@@ -425,16 +425,14 @@ _WORK_DONE_TO = (
     r"installed|fitted|replaced|planted|submitted|tested|mapped|assessed|screened|catalogued|migrated|"
     r"decommissioned|upgraded|retrofitted|repaired|trained|issued|distributed|built|delivered|completed)"
 )
-_COUNT_OF_WORK_DONE = re.compile(
-    rf"^(?:[^:]{{1,40}}:\s*)?{NUMBER}(?:\s?{MAGNITUDE}\b)?\s+(?:[\w'’-]+\s+){{0,3}}?{_WORK_DONE_TO}\b", re.I
-)
+_COUNT_OF_WORK_DONE = re.compile(rf"^{NUMBER}(?:\s?{MAGNITUDE}\b)?\s+(?:[\w'’-]+\s+){{0,3}}?{_WORK_DONE_TO}\b", re.I)
 
 
 def count_done(goal: str) -> bool:
     """A number of things the work handled, reported done: the number counts the work (17 labelled outputs had no
     other rule; the two labelled outcomes that read so are settled by earlier rules). Not "administered": "Flu jabs:
     45k administered" is people taking a service up, labelled an outcome."""
-    return bool(_COUNT_OF_WORK_DONE.match(goal.strip()))
+    return bool(_COUNT_OF_WORK_DONE.match(_LABEL.sub("", goal.strip())))
 
 
 def stated_baseline(goal: str) -> bool:

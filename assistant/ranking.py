@@ -435,10 +435,11 @@ def _measured_clause(goal: str) -> str | None:
     (FY25 actual 9.6%)' (set 40: the stated result was lost and the line read as work only)."""
     for m in _CLAUSE.finditer(goal):
         head, half = goal[: m.start()], goal[m.end() :]
+        if not (starts_with_deliverable(head) or reports_done_work(head)):
+            continue  # read the clause's numbers only after work (result_half runs several times per goal)
         clause = _CLAUSE.split(half, maxsplit=1)[0]
         read = parse_measurability(clause)
-        work = starts_with_deliverable(head) or reports_done_work(head)
-        if work and read.baseline and read.target and not starts_with_deliverable(clause):
+        if read.baseline and read.target and not starts_with_deliverable(clause):
             return half
     return None
 
