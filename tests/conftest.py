@@ -16,11 +16,37 @@ from assistant.knowledge import Knowledge, load_knowledge  # noqa: E402
 from assistant.retrieval import KnowledgeIndex, build_index  # noqa: E402
 from assistant.settings import REPO_ROOT, Settings  # noqa: E402
 from tests.fakes import FakeToolModel  # noqa: E402
+from tests.small_knowledge import write_small_knowledge  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def knowledge() -> Knowledge:
     return load_knowledge(REPO_ROOT / "knowledge")
+
+
+@pytest.fixture(scope="session")
+def small_knowledge_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A trimmed knowledge folder for tests of the index's mechanics (see ``tests.small_knowledge``)."""
+    return write_small_knowledge(REPO_ROOT / "knowledge", tmp_path_factory.mktemp("knowledge"))
+
+
+@pytest.fixture(scope="session")
+def small_knowledge(small_knowledge_dir: Path) -> Knowledge:
+    return load_knowledge(small_knowledge_dir)
+
+
+@pytest.fixture(scope="session")
+def small_index(tmp_path_factory: pytest.TempPathFactory, small_knowledge: Knowledge) -> KnowledgeIndex:
+    """An index over the trimmed knowledge, for tests that save team examples and reload (each reload rebuilds)."""
+    root = tmp_path_factory.mktemp("small-index")
+    s = Settings(cache_dir=root / "cache", chroma_dir=root / "chroma", team_examples_file=root / "team.yaml")
+    return build_index(s, small_knowledge, DeterministicFakeEmbedding(size=64))
+
+
+@pytest.fixture
+def small_settings(settings: Settings, small_knowledge_dir: Path) -> Settings:
+    """The test's settings reading the trimmed knowledge: a reload rebuilds in about a second, not 20-40."""
+    return settings.model_copy(update={"knowledge_dir": small_knowledge_dir})
 
 
 @pytest.fixture

@@ -238,11 +238,23 @@ def test_review_json_contract(service: H.AppService) -> None:
     assert row["kind"] == "output" and row["error"] is None and row["objective"] is None
 
 
-def test_knowledge_frames_and_add_example(service: H.AppService) -> None:
+@pytest.fixture
+def saving_service(small_settings: Settings, small_index: object) -> H.AppService:
+    """The app over the trimmed knowledge (``tests.small_knowledge``): every save reindexes, in seconds there."""
+    chain = ReviewChain(StreamingFake(), small_index, small_settings, model_label="fake")  # type: ignore[arg-type]
+    return H.AppService(settings=small_settings, factory=lambda s: chain, model_label="fake")
+
+
+def test_knowledge_frames_show_all_our_knowledge(service: H.AppService) -> None:
     guidance, examples = H.knowledge_frames(service)
     assert len(guidance) >= 20 and len(examples) >= 400
     metrics = H.catalogue_frame(service)
     assert len(metrics) >= 300 and {"name", "polarity", "leading", "source"} <= set(metrics.columns)
+
+
+def test_add_example_shows_in_the_frames(saving_service: H.AppService) -> None:
+    service = saving_service
+    examples = H.knowledge_frames(service)[1]
     bad = H.add_team_example(
         service,
         "Ship partner hub",
@@ -311,9 +323,10 @@ def _save(service: H.AppService, goal: str, **kw: object) -> str:
     return H.add_team_example(service, goal, **args)  # type: ignore[arg-type]
 
 
-def test_team_examples_show_after_a_reload(service: H.AppService, settings: Settings, index: object) -> None:
+def test_team_examples_show_after_a_reload(saving_service: H.AppService, small_settings: Settings) -> None:
+    service = saving_service
     assert _save(service, "Ship the partner hub").startswith("✅")
-    fresh = H.AppService(settings=settings, factory=lambda s: _fresh_chain(s), model_label="fake")  # a restart
+    fresh = H.AppService(settings=small_settings, factory=lambda s: _fresh_chain(s), model_label="fake")  # a restart
     goals = H.knowledge_frames(fresh)[1]["goal"].tolist()
     assert "Ship the partner hub" in goals and H.team_count(fresh) == 1
 
@@ -336,8 +349,9 @@ TWINS = [
 ]
 
 
-def test_duplicates_are_refused(service: H.AppService) -> None:
-    """One save (it rebuilds the index, about 15 s), then every way of writing the same goal again is refused."""
+def test_duplicates_are_refused(saving_service: H.AppService) -> None:
+    """One save (it rebuilds the index), then every way of writing the same goal again is refused."""
+    service = saving_service
     assert _save(service, "Ship the partner hub").startswith("✅")
     for twin in TWINS:
         answer = _save(service, twin)
@@ -369,7 +383,8 @@ def test_errors_speak_the_forms_language(service: H.AppService, kw: dict[str, ob
     assert str(service.settings.team_examples_path.parent) not in answer and "/" not in answer.split("[deadline]")[-1]
 
 
-def test_no_server_paths_in_any_message(service: H.AppService, tmp_path: Path) -> None:
+def test_no_server_paths_in_any_message(saving_service: H.AppService, tmp_path: Path) -> None:
+    service = saving_service
     ok = _save(service, "Ship the partner hub")
     assert str(tmp_path) not in ok and "team.yaml" not in ok
     service.settings.team_examples_path.write_text("examples: [oops", encoding="utf-8")

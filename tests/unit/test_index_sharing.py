@@ -24,7 +24,6 @@ from assistant.knowledge import Knowledge, load_knowledge
 from assistant.retrieval import build_index
 from assistant.settings import REPO_ROOT, Settings
 
-ENV = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
 TEAM = (
     "domain: team\nexamples:\n- {id: team-001, goal: Ship the partner hub, kind: output, metric: partner deals, "
     "rewrite: 'Raise partner deals from [baseline] to [target] by [deadline]', initiative: Ship the partner hub, "
@@ -38,11 +37,11 @@ OTHER = """
     from langchain_core.embeddings import DeterministicFakeEmbedding
     from assistant.knowledge import load_knowledge
     from assistant.retrieval import build_index
-    from assistant.settings import REPO_ROOT, Settings
+    from assistant.settings import Settings
     root, team, action, start = Path(sys.argv[1]), sys.argv[2], sys.argv[3], float(sys.argv[4])
     s = Settings(cache_dir=root, chroma_dir=root / "chroma", team_examples_file=Path(team) if team else None)
     time.sleep(max(0.0, start - time.time()))
-    index = build_index(s, load_knowledge(REPO_ROOT / "knowledge", s.team_examples_file),
+    index = build_index(s, load_knowledge(s.knowledge_dir, s.team_examples_file),
                         DeterministicFakeEmbedding(size=64))
     pruned = index.prune() if action == "prune" else []
     hits = index.retrieve("Launch the onboarding flow", 2, 3).ids
@@ -50,11 +49,18 @@ OTHER = """
 """
 
 
+@pytest.fixture(autouse=True)
+def _small_knowledge(small_knowledge_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every process here reads the trimmed knowledge folder (``tests.small_knowledge``): the mechanics are the
+    same, and an index over the whole catalogue took 30-50 s per build."""
+    monkeypatch.setenv("OKR_KNOWLEDGE_DIR", str(small_knowledge_dir))
+
+
 def other_process(root: Path, team: Path | None, action: str = "", start: float = 0.0) -> subprocess.Popen[str]:
     args = [str(root), str(team or ""), action, str(start)]
     return subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(OTHER), *args],
-        env=ENV,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -76,9 +82,9 @@ def shared(tmp_path: Path) -> Settings:
 
 
 def test_process_with_other_knowledge_leaves_our_collection_alone(
-    shared: Settings, knowledge: Knowledge, tmp_path: Path
+    shared: Settings, small_knowledge: Knowledge, tmp_path: Path
 ) -> None:
-    ours = build_index(shared, knowledge, DeterministicFakeEmbedding(size=64))
+    ours = build_index(shared, small_knowledge, DeterministicFakeEmbedding(size=64))
     (tmp_path / "team.yaml").write_text(TEAM)
     theirs = finish(other_process(tmp_path, tmp_path / "team.yaml"))
     assert theirs["name"] != ours.collection_name and theirs["rebuilt"]
@@ -88,9 +94,9 @@ def test_process_with_other_knowledge_leaves_our_collection_alone(
 
 
 def test_prune_keeps_the_current_collection_and_the_pruned_process_recovers(
-    shared: Settings, knowledge: Knowledge, tmp_path: Path
+    shared: Settings, small_knowledge: Knowledge, tmp_path: Path
 ) -> None:
-    ours = build_index(shared, knowledge, DeterministicFakeEmbedding(size=64))
+    ours = build_index(shared, small_knowledge, DeterministicFakeEmbedding(size=64))
     (tmp_path / "team.yaml").write_text(TEAM)
     theirs = finish(other_process(tmp_path, tmp_path / "team.yaml", "prune"))
     assert theirs["pruned"] == [ours.collection_name]
@@ -108,12 +114,12 @@ def test_parallel_builds_are_serialised(tmp_path: Path) -> None:
     assert all(len(r["hits"]) == 5 for r in results)  # type: ignore[arg-type]
 
 
-def test_corrupt_index_folder_is_moved_aside_and_rebuilt(tmp_path: Path, knowledge: Knowledge) -> None:
+def test_corrupt_index_folder_is_moved_aside_and_rebuilt(tmp_path: Path, small_knowledge: Knowledge) -> None:
     chroma = tmp_path / "chroma"
     chroma.mkdir()
     (chroma / "chroma.sqlite3").write_bytes(b"not a database " * 500)
     settings = Settings(cache_dir=tmp_path, chroma_dir=chroma, team_examples_file=tmp_path / "none.yaml")
-    index = build_index(settings, knowledge, DeterministicFakeEmbedding(size=64))
+    index = build_index(settings, small_knowledge, DeterministicFakeEmbedding(size=64))
     assert len(index.retrieve("Launch the onboarding flow", 2, 3).ids) == 5
     assert index.rebuilt
     aside = list(tmp_path.glob("chroma.*.corrupt"))
@@ -140,7 +146,9 @@ def read_only(folder: Path) -> Iterator[None]:
 
 
 @pytest.mark.parametrize("existing_index", [False, True], ids=["fresh", "built-before"])
-def test_read_only_cache_folder_is_one_clear_line(tmp_path: Path, knowledge: Knowledge, existing_index: bool) -> None:
+def test_read_only_cache_folder_is_one_clear_line(
+    tmp_path: Path, small_knowledge: Knowledge, existing_index: bool
+) -> None:
     cache = tmp_path / "cache"
     cache.mkdir()
     target = cache
@@ -149,14 +157,14 @@ def test_read_only_cache_folder_is_one_clear_line(tmp_path: Path, knowledge: Kno
         target = cache / "chroma"
     settings = Settings(cache_dir=cache, team_examples_file=tmp_path / "none.yaml")
     with read_only(target), pytest.raises(ConfigurationError) as err:
-        build_index(settings, knowledge, DeterministicFakeEmbedding(size=64))
+        build_index(settings, small_knowledge, DeterministicFakeEmbedding(size=64))
     message = str(err.value)
     assert "\n" not in message and "OKR_CHROMA_DIR" in message and "OKR_CACHE_DIR" in message
     assert str(cache) in message
 
 
 def test_cli_index_prune(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], knowledge: Knowledge
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], small_knowledge: Knowledge
 ) -> None:
     import assistant.retrieval as retrieval
 
@@ -171,5 +179,5 @@ def test_cli_index_prune(
     assert cli.main(["index", "--prune"]) == 0
     out = capsys.readouterr().out
     assert f"pruned 1 older collection(s): {older}" in out
-    current = build_index(Settings(), load_knowledge(REPO_ROOT / "knowledge", tmp_path / "team.yaml"))
+    current = build_index(Settings(), load_knowledge(Settings().knowledge_dir, tmp_path / "team.yaml"))
     assert current.other_collections() == [] and not current.rebuilt  # the current one was kept

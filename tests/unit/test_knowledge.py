@@ -100,7 +100,9 @@ def test_duplicate_ids_are_rejected(tmp_path: Path) -> None:
         load_knowledge(kdir)
 
 
-def test_team_example_is_saved_loaded_and_indexed(settings: Settings, fake_embeddings: object) -> None:
+def test_team_example_is_saved_loaded_and_indexed(
+    settings: Settings, fake_embeddings: object, small_knowledge_dir: Path
+) -> None:
     ex = WorkedExample(
         id="team-001",
         domain="team",
@@ -111,11 +113,11 @@ def test_team_example_is_saved_loaded_and_indexed(settings: Settings, fake_embed
         initiative="Ship the partner dashboard",
         why="A delivery.",
     )
-    before = load_knowledge(REPO_ROOT / "knowledge", settings.team_examples_path)
+    before = load_knowledge(small_knowledge_dir, settings.team_examples_path)
     save_team_example(ex, settings.team_examples_path)
     with pytest.raises(KnowledgeError, match="already exists"):
         save_team_example(ex, settings.team_examples_path)
-    after = load_knowledge(REPO_ROOT / "knowledge", settings.team_examples_path)
+    after = load_knowledge(small_knowledge_dir, settings.team_examples_path)
     assert len(after.examples) == len(before.examples) + 1
     assert after.fingerprint != before.fingerprint
     index = build_index(settings, after, fake_embeddings)  # type: ignore[arg-type]
@@ -124,10 +126,10 @@ def test_team_example_is_saved_loaded_and_indexed(settings: Settings, fake_embed
 
 
 def test_index_is_reused_until_knowledge_changes(
-    settings: Settings, knowledge: Knowledge, fake_embeddings: object
+    settings: Settings, small_knowledge: Knowledge, fake_embeddings: object
 ) -> None:
-    first = build_index(settings, knowledge, fake_embeddings)  # type: ignore[arg-type]
-    second = build_index(settings, knowledge, fake_embeddings)  # type: ignore[arg-type]
+    first = build_index(settings, small_knowledge, fake_embeddings)  # type: ignore[arg-type]
+    second = build_index(settings, small_knowledge, fake_embeddings)  # type: ignore[arg-type]
     assert first.rebuilt and not second.rebuilt
     assert first.collection_name == second.collection_name
     r = second.retrieve("Launch the new onboarding flow", 2, 5)

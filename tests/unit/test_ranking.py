@@ -414,9 +414,11 @@ def test_metric_documents_spell_out_short_forms(knowledge: Knowledge) -> None:
     assert docs[MOVED_BY] == "new LMS (learning management system) rollout"
 
 
-def test_metric_vectors_are_read_in_pages(index: KnowledgeIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_metric_vectors_are_read_in_pages(small_index: KnowledgeIndex, monkeypatch: pytest.MonkeyPatch) -> None:
     """One read of more than ~32,000 records fails in Chroma's SQLite: the index reads every document in pages."""
     import assistant.retrieval as retrieval
+
+    index = small_index
 
     whole = index._get_all(where={"type": "metric"}, include=["metadatas"])
     monkeypatch.setattr(retrieval, "ADD_BATCH", 97)  # many pages, the last one short

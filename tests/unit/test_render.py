@@ -55,17 +55,16 @@ def test_no_bare_ids_in_the_prose_sources_keep_their_titles() -> None:
     assert block.splitlines() == ["- **Output or outcome** (G01)", "- worked example: *Launch x* (prod-001)"]
 
 
-def test_chat_reviews_keep_ids_out_of_the_prose(tmp_path: object) -> None:
+def test_chat_reviews_keep_ids_out_of_the_prose(tmp_path: object, small_knowledge: object) -> None:
     from langchain_core.embeddings import DeterministicFakeEmbedding
 
     from assistant.chain import ReviewChain
-    from assistant.knowledge import load_knowledge
     from assistant.retrieval import build_index
-    from assistant.settings import REPO_ROOT, Settings
+    from assistant.settings import Settings
     from tests.fakes import FakeToolModel
 
     s = Settings(cache_dir=tmp_path, chroma_dir=tmp_path / "c", team_examples_file=tmp_path / "t.yaml")  # type: ignore[operator]
-    index = build_index(s, load_knowledge(REPO_ROOT / "knowledge"), DeterministicFakeEmbedding(size=64))
+    index = build_index(s, small_knowledge, DeterministicFakeEmbedding(size=64))  # type: ignore[arg-type]
     chain = ReviewChain(FakeToolModel(), index, s, model_label="fake")
     service = H.AppService(settings=s, factory=lambda _: chain, model_label="fake")
     text = "Objective: Grow\n- KR1: Launch A\n- KR2: Ship B\n- KR3: Publish 3 posts"

@@ -26,7 +26,6 @@ from assistant.schemas import WorkedExample
 from assistant.settings import REPO_ROOT, Settings, data_home
 from tests.fakes import FakeToolModel
 
-KNOWLEDGE = REPO_ROOT / "knowledge"
 ENV = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
 
 
@@ -164,7 +163,7 @@ STALLING_SAVE = """
 """
 
 
-def test_kill_during_save_keeps_the_previous_file(tmp_path: Path) -> None:
+def test_kill_during_save_keeps_the_previous_file(small_knowledge_dir: Path, tmp_path: Path) -> None:
     path = tmp_path / "team.yaml"
     for i in range(1, 4):
         save_team_example(example(i), path)
@@ -175,7 +174,7 @@ def test_kill_during_save_keeps_the_previous_file(tmp_path: Path) -> None:
     os.kill(child.pid, signal.SIGKILL)
     child.wait(timeout=30)
     assert path.read_bytes() == before  # the half-written bytes went to a temp file, not over the team file
-    k = load_knowledge(KNOWLEDGE, path)
+    k = load_knowledge(small_knowledge_dir, path)
     assert [e.id for e in k.examples if e.id.startswith("team-")] == ["team-001", "team-002", "team-003"]
     assert k.notes == []
     assert not [p for p in tmp_path.glob("*.yaml") if p != path]  # leftovers never look like knowledge files
@@ -194,11 +193,13 @@ DAMAGED = [
 
 
 @pytest.mark.parametrize(("case", "content"), DAMAGED, ids=[c for c, _ in DAMAGED])
-def test_damaged_team_file_is_set_aside_not_fatal(tmp_path: Path, case: str, content: str) -> None:
+def test_damaged_team_file_is_set_aside_not_fatal(
+    small_knowledge_dir: Path, tmp_path: Path, case: str, content: str
+) -> None:
     path = tmp_path / "team.yaml"
     path.write_bytes(content.encode("latin-1"))
-    k = load_knowledge(KNOWLEDGE, path)
-    assert len(k.examples) == len(load_knowledge(KNOWLEDGE).examples)
+    k = load_knowledge(small_knowledge_dir, path)
+    assert len(k.examples) == len(load_knowledge(small_knowledge_dir).examples)
     assert len(k.notes) == 1 and "set aside as" in k.notes[0] and "team.yaml" in k.notes[0]
     backups = list(tmp_path.glob("team.yaml.*.bak"))
     assert len(backups) == 1 and backups[0].read_bytes() == content.encode("latin-1")  # kept as it was
@@ -207,7 +208,7 @@ def test_damaged_team_file_is_set_aside_not_fatal(tmp_path: Path, case: str, con
     assert notes == [] and team_ids(path) == ["team-001"]
 
 
-def test_bad_example_in_team_file_is_skipped_with_a_note(tmp_path: Path) -> None:
+def test_bad_example_in_team_file_is_skipped_with_a_note(small_knowledge_dir: Path, tmp_path: Path) -> None:
     path = tmp_path / "team.yaml"
     save_team_example(example(1), path)
     data = yaml.safe_load(path.read_text())
@@ -217,14 +218,14 @@ def test_bad_example_in_team_file_is_skipped_with_a_note(tmp_path: Path) -> None
         {**data["examples"][0], "id": "prod-001"},  # collides with a built-in example
     ]
     path.write_text(yaml.safe_dump(data))
-    k = load_knowledge(KNOWLEDGE, path)
+    k = load_knowledge(small_knowledge_dir, path)
     assert [e.id for e in k.examples if e.id.startswith("team-")] == ["team-001"]
     assert len(k.notes) == 3 and all("skipped" in n for n in k.notes)
     assert path.exists()  # individual bad examples never cost the whole file
 
 
 def test_cli_reports_a_set_aside_team_file_and_goes_on(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    small_knowledge_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from langchain_core.embeddings import DeterministicFakeEmbedding
 
@@ -233,6 +234,7 @@ def test_cli_reports_a_set_aside_team_file_and_goes_on(
     (tmp_path / "team.yaml").write_text("")
     monkeypatch.setenv("OKR_TEAM_EXAMPLES_FILE", str(tmp_path / "team.yaml"))
     monkeypatch.setenv("OKR_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("OKR_KNOWLEDGE_DIR", str(small_knowledge_dir))
     monkeypatch.setattr(retrieval, "get_embeddings", lambda s: DeterministicFakeEmbedding(size=64))
     assert cli.main(["index"]) == 0
     out, err = capsys.readouterr()
@@ -258,12 +260,12 @@ def test_next_team_id(taken: list[str], expected: str) -> None:
     assert next_team_id(taken) == expected
 
 
-def test_ids_grow_past_999(tmp_path: Path) -> None:
+def test_ids_grow_past_999(small_knowledge_dir: Path, tmp_path: Path) -> None:
     path = tmp_path / "team.yaml"
     save_team_example(example(999), path)
     saved, _ = save_team_example(example(1, "Ship the thousandth portal"), path, assign_id=True)
     assert saved.id == "team-1000"
-    assert [e.id for e in load_knowledge(KNOWLEDGE, path).examples][-2:] == ["team-999", "team-1000"]
+    assert [e.id for e in load_knowledge(small_knowledge_dir, path).examples][-2:] == ["team-999", "team-1000"]
 
 
 @pytest.mark.parametrize(
@@ -299,8 +301,8 @@ def test_exact_duplicate_goals_are_refused(tmp_path: Path, goal: str) -> None:
     assert team_ids(path) == ["team-001"]
 
 
-def test_duplicate_of_a_built_in_example_is_refused(tmp_path: Path) -> None:
-    built_in = load_knowledge(KNOWLEDGE).examples[0]
+def test_duplicate_of_a_built_in_example_is_refused(small_knowledge_dir: Path, tmp_path: Path) -> None:
+    built_in = load_knowledge(small_knowledge_dir).examples[0]
     with pytest.raises(KnowledgeError, match=f"already worked example {built_in.id}"):
         save_team_example(example(1, built_in.goal.upper()), tmp_path / "team.yaml", [built_in])
 
@@ -319,9 +321,10 @@ def test_team_file_defaults_to_the_user_data_folder(monkeypatch: pytest.MonkeyPa
 
 
 @pytest.fixture
-def service(settings: Settings, index: object) -> H.AppService:
-    chain = ReviewChain(FakeToolModel(), index, settings, model_label="fake")  # type: ignore[arg-type]
-    return H.AppService(settings=settings, factory=lambda s: chain, model_label="fake")
+def service(small_settings: Settings, small_index: object) -> H.AppService:
+    """The app over the trimmed knowledge: saving an example reindexes, which takes seconds there, not 40."""
+    chain = ReviewChain(FakeToolModel(), small_index, small_settings, model_label="fake")  # type: ignore[arg-type]
+    return H.AppService(settings=small_settings, factory=lambda s: chain, model_label="fake")
 
 
 GOOD = ("Ship partner hub", "output", "partner deals", "Raise partner deals from [baseline] to [target] by [deadline]")
