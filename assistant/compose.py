@@ -23,6 +23,7 @@ from .textutils import (
     SEASONS,
     capitalised,
     parse_measurability,
+    where_it_stands_at_end,
 )
 
 VERBS: dict[str, tuple[str, str]] = {"up": ("Raise", "raise"), "down": ("Cut", "cut"), "within": ("Keep", "keep")}
@@ -381,13 +382,17 @@ def keep_users_numbers(goal: str, deadline: str | None) -> str:
     """An outcome that has its own numbers keeps its own sentence; only a missing deadline (and verb) is added.
 
     A level held ("Keep ... below 0.5% every month") runs through a period rather than ending by a date: a coach
-    read "... every month by [deadline]" as a contradiction.
+    read "... every month by [deadline]" as a contradiction. The deadline goes before a closing "where we stand"
+    clause ("... by [deadline]. Currently 76%"), not after it (set 43).
     """
     text = with_direction_verb(goal.strip().rstrip("."))
     if deadline:
         return text
     held = _HOLD.match(text) or _CADENCE.search(text)
-    return f"{text} {by_when(None, 'through' if held else 'by')}"
+    cut = where_it_stands_at_end(text)
+    if cut is None:
+        cut = len(text)
+    return f"{text[:cut]} {by_when(None, 'through' if held else 'by')}{text[cut:]}"
 
 
 def service_level_key_result(goal: str, deadline: str | None) -> str:

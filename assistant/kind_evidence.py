@@ -148,7 +148,7 @@ _PLACES_DONE = re.compile(
 # outcome), "Ran 24 digital skills workshops for over-65s", "Staged 3 concerts in the new hall".
 _EVENTS = (
     r"(?:fixtures|matches|games|concerts|gigs|performances|shows|events|workshops|sessions|webinars|open\s+days|"
-    r"classes|tours|clinics|camps)"
+    r"classes|tours|clinics|camps|drop-ins|surgeries|roadshows|briefings|masterclasses|hackathons|meetups)"
 )
 _EVENTS_RUN = re.compile(
     rf"\b(?:played|hosted|staged|ran|held|put\s+on)\s+\d[\d,]*\s+(?:[\w'-]+\s+){{0,3}}?{_EVENTS}\b|"
@@ -350,11 +350,16 @@ def done_statement(goal: str) -> bool:
     return _counts_nothing(text) and bool(_DONE.search(text))
 
 
+# The rated size of the thing built, before its name: "8 MW WHR on Line 2 commissioned" (set 43: the size read as
+# a target to reach).
+_RATED_SIZE = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:MWp?|kWp?|GW|MVA|kV)\b(?=\s+[A-Za-z])")
+
+
 def _counts_nothing(text: str) -> bool:
     """No number is left to count or reach once dates and time limits ("by end of Q1", "within 2 weeks"), names
-    ("SOC 2", "v3") and a service level put in place ("2h callback SLA") are taken out."""
+    ("SOC 2", "v3"), a service level put in place ("2h callback SLA") and a rated size ("8 MW") are taken out."""
     undated = without_time_limit(without_deadlines(text))
-    return not re.search(r"\d", _SLA_SET.sub(" ", without_names(undated)))
+    return not re.search(r"\d", _RATED_SIZE.sub(" ", _SLA_SET.sub(" ", without_names(undated))))
 
 
 def named_work(goal: str) -> bool:

@@ -42,6 +42,9 @@ _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
+# Month abbreviations of other languages that are not English ones ("by dic-24", "até dez/25", "bis Okt 2025"):
+# read only with a year after them, since several are English words alone ("set", "out", "mag").
+_OTHER_MONTHS = "ene|abr|ago|dic|dez|okt|mrt|mei|gen|mag|giu|lug|ott|set|out|fev|févr|janv|avr|juil|déc|mär|mai"
 _SEASONS = "summer|winter|spring|autumn"
 # A span of months: "Jun–Aug", "Jan-Mar" (a period a level is held over, or a baseline was read in).
 _MONTH_SPAN = rf"(?:{_MONTHS})\s?[–-]\s?(?:{_MONTHS})"
@@ -167,6 +170,8 @@ _DEADLINE_CORE = (
     # ... a month with a short year: "by Mar '26" (set 18: read as "Mar"), "by Mar-26", "by Sep/2026" (the year
     # had been read as the target)
     rf"(?:{_MONTHS})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}}|\s+['’]\d{{2}}\b|[-/'’]\d{{2}}(?:\d{{2}})?\b)?|"
+    # ... or in another language, always with its year: "by dic-24" (set 43: a second deadline was asked for)
+    rf"(?:{_OTHER_MONTHS})\.?(?:[-/'’]\d{{2}}(?:\d{{2}})?|\s+(?:19|20)\d{{2}})\b|"
     # day first, as most of the world writes it: "by 15 August", "before 31st October 2026"
     # ... or the week it starts: "by w/c 22 Sept" (set 15)
     rf"(?:(?:w/c|w\.c\.|week\s+(?:commencing|beginning|of))\s+)?"
@@ -931,6 +936,22 @@ def _looks_foreign(text: str) -> bool:
 _LAST_YEAR = r"(?:vs\.?\s+)?(?:(?-i:LY|PY)|last\s+y(?:ea)?r|prior\s+y(?:ea)?r):?"
 # A past year a baseline was read in: "FY24", "FY2024", "2024".
 _PAST_YEAR = r"(?:FY\s?['’]?\d{2}(?:\d{2})?|(?:19|20)\d{2})"
+# Where the team stands, said at the end after a dash, comma or full stop: "90%+ of 999 calls answered within 10s –
+# we're at 82%", "... by Advent, currently ~170" (set 34), "... flagged as needing one. Currently 76%", "... after
+# patch 1.4. Launch: 61% Mixed" (set 43: read as nothing, and the deadline was asked for after it).
+_STANDS_AT_END = (
+    rf"(?:\s[–—-]|[,.;])\s*(?:we['’]?re|we\s+are|currently|now|(?:at\s+)?launch:?)\s+(?:at\s+|on\s+)?~?\s?"
+    rf"(?P<base4>{_NUM})(?:\s+(?!(?:{_MONTHS})\b)(?-i:[A-Z])[a-z]+)?\s*$"
+)
+_STANDS_AT_END_RE = re.compile(_STANDS_AT_END, re.I)
+
+
+def where_it_stands_at_end(text: str) -> int | None:
+    """Where a closing "where we stand" clause starts ("..., currently ~170"): a deadline added goes before it."""
+    m = _STANDS_AT_END_RE.search(text)
+    return m.start() if m else None
+
+
 # A baseline stated beside the target, in brackets: "below 10% (38% in 2023)", "(was 14 days)", or after a dash at
 # the end ("– we're at 82%"). The year is when the baseline was read, not a deadline (a coach saw "by 2023" read from
 # it).
@@ -947,10 +968,11 @@ _STATED_BASELINE = re.compile(
     # ... or last year's: "(LY 31k)", "(vs LY £38)", "(last year: 31k)" (set 23: read as nothing)
     # ... or a survey's or a past average: "(baseline survey: 34%)", "(5yr avg 8.1 t/ha)" (set 34)
     # ... or now on average, in days: "(currently avg 21 days)" (set 37: read as the target)
-    rf"\(\s*(?:was|from|down\s+from|up\s+from|baseline(?:\s+survey)?:?|currently|{_LAST_YEAR}|"
+    # ... or the year to date: "(YTD 77,6%)" (set 43: read as nothing)
+    rf"\(\s*(?:was|from|down\s+from|up\s+from|baseline(?:\s+survey)?:?|currently|ytd:?|{_LAST_YEAR}|"
     rf"(?:currently\s+|\d+\s?-?\s?(?:yr|year)\s+)?(?:avg|average|mean):?)\s+(?:~\s?|c\.\s?|approx\.?\s+)?"
     # ... with the year it was read: "(baseline 22.4%, FY24)" (set 37: FY24 read as the deadline)
-    rf"(?P<base2>{_NUM}(?:\s+(?:days?|weeks?|hours?|hrs?|mins?|minutes?|months?)\b)?)(?:\s*,\s*{_PAST_YEAR}(?:[/-]\d{{2}})?)?\s*\)|"
+    rf"(?P<base2>{_NUM}(?:\s+(?:days?|weeks?|hours?|hrs?|mins?|minutes?|months?|t|kt|kg|km|ha|ml)\b)?)(?:\s*,\s*{_PAST_YEAR}(?:[/-]\d{{2}})?)?\s*\)|"
     # ... or last year's with "LY" after it: "(vs €104 LY)" (set 32: read as nothing)
     rf"\(\s*vs\.?\s+(?P<base6>{_NUM})\s+(?-i:LY|PY)\s*\)|"
     # ... or a past year's, the year first: "(FY25 was 7.5%!!)", "(2024: 61%)", "(FY24/25: 412k)" (sets 26, 32)
@@ -965,9 +987,7 @@ _STATED_BASELINE = re.compile(
     rf"(?P<base5>{_NUM})\s*!*\s*\)|"
     # an amount given in passing, roughly: "Clear KYC backlog (~3k cases)" is where it stands, not where it goes
     rf"\(\s*(?:~|c\.\s?|circa\s+|approx\.?\s+|about\s+|around\s+)(?P<base3>{_NUM})(?:\s+[a-z][\w-]*){{1,2}}\s*\)|"
-    # ... or where the team stands, said after a dash or comma at the end: "90%+ of 999 calls answered within 10s –
-    # we're at 82%", "... by Advent, currently ~170" (set 34)
-    rf"(?:\s[–—-]|,)\s*(?:we['’]?re|we\s+are|currently|now)\s+(?:at\s+|on\s+)?~?\s?(?P<base4>{_NUM})\s*$",
+    rf"{_STANDS_AT_END}",
     re.I,
 )
 # A level held on the side of the result, after a comma or "while": "..., ARPU held at ≥ ¥980" (set 36: read as the

@@ -150,6 +150,19 @@ def test_hypothesis_line() -> None:
             "Shorten month-end close from 9 to 5 working days by [deadline]",
         ),
         ("Month-end close from 9 to 5 working days", "Cut month-end close from 9 to 5 working days by [deadline]"),
+        # the deadline goes before a closing "where we stand" clause, not after it (set 43)
+        (
+            "Interpreter booked for 90% of matters flagged as needing one. Currently 76%",
+            "Interpreter booked for 90% of matters flagged as needing one by [deadline]. Currently 76%",
+        ),
+        (
+            "Recent reviews back to 'Very Positive' (>=80%) after patch 1.4. Launch: 61% Mixed",
+            "Recent reviews back to 'Very Positive' (>=80%) after patch 1.4 by [deadline]. Launch: 61% Mixed",
+        ),
+        (
+            "Calls answered within 10s for 90% – we're at 82%",
+            "Calls answered within 10s for 90% by [deadline] – we're at 82%",
+        ),
     ],
 )
 def test_keep_users_numbers_holds_levels_and_keeps_the_users_verb(goal: str, expected: str) -> None:

@@ -122,6 +122,12 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         # events the team put on, counted (set 21: "played 4 fixtures" read as an outcome)
         ("Women's first team played 4 fixtures at the main stadium", ("output", "done")),
         ("Ran 24 digital skills workshops for over-65s", ("output", "done")),
+        ("Ran 120 digital skills drop-ins for 65+ across 8 branches (H1: 74)", ("output", "done")),  # set 43
+        # a rated size names the thing built, no number to reach (set 43)
+        ("8 MW WHR on Line 2 commissioned - COD slipped to Aug, amber", ("output", "done")),
+        ("1.2MW rooftop solar at the Gazipur unit commissioned", ("output", "done")),
+        # a licence is the service here: the share of its renewals done online is people's behaviour (set 43)
+        ("70% of driving licence renewals done fully online (2023: 45%)", ("outcome", "share-of")),
         ("Fans at women's fixtures up from 1,200 to 3,000", ("outcome", "level")),  # no event counted
         # a measure reaching a number, a time limit met on a share of cases (set 25: both read as outputs)
         ("Weekly reach hits 410k in Q3 RAJAR", ("outcome", "level")),

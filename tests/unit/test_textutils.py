@@ -349,6 +349,14 @@ from evals.robustness import refusals
         ("Wagon turnaround at Dostyk 3.5 days (from 5.1)", "5.1", "3.5 days", None),  # set 40: a place, no name
         # set 41: a past month's, term's, year span's or year's "real" baseline; more currency codes; dotted dates
         ("Failed first delivery attempts <9% on Lagos mainland (Mar: 16%)", "16%", "9%", None),
+        # set 43: another language's month with its year, the year to date, where it stands after a full stop
+        ("Tailings thickener water recovery >= 82% by dic-24 (YTD 77,6%)", "77,6%", "82%", "dic-24"),
+        ("Interpreter booked for 90% of matters flagged as needing one. Currently 76%", "76%", "90%", None),
+        ("Recent reviews back to 'Very Positive' (>=80%) after patch 1.4. Launch: 61% Mixed", "61%", "80%", None),
+        ("Churn below 2% by Q4, now 28 Feb", None, "2%", "Q4"),  # "now" and a date: no level stated
+        ("Churn below 2% by Q4, now 3.1%", "3.1%", "2%", "Q4"),
+        ("Perishables uplift 520 t/wk through peak (last yr 440 t)", "440 t", "520 t/wk", "peak"),
+        ("Set up 3 hubs by out 2025", None, "3", "out 2025"),
         ("Treatment plan acceptance >=62% on plans >1.500 EUR (T1: 48%)", "48%", "62%", None),
         ("Jury summonses returned undeliverable <10% (FY22-23: 17.4%)", "17.4%", "10%", None),
         ("SAG 2 unplanned downtime <4% of calendar hrs (2023 real: 7,2%)", "7,2%", "4%", None),
