@@ -115,6 +115,7 @@ EXPERT_SETS = [
     "unseen_real_41.tsv",
     "unseen_real_42.tsv",
     "unseen_real_43.tsv",
+    "unseen_real_44.tsv",
 ]
 
 
