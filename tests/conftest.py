@@ -35,12 +35,17 @@ def small_knowledge(small_knowledge_dir: Path) -> Knowledge:
     return load_knowledge(small_knowledge_dir)
 
 
+def _index_once(tmp_path_factory: pytest.TempPathFactory, name: str, knowledge: Knowledge) -> KnowledgeIndex:
+    """An index with fake embeddings in its own session folder."""
+    root = tmp_path_factory.mktemp(name)
+    s = Settings(cache_dir=root / "cache", chroma_dir=root / "chroma", team_examples_file=root / "team.yaml")
+    return build_index(s, knowledge, DeterministicFakeEmbedding(size=64))
+
+
 @pytest.fixture(scope="session")
 def small_index(tmp_path_factory: pytest.TempPathFactory, small_knowledge: Knowledge) -> KnowledgeIndex:
     """An index over the trimmed knowledge, for tests that save team examples and reload (each reload rebuilds)."""
-    root = tmp_path_factory.mktemp("small-index")
-    s = Settings(cache_dir=root / "cache", chroma_dir=root / "chroma", team_examples_file=root / "team.yaml")
-    return build_index(s, small_knowledge, DeterministicFakeEmbedding(size=64))
+    return _index_once(tmp_path_factory, "small-index", small_knowledge)
 
 
 @pytest.fixture
@@ -72,10 +77,8 @@ def fake_embeddings() -> DeterministicFakeEmbedding:
 
 @pytest.fixture(scope="session")
 def shared_index(tmp_path_factory: pytest.TempPathFactory, knowledge: Knowledge) -> KnowledgeIndex:
-    """Built once per run: the catalogue makes the index a few thousand documents."""
-    root = tmp_path_factory.mktemp("shared-index")
-    s = Settings(cache_dir=root / "cache", chroma_dir=root / "chroma", team_examples_file=root / "team.yaml")
-    return build_index(s, knowledge, DeterministicFakeEmbedding(size=64))
+    """Built once per run: the catalogue makes the index tens of thousands of documents."""
+    return _index_once(tmp_path_factory, "shared-index", knowledge)
 
 
 @pytest.fixture
