@@ -133,6 +133,10 @@ _DEADLINE_CORE = (
     # ... or, after "ahead of", any event named with "the" that ends the phrase: "ahead of the board away-day" (set
     # 27); after "before" a clause may end there too ("before the invoice arrives")
     rf"(?<=ahead\sof\s)the\s+(?:[\w'’-]+\s+){{0,2}}?[\w'’-]+(?=\s*(?:$|[,;.(]))|"
+    # ... or, after "during", "at", "by" or "before", an event or competition named with its year: "during Torneo 2024"
+    # (set 42: a deadline was asked for), "by Expo 2030"
+    rf"(?:(?<=during\s)|(?<=at\s)|(?<=by\s)|(?<=before\s))(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+))?"
+    rf"\s+(?:19|20)\d{{2}}(?:[/-]\d{{2}})?\b|"
     # a week of the year: "by wk 30", "by week 40" (set 16)
     rf"{_WEEK_OF_YEAR}|"
     # a season written with two-digit years: "for the 24/25 season" (set 14)

@@ -357,6 +357,10 @@ from evals.robustness import refusals
         ("Churn below 2% by Q4, now 3.1%", "3.1%", "2%", "Q4"),
         ("Perishables uplift 520 t/wk through peak (last yr 440 t)", "440 t", "520 t/wk", "peak"),
         ("Set up 3 hubs by out 2025", None, "3", "out 2025"),
+        # a competition or event named with its year (set 42); not a product's name after "to"
+        ("4 juveniles from inferiores debut in Primera during Torneo 2024", None, "4", "Torneo 2024"),
+        ("Stand ready by Expo 2030", None, None, "Expo 2030"),
+        ("Migrate to Office 2024 for all staff", None, None, None),
         ("Treatment plan acceptance >=62% on plans >1.500 EUR (T1: 48%)", "48%", "62%", None),
         ("Jury summonses returned undeliverable <10% (FY22-23: 17.4%)", "17.4%", "10%", None),
         ("SAG 2 unplanned downtime <4% of calendar hrs (2023 real: 7,2%)", "7,2%", "4%", None),
