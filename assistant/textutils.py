@@ -256,7 +256,11 @@ _TARGET_ONLY = re.compile(
 # A level written as a bound: "Cat 2 mean <30 min", "NRR 112%+", "Associate utilisation 75%+" (set 15: "Cat 2" was read
 # as the target, "112%+" not read at all)
 _BOUND = re.compile(
-    rf"(?:^|(?<=\s))(?:<=?|>=?|≤|≥)\s*(?P<target>{_NUM})|(?<![\w.+-])(?P<plus>{NUMBER}\s?%)\+(?![\d\w])", re.I
+    rf"(?:^|(?<=\s))(?:<=?|>=?|≤|≥)\s*(?P<target>{_NUM})|(?<![\w.+-])(?P<plus>{NUMBER}\s?%)\+(?![\d\w])|"
+    # ... or a count in thousands: "avg home gate 3,500+ (last season 1,840)" (set 44: read as nothing); not an age
+    # group ("for 65+")
+    r"(?<![\w.+-])(?P<plus_count>\d{1,3}(?:,\d{3})+|\d{4,})\+(?![\d\w])",
+    re.I,
 )
 # a share of cases: "95% of samples" (a bound beside it is each case's limit; with "within N days", a limit per case)
 _SHARE_OF_TEXT = rf"{NUMBER}\s?%\s+of\b"
@@ -423,7 +427,9 @@ _TRAILING_STATUS = re.compile(
     rf"(?:\s*[,;:]\s*[^()\[\]|–—]{{1,80}}?|\s*\([^()]{{1,80}}\))?|"
     rf"\s*[(\[]\s*{_STATUS_TEXT}\s*[)\]]|\s*(?:{_STATUS_MARK})|"
     # ... or a RAG status after it with no dash: "(Mar actual 1.8%) RAG: red" (set 42: kept in the key result)
-    r"\s+(?:rag|status)\s*[:=]\s*(?:red|amber|green)(?=\s*$))"
+    r"\s+(?:rag|status)\s*[:=]\s*(?:red|amber|green)(?=\s*$)|"
+    # ... or its colour alone after a dash: "... (FY23/24: 84,6%) — amber" (set 44: kept in the key result)
+    r"\s+[–—-]\s*(?:red|amber|green)(?=\s*$))"
     r"\s*[.!]*\s*$",
     re.I,
 )
@@ -726,6 +732,8 @@ _BARE_DEADLINE_RE = re.compile(
     # ... or a month, ending the line: "cool room expanded to 2,000 m2 - commissioned Aug" (set 41: asked for one)
     r"(?:(?<=\bdone\s)|(?<=\blive\s)|(?<=\bcompleted\s)|(?<=\bcommissioned\s)|(?<=\blaunched\s))"
     rf"(?:(?:{_MONTHS})\b(?:\s+['’]?\d{{2}}(?:\d{{2}})?)?|{_DOTTED_DATE})(?=\.?\s*$)|"
+    # a season with its two years, in brackets at the end: "(Saison 24/25)" (set 44: asked for a deadline)
+    r"(?<=\()(?:season|saison|temporada|stagione|seizoen|campaign)\s+\d{2}/\d{2}(?=\)\s*$)|"
     # a cropping season with its year after a comma: "<0.5% of lots sold, Kharif '24" (set 41: asked for a deadline)
     r"(?<=,\s)(?:kharif|rabi|zaid|safra|zafra|maha|yala|(?:long|short)\s+rains)\s*(?:['’]\d{2}|(?:19|20)\d{2})"
     r"(?:/\d{2})?(?=\s*$)",
@@ -783,6 +791,13 @@ _PER_CASE = re.compile(
 )
 
 
+# A limit written as a bound, then the share of cases held to it: "refund requests resolved ≤7 days: 85%" (set 44: the
+# 7 days read as the target).
+_BOUND_LIMIT_RE = re.compile(
+    rf"(?:≤|<=|<)\s?{_LIMIT_AMOUNT}\s?-?\s?(?:{_SHORT_UNIT}|{_LONG_UNIT})\b(?=\s*:\s*{NUMBER}\s?%)", re.I
+)
+
+
 def find_time_limit(text: str) -> str | None:
     """The per-case time limit the goal states ('within 24 hours', 'within 7 days of signup'), or None.
 
@@ -790,7 +805,7 @@ def find_time_limit(text: str) -> str | None:
     of every case, or of an event the clock starts at ("within 14 days of disclosure"); otherwise "within 90 days"
     stays a deadline.
     """
-    m = _SHORT_LIMIT_RE.search(text)
+    m = _SHORT_LIMIT_RE.search(text) or _BOUND_LIMIT_RE.search(text)
     if m:
         return m.group(0).strip()
     m = _LONG_LIMIT_RE.search(text)
@@ -936,15 +951,16 @@ def _looks_foreign(text: str) -> bool:
     return bool(_FOREIGN_CONNECTOR.search(text)) or not looks_english(text)
 
 
-# Last year's figure, as teams shorten it: "LY", "PY", "vs LY", "last year:".
-_LAST_YEAR = r"(?:vs\.?\s+)?(?:(?-i:LY|PY)|last\s+y(?:ea)?r|prior\s+y(?:ea)?r):?"
+# Last year's figure, as teams shorten it: "LY", "PY", "vs LY", "last year:", "last season" (set 44).
+_LAST_YEAR = r"(?:vs\.?\s+)?(?:(?-i:LY|PY)|last\s+y(?:ea)?r|prior\s+y(?:ea)?r|last\s+season):?"
 # A past year a baseline was read in: "FY24", "FY2024", "2024".
 _PAST_YEAR = r"(?:FY\s?['’]?\d{2}(?:\d{2})?|(?:19|20)\d{2})"
 # Where the team stands, said at the end after a dash, comma or full stop: "90%+ of 999 calls answered within 10s –
 # we're at 82%", "... by Advent, currently ~170" (set 34), "... flagged as needing one. Currently 76%", "... after
-# patch 1.4. Launch: 61% Mixed" (set 43: read as nothing, and the deadline was asked for after it).
+# patch 1.4. Launch: 61% Mixed" (set 43: read as nothing, and the deadline was asked for after it), "— Q3 actual 3.2%".
 _STANDS_AT_END = (
-    rf"(?:\s[–—-]|[,.;])\s*(?:we['’]?re|we\s+are|currently|now|(?:at\s+)?launch:?)\s+(?:at\s+|on\s+)?~?\s?"
+    rf"(?:\s[–—-]|[,.;])\s*(?:we['’]?re|we\s+are|currently|now|(?:at\s+)?launch:?|(?:q[1-4]|h[12]|ytd)\s+actual:?)\s+"
+    rf"(?:at\s+|on\s+)?~?\s?"
     rf"(?P<base4>{_NUM})(?:\s+(?!(?:{_MONTHS})\b)(?-i:[A-Z])[a-z]+)?\s*$"
 )
 _STANDS_AT_END_RE = re.compile(_STANDS_AT_END, re.I)
@@ -976,7 +992,8 @@ _STATED_BASELINE = re.compile(
     rf"\(\s*(?:was|from|down\s+from|up\s+from|baseline(?:\s+survey)?:?|currently|ytd:?|{_LAST_YEAR}|"
     rf"(?:currently\s+|\d+\s?-?\s?(?:yr|year)\s+)?(?:avg|average|mean):?)\s+(?:~\s?|c\.\s?|approx\.?\s+)?"
     # ... with the year it was read: "(baseline 22.4%, FY24)" (set 37: FY24 read as the deadline)
-    rf"(?P<base2>{_NUM}(?:\s+(?:days?|weeks?|hours?|hrs?|mins?|minutes?|months?|t|kt|kg|km|ha|ml)\b)?)(?:\s*,\s*{_PAST_YEAR}(?:[/-]\d{{2}})?)?\s*\)|"
+    # ... or of what: "(from ~9% of loads)" (set 44: the 9% read as the target)
+    rf"(?P<base2>{_NUM}(?:\s+(?:days?|weeks?|hours?|hrs?|mins?|minutes?|months?|t|kt|kg|km|ha|ml)\b)?)(?:\s+of\s+[a-z]+)?(?:\s*,\s*{_PAST_YEAR}(?:[/-]\d{{2}})?)?\s*\)|"
     # ... or last year's with "LY" after it: "(vs €104 LY)" (set 32: read as nothing)
     rf"\(\s*vs\.?\s+(?P<base6>{_NUM})\s+(?-i:LY|PY)\s*\)|"
     # ... or a past year's, the year first: "(FY25 was 7.5%!!)", "(2024: 61%)", "(FY24/25: 412k)" (sets 26, 32)
@@ -1030,7 +1047,9 @@ def parse_measurability(text: str) -> Measurability:
     stated = _STATED_BASELINE.search(scan)
     if stated:
         baseline = next(g for g in stated.group("base", "base2", "base3", "base4", "base5", "base6") if g).strip()
-        scan = scan[: stated.start()] + scan[stated.end() :]
+        # every baseline stated goes, not only the first: "(from ~9% of loads) — Q3 actual 3.2%" (set 44: the
+        # second read as the target)
+        scan = _STATED_BASELINE.sub(" ", scan)
     deadline = find_deadline(scan)
     notes: list[str] = []
     foreign = _looks_foreign(scan)
@@ -1054,7 +1073,7 @@ def parse_measurability(text: str) -> Measurability:
             target = t.group("target").strip()
         # a bound is the target unless a share of cases is ("<1hr for 95% of samples": the share is the target)
         elif (bound := _BOUND.search(scan)) and not _SHARE_OF.search(scan):
-            target = (bound.group("target") or bound.group("plus")).strip()
+            target = (bound.group("target") or bound.group("plus") or bound.group("plus_count")).strip()
         else:
             d = _BY_CHANGE.search(scan)
             moved = _UP_DOWN.search(scan)

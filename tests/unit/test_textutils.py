@@ -361,6 +361,14 @@ from evals.robustness import refusals
         ("4 juveniles from inferiores debut in Primera during Torneo 2024", None, "4", "Torneo 2024"),
         ("Stand ready by Expo 2030", None, None, "Expo 2030"),
         ("Migrate to Office 2024 for all staff", None, None, None),
+        # set 44: last season's figure, every stated baseline out of the target's way, a limit as a bound before the
+        # share, a count in thousands with a plus, a season's two years in brackets
+        ("Women's 1st team avg home gate 3,500+ (last season 1,840)", "1,840", "3,500", None),
+        ("0 outbound trucks over axle limit at weighbridge (from ~9% of loads) — Q3 actual 3.2%", "9%", "0", None),
+        ("Pix MED refund requests resolved ≤7 days: 85% (baseline 52%)", "52%", "85%", None),
+        ("Lead time ≤7 days", None, "7 days", None),
+        ("Ran 120 digital skills drop-ins for 65+ across 8 branches (H1: 74)", "74", "120", None),
+        ("Abo holders under 30 from 6% to 10% of subscriber base (Saison 24/25)", "6%", "10%", "Saison 24/25"),
         ("Treatment plan acceptance >=62% on plans >1.500 EUR (T1: 48%)", "48%", "62%", None),
         ("Jury summonses returned undeliverable <10% (FY22-23: 17.4%)", "17.4%", "10%", None),
         ("SAG 2 unplanned downtime <4% of calendar hrs (2023 real: 7,2%)", "7,2%", "4%", None),
@@ -778,6 +786,8 @@ def test_holds_short_limit(goal: str, short: bool) -> None:
         ),
         ("Vend failures <0.5% (Mar actual 1.8%) RAG: red", "Vend failures <0.5% (Mar actual 1.8%)", "RAG: red"),
         ("Supplier portal migrated - done 3 Mar", "Supplier portal migrated", "done 3 Mar"),
+        # set 44: a RAG colour alone after a dash at the end
+        ("Blue Drop score back >90% (FY23/24: 84,6%) — amber", "Blue Drop score back >90% (FY23/24: 84,6%)", "amber"),
         # ... or progress, or a RAG status opening the baseline's bracket (set 39: kept in the key result)
         (
             "Roll out Peppol e-invoicing to top 200 suppliers - 140/200 onboarded (RAG: green)",
