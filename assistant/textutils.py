@@ -416,7 +416,11 @@ _STATUS_WORD = (
 _RAG = r"(?:rag|status)\s*[:=-]?\s*(?:red|amber|green)|(?:red|amber|green)(?=\s*[)\]])"
 _STATUS_MARK = r"✅|✔️?|☑️?|❌|✗|🟢|🟡|🟠|🔴|⚠️?"
 # progress written as a status: "- 140/200 onboarded", "- 100% DONE" (set 39: kept in the key result and hypothesis)
-_PROGRESS = rf"\d+\s?/\s?\d+\s+[a-z]+(?:ed|en|ne)\b|\d+\s?%\s+(?:{_DONE_WORD})\b"
+# ... "- 22/30 as at Sep" (set 44)
+_PROGRESS = (
+    rf"\d+\s?/\s?\d+\s+[a-z]+(?:ed|en|ne)\b|\d+\s?%\s+(?:{_DONE_WORD})\b|"
+    rf"\d+\s?/\s?\d+\s+as\s+(?:at|of)\s+(?:{_MONTHS}|q[1-4]|today|now)\b"
+)
 _STATUS_TEXT = rf"(?:status\s*[:=-]?\s*)?(?:{_STATUS_WORD}|{_RAG}|{_PROGRESS})"
 _TRAILING_STATUS = re.compile(
     # ... with the reason after it: "- at risk, contractor shortfall in North patch" (set 19: kept in the key result),

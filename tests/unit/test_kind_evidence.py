@@ -128,6 +128,9 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("1.2MW rooftop solar at the Gazipur unit commissioned", ("output", "done")),
         # a licence is the service here: the share of its renewals done online is people's behaviour (set 43)
         ("70% of driving licence renewals done fully online (2023: 45%)", ("outcome", "share-of")),
+        # "onboard" as an adjective names no work (set 44: read as an output, its numbers dropped)
+        ("Onboard café spend per pax €2,10 → €2,60 on Piraeus–Cyclades lines", ("outcome", "level")),
+        ("Onboard 40 merchants", ("output", "counted-work")),
         ("Fans at women's fixtures up from 1,200 to 3,000", ("outcome", "level")),  # no event counted
         # a measure reaching a number, a time limit met on a share of cases (set 25: both read as outputs)
         ("Weekly reach hits 410k in Q3 RAJAR", ("outcome", "level")),

@@ -788,6 +788,11 @@ def test_holds_short_limit(goal: str, short: bool) -> None:
         ("Supplier portal migrated - done 3 Mar", "Supplier portal migrated", "done 3 Mar"),
         # set 44: a RAG colour alone after a dash at the end
         ("Blue Drop score back >90% (FY23/24: 84,6%) — amber", "Blue Drop score back >90% (FY23/24: 84,6%)", "amber"),
+        (
+            "Enrolled 30 koalas in the vaccine trial — 22/30 as at Sep",
+            "Enrolled 30 koalas in the vaccine trial",
+            "22/30 as at Sep",
+        ),
         # ... or progress, or a RAG status opening the baseline's bracket (set 39: kept in the key result)
         (
             "Roll out Peppol e-invoicing to top 200 suppliers - 140/200 onboarded (RAG: green)",
