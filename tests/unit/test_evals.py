@@ -116,6 +116,7 @@ EXPERT_SETS = [
     "unseen_real_42.tsv",
     "unseen_real_43.tsv",
     "unseen_real_44.tsv",
+    "unseen_real_45.tsv",
 ]
 
 
