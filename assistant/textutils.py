@@ -413,7 +413,8 @@ _STATUS_WORD = (
     rf"{_DONE_WORD}|missed|on[- ]track|off[- ]track|at[- ]risk|behind(?:\s+plan)?|"
     r"ahead(?:\s+of\s+plan)?|in[- ]progress|not[- ]started|blocked|wip"
 )
-_RAG = r"(?:rag|status)\s*[:=-]?\s*(?:red|amber|green)|(?:red|amber|green)(?=\s*[)\]])"
+_RAG_COLOUR = r"(?:red|amber|green)"
+_RAG = rf"(?:rag|status)\s*[:=-]?\s*{_RAG_COLOUR}|{_RAG_COLOUR}(?=\s*[)\]])"
 _STATUS_MARK = r"✅|✔️?|☑️?|❌|✗|🟢|🟡|🟠|🔴|⚠️?"
 # progress written as a status: "- 140/200 onboarded", "- 100% DONE" (set 39: kept in the key result and hypothesis)
 # ... "- 22/30 as at Sep" (set 44)
@@ -431,9 +432,9 @@ _TRAILING_STATUS = re.compile(
     rf"(?:\s*[,;:]\s*[^()\[\]|–—]{{1,80}}?|\s*\([^()]{{1,80}}\))?|"
     rf"\s*[(\[]\s*{_STATUS_TEXT}\s*[)\]]|\s*(?:{_STATUS_MARK})|"
     # ... or a RAG status after it with no dash: "(Mar actual 1.8%) RAG: red" (set 42: kept in the key result)
-    r"\s+(?:rag|status)\s*[:=]\s*(?:red|amber|green)(?=\s*$)|"
+    rf"\s+(?:rag|status)\s*[:=]\s*{_RAG_COLOUR}(?=\s*$)|"
     # ... or its colour alone after a dash: "... (FY23/24: 84,6%) — amber" (set 44: kept in the key result)
-    r"\s+[–—-]\s*(?:red|amber|green)(?=\s*$))"
+    rf"\s+[–—-]\s*{_RAG_COLOUR}(?=\s*$))"
     r"\s*[.!]*\s*$",
     re.I,
 )

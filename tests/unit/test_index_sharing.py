@@ -163,9 +163,7 @@ def test_read_only_cache_folder_is_one_clear_line(
     assert str(cache) in message
 
 
-def test_cli_index_prune(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], small_knowledge: Knowledge
-) -> None:
+def test_cli_index_prune(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     import assistant.retrieval as retrieval
 
     monkeypatch.setenv("OKR_CACHE_DIR", str(tmp_path))
