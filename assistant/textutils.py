@@ -199,7 +199,8 @@ _DEADLINE_CORE = (
     rf"{_FIRST_PERIOD}\b|"
     rf"\d+\s+(?:days?|weeks?|months?|quarters?|years?)|"
     # the end or close of a named period or event: "close of FY25 Q4", "end of AMP7", "the end of the World Cup"
-    rf"(?:the\s+)?(?:end|close|start)\s+of\s+(?:the\s+)?(?:fy\s?\d{{2,4}}(?:\s+q[1-4])?|term|semester|season|"
+    # ... a numbered term: "by end of Term 2" (set 45: read as "end of Term")
+    rf"(?:the\s+)?(?:end|close|start)\s+of\s+(?:the\s+)?(?:fy\s?\d{{2,4}}(?:\s+q[1-4])?|(?:term|semester)(?:\s+\d\b)?|season|"
     rf"(?-i:[A-Z][\w/&-]*)(?:\s+(?-i:[A-Z][\w/&-]*)){{0,2}}(?:\s+(?:yr|year)\s?\d\b)?)|"  # "end of AMP8 yr 1"
     # an event the plan runs up to: "before the Easter rush", "by peak", "before spring drilling",
     # "by the 30 June early-bird deadline", "before the FY26 budget round", "in time for polling day"
@@ -431,8 +432,9 @@ _TRAILING_STATUS = re.compile(
     rf"(?:\s*[-–—:|]\s*(?:[(\[]\s*)?{_STATUS_TEXT}\s*[)\]]?(?:\s+\d{{1,2}}[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?|\s+{_DAY_OF_MONTH})?"
     rf"(?:\s*[,;:]\s*[^()\[\]|–—]{{1,80}}?|\s*\([^()]{{1,80}}\))?|"
     rf"\s*[(\[]\s*{_STATUS_TEXT}\s*[)\]]|\s*(?:{_STATUS_MARK})|"
-    # ... or a RAG status after it with no dash: "(Mar actual 1.8%) RAG: red" (set 42: kept in the key result)
-    rf"\s+(?:rag|status)\s*[:=]\s*{_RAG_COLOUR}(?=\s*$)|"
+    # ... or a RAG status after it with no dash: "(Mar actual 1.8%) RAG: red" (set 42: kept in the key result),
+    # "..., RAG red" (set 45)
+    rf"(?:\s+|\s*[,;]\s*)(?:rag\s*[:=]?|status\s*[:=])\s*{_RAG_COLOUR}(?=\s*$)|"
     # ... or its colour alone after a dash: "... (FY23/24: 84,6%) — amber" (set 44: kept in the key result)
     rf"\s+[–—-]\s*{_RAG_COLOUR}(?=\s*$))"
     r"\s*[.!]*\s*$",
@@ -465,7 +467,7 @@ def split_status(text: str) -> tuple[str, str | None]:
 
 def _bare_status(written: str) -> str:
     """The status without its dash or enclosing brackets; a reason in brackets keeps them ("at risk (grid delay)")."""
-    status = written.strip(" \t-–—:|.!")
+    status = written.strip(" \t-–—:|.!,;")
     if status[:1] in "([" and status[-1:] in ")]":
         status = status[1:-1]
     return status.strip(" \t-–—:|.!")
@@ -964,7 +966,7 @@ _PAST_YEAR = r"(?:FY\s?['’]?\d{2}(?:\d{2})?|(?:19|20)\d{2})"
 # we're at 82%", "... by Advent, currently ~170" (set 34), "... flagged as needing one. Currently 76%", "... after
 # patch 1.4. Launch: 61% Mixed" (set 43: read as nothing, and the deadline was asked for after it), "— Q3 actual 3.2%".
 _STANDS_AT_END = (
-    rf"(?:\s[–—-]|[,.;])\s*(?:we['’]?re|we\s+are|currently|now|(?:at\s+)?launch:?|(?:q[1-4]|h[12]|ytd)\s+actual:?)\s+"
+    rf"(?:\s[–—-]|[,.;])\s*(?:we['’]?re|we\s+are|currently|now|(?:at\s+)?launch:?|(?:q[1-4]|h[12]|ytd)\s+(?:actual|ist):?)\s+"
     rf"(?:at\s+|on\s+)?~?\s?"
     rf"(?P<base4>{_NUM})(?:\s+(?!(?:{_MONTHS})\b)(?-i:[A-Z])[a-z]+)?\s*$"
 )
@@ -1271,8 +1273,17 @@ def _bare_count(text: str, deadline: str | None) -> str | None:
 
 
 def _is_deadline_number(text: str, pos: int) -> bool:
+    """A year, or the day of a month ("slipped to Jul 9", "to 9 Jul"; set 45: 9 read as the target)."""
     tail = text[pos : pos + 12]
-    return bool(re.match(r"(?:19|20)\d{2}\b(?!\s?%)", tail))
+    return bool(
+        re.match(r"(?:19|20)\d{2}\b(?!\s?%)", tail)
+        or re.match(_DAY_OF_MONTH, tail, re.I)
+        or (_MONTH_BEFORE.search(text, 0, pos) and re.match(r"\d{1,2}(?:st|nd|rd|th)?\b(?![.,]?\d|\s?%)", tail))
+    )
+
+
+# A month right before a number: "Jul 9" is a day of July.
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s+$", re.I)
 
 
 # --------------------------------------------------------------------------- placeholders

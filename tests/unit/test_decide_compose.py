@@ -159,6 +159,11 @@ def test_hypothesis_line() -> None:
             "Recent reviews back to 'Very Positive' (>=80%) after patch 1.4. Launch: 61% Mixed",
             "Recent reviews back to 'Very Positive' (>=80%) after patch 1.4 by [deadline]. Launch: 61% Mixed",
         ),
+        # ... also where it stands in another language's word for actual (set 45: "Ist")
+        (
+            "Avg changeover on Line 3 under 25 min — Q2 Ist 41 min",
+            "Avg changeover on Line 3 under 25 min by [deadline] — Q2 Ist 41 min",
+        ),
         (
             "Calls answered within 10s for 90% – we're at 82%",
             "Calls answered within 10s for 90% by [deadline] – we're at 82%",
@@ -422,6 +427,12 @@ def test_by_when_never_reads_by_within(deadline: str | None, expected: str) -> N
             "RDF shredder commissioned at Kiln 2; TSR 18% (FY25 actual 9.6%), fuel saving ~₹14 cr",
             None,
             ("TSR 18% (FY25 actual 9.6%), fuel saving ~₹14 cr by [deadline]", "RDF shredder commissioned at Kiln 2"),
+        ),
+        # ... or after a plus (set 45: the 85%, 72 hrs and 61% were lost to placeholders)
+        (
+            "311 pothole reporting relaunched w/ photo upload + 85% fixed within 72 hrs (FY24: 61%)",
+            None,
+            ("85% fixed within 72 hrs (FY24: 61%) by [deadline]", "311 pothole reporting relaunched w/ photo upload"),
         ),
         (
             "Install 40 sensors, downtime 2% (2024: 5%)",

@@ -392,6 +392,11 @@ from evals.robustness import refusals
         ("RFID tags fitted on all 12 000 kegs by 30. 6.", None, "12", "30. 6"),
         ("e-filing enabled for civil applications - go-live 31.03.2025", None, None, "31.03.2025"),
         ("Consular appts bookable online, walk-in queue ended wef 15/07", None, None, "15/07"),
+        # set 45: a day of a month after "to" is no target; a numbered term ends its deadline
+        ("Partner sandbox provisioning GA - was end Q2, slipped to Jul 9", None, None, None),
+        ("Partner sandbox provisioning GA, slipped to 9 Jul", None, None, None),
+        ("Raise Mar sales to 9% of revenue", None, "9%", None),
+        ("≥90% of school fee payments auto-matched by end of Term 2", None, "90%", "end of Term 2"),
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
@@ -788,6 +793,8 @@ def test_holds_short_limit(goal: str, short: bool) -> None:
         ("Supplier portal migrated - done 3 Mar", "Supplier portal migrated", "done 3 Mar"),
         # set 44: a RAG colour alone after a dash at the end
         ("Blue Drop score back >90% (FY23/24: 84,6%) — amber", "Blue Drop score back >90% (FY23/24: 84,6%)", "amber"),
+        # set 45: a RAG status after a comma
+        ("PMS migration - all 14 practices on new system, RAG green", "PMS migration - all 14 practices on new system", "RAG green"),
         (
             "Enrolled 30 koalas in the vaccine trial — 22/30 as at Sep",
             "Enrolled 30 koalas in the vaccine trial",
