@@ -982,6 +982,8 @@ def where_it_stands_at_end(text: str) -> int | None:
 # A baseline stated beside the target, in brackets: "below 10% (38% in 2023)", "(was 14 days)", or after a dash at
 # the end ("– we're at 82%"). The year is when the baseline was read, not a deadline (a coach saw "by 2023" read from
 # it).
+# A number given roughly: "~3k", "c. 40%", "approx 40%".
+_ROUGHLY = r"~\s?|c\.\s?|circa\s+|approx\.?\s+|about\s+|around\s+"
 _STATED_BASELINE = re.compile(
     rf"\(\s*(?:(?:was|from|down\s+from|up\s+from|baseline:?|currently)\s+)?(?P<base>{_NUM})"
     rf"(?:\s+(?:in|for|at|as\s+of)\s+(?:FY\s?['’]?\d{{2}}|(?:FY\s?)?(?:19|20)\d{{2}})(?:[/-]\d{{2}})?|"
@@ -1011,10 +1013,13 @@ _STATED_BASELINE = re.compile(
     # ... or a past month's, term's or year span's, or a year's "real": "(Mar: 16%)", "(T1: 48%)", "(FY22-23: 17.4%)",
     # "(2023 real: 7,2%)" (set 41: read as nothing)
     rf"\(\s*(?:{_PAST_YEAR}|q[1-4]|h[12]|t[1-3]|(?:{_SEASONS})(?:\s+term)?|{_MONTH_SPAN}|(?:{_MONTHS}))(?:[/-]\d{{2}})?"
-    rf"(?:(?:\s+(?:avg|average|actual|baseline|real))?(?:\s+was|\s*[:=])|\s+(?:avg|average|actual|baseline)|(?<=\d)(?=\s+(?:{CURRENCY}|\d)))\s+"
-    rf"(?P<base5>{_NUM})\s*!*\s*\)|"
+    # ... roughly, or with an aside after it: "(2023 approx 40%)", "(2023: 88%, sediment outages)" (set 45: read as
+    # nothing)
+    rf"(?:(?:\s+(?:avg|average|actual|baseline|real))?(?:\s+was|\s*[:=])|\s+(?:avg|average|actual|baseline)|"
+    rf"(?<=\d)(?=\s+(?:{CURRENCY}|\d|{_ROUGHLY})))\s+(?:{_ROUGHLY})?"
+    rf"(?P<base5>{_NUM})\s*!*(?:\s*[,;][^()]*)?\s*\)|"
     # an amount given in passing, roughly: "Clear KYC backlog (~3k cases)" is where it stands, not where it goes
-    rf"\(\s*(?:~|c\.\s?|circa\s+|approx\.?\s+|about\s+|around\s+)(?P<base3>{_NUM})(?:\s+[a-z][\w-]*){{1,2}}\s*\)|"
+    rf"\(\s*(?:{_ROUGHLY})(?P<base3>{_NUM})(?:\s+[a-z][\w-]*){{1,2}}\s*\)|"
     rf"{_STANDS_AT_END}",
     re.I,
 )

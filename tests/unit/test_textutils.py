@@ -397,6 +397,10 @@ from evals.robustness import refusals
         ("Partner sandbox provisioning GA, slipped to 9 Jul", None, None, None),
         ("Raise Mar sales to 9% of revenue", None, "9%", None),
         ("≥90% of school fee payments auto-matched by end of Term 2", None, "90%", "end of Term 2"),
+        # ... a past year's baseline given roughly or with an aside
+        ("100% of vinazas treated before discharge (2023 approx 40%)", "40%", "100%", None),
+        ("Monsoon availability 96% (2023: 88%, sediment outages)", "88%", "96%", None),
+        ("Fraud losses < 8 bps of TPV by Q4 (Q2: 13 bps, ~R$ 2,1 mi)", "13 bps", "8 bps", "Q4"),
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
