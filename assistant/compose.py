@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from .kind_evidence import result_then_work
 from .policy import DELIVERABLE_VERBS, PAST_PARTICIPLE, SMALL_NUMBER_WORDS, reports_done_work, starts_with_deliverable
 from .ranking import AIMING, DIRECTION_VERBS, imperative_result, means_split, result_half
 from .schemas import PLACEHOLDER_BASELINE, PLACEHOLDER_DEADLINE, PLACEHOLDER_TARGET, Measurability, Polarity
@@ -442,7 +443,9 @@ def split_compound(goal: str) -> tuple[str, str] | None:
     initiative and the result, in the user's own words, becomes the key result.
     """
     text = goal.strip().rstrip(".")
-    means = means_split(text)  # the result first, then how: "Returns down to 30% by adding the fit guide to PDPs"
+    means = means_split(text) or result_then_work(
+        text
+    )  # the result first, then how: "Returns down to 30% by adding ..."
     if means:
         return capitalised(means[1]), means[0]
     result = result_half(text)

@@ -10,6 +10,8 @@ The rules, first match wins:
 1. ``measured-result``: a compound goal whose result half moves a measure to a number or states a share
    ("Install pick-to-light and raise picks per hour from 110 to 150") is an outcome: the key result is the
    measured change.
+   The same when the result comes first and the work that serves it after a dash, "w/" or "via" ("Apparel return
+   rate below 22% - size guide v2 live on all PDPs", ``result-then-work``).
 2. ``compliance``: passing or obtaining an audit, review, assessment, pen test or certification ("ISO 27001
    certification achieved in Q4") is a must-do piece of work, an output, unless people other than the team do
    the passing ("Bootcamp grads pass the AWS exam"). ``backlog``: clearing a backlog ("Clear KYC backlog before the
@@ -58,6 +60,7 @@ from .policy import (
     TAKE_UP,
     is_activity_count,
     passes_assurance,
+    reports_done_work,
     starts_with_deliverable,
     work_kinds,
 )
@@ -67,6 +70,7 @@ from .textutils import (
     DONE_STATUS,
     RELATIVE_UNIT,
     find_time_limit,
+    numbers_in,
     parse_measurability,
     without_deadlines,
     without_names,
@@ -460,9 +464,43 @@ def _work_or_team(measure: str) -> bool:
     return _own_work(measure) or bool(_COVERAGE.search(measure))
 
 
+# A stated result, then the work that serves it: named right after the numbers with "w/", "via" or "thanks to" ("DNA
+# rate down to 6% (from 8.4%) w/ 2-way SMS reminders", "External legal spend ≤€3.2m (FY23 €4.1m) via panel firm
+# rates"; sets 45, 47: kept in the key result); not a share or a guardrail ("via 40% of stores", "w/ zero Sev1s"), and
+# "via" only after a bracket ("orders 40% via app" names the channel counted)
+_MEANS_AFTER_NUMBERS = re.compile(
+    r"(?:(?<=\))\s+(?:w/|via|thanks\s+to)|(?<=[\d%])\s+(?:w/|thanks\s+to))\s+"
+    r"(?!(?:no|zero|fewer|less|more|under|over|below|above)\b)(?=[^%]*$)",
+    re.I,
+)
+# ... or work done, after a dash or semicolon: "Apparel return rate below 22% - size guide v2 live on all PDPs" (set 47:
+# read as work only, the 22% lost)
+_WORK_AFTER = re.compile(r"\s+[-–—]\s+|\s*;\s+")
+
+
+def result_then_work(text: str) -> tuple[str, str] | None:
+    """(result, work) of a stated result followed by the work that serves it: 'Apparel return rate below 22% - size
+    guide v2 live on all PDPs'. Only after a result read as one, and never a second result or a status after it."""
+    for pattern in (_MEANS_AFTER_NUMBERS, _WORK_AFTER):
+        if not (m := pattern.search(text)):
+            continue
+        result, work = text[: m.start()].strip(" ,;"), text[m.end() :].strip()
+        evidence = kind_evidence(result, None)
+        means = pattern is _MEANS_AFTER_NUMBERS  # "w/ 2-way SMS reminders": the pattern itself keeps shares out
+        stated_work = means or ((starts_with_deliverable(work) or reports_done_work(work)) and not numbers_in(work))
+        if evidence and evidence[0] == "outcome" and stated_work and not DONE_STATUS.match(work):
+            return result, work
+    return None
+
+
+def stated_result_first(goal: str) -> bool:
+    return result_then_work(goal.strip()) is not None
+
+
 RULES: tuple[tuple[str, Kind, Callable[[str], bool]], ...] = (
     ("complete-share", "output", complete_share),
     ("measured-result", "outcome", measured_result),
+    ("result-then-work", "outcome", stated_result_first),
     ("compliance", "output", passes_assurance),
     ("backlog", "output", clears_backlog),
     ("readiness", "output", readiness),

@@ -16,7 +16,8 @@ from functools import lru_cache
 _AMOUNT = r"\d(?:[\d,]*\d)?(?:\.\d+)?"  # never a trailing comma: "under 30, RIIO-ED2 yr 3" (set 30)
 DIGITS = rf"(?<![A-Za-z]){_AMOUNT}"
 # A size written after an amount: "R12m", "$3bn", "₹4.5 cr", "Rs 40 lakh".
-MAGNITUDE = r"(?:k|m|bn|mn|million|billion|cr|crores?|lakhs?|lacs?)"
+# ... and as other languages write it: "1,2 Mio. EUR", "3 Mrd", "R$ 4,5 mi" (set 47: read as a bare 1,6 and 4,5)
+MAGNITUDE = r"(?:k|m|bn|mn|million|billion|cr|crores?|lakhs?|lacs?|(?-i:Mio|Mrd|mln|mi))"
 # A currency written before an amount: a symbol, or a code or short form in capitals ("Rs 40 lakh", "KSh 2m",
 # "INR 12 cr", "JPY 11.2": set 39 read no target there); a bare "R" (rand) only before an amount with a magnitude or
 # thousands ("R12m", "R1,200"), never a name ("R2 release"). Every rule that reads money before a number takes it
@@ -27,7 +28,8 @@ CURRENCY_CODES = (
     "HUF|RON|ILS|TWD|MNT|KZT|UAH"
 )
 CURRENCY = (
-    rf"(?:[$€£₹₦¥₱₩]|(?<![A-Za-z])(?-i:Rs\.?|{CURRENCY_CODES})\s?|"
+    # ... a dollar of another country: "R$ 4,5 mi", "S$", "NZ$" (set 47)
+    rf"(?:(?<![A-Za-z])(?-i:R|S|A|C|NZ|HK|US|NT|MX)\$|[$€£₹₦¥₱₩]|(?<![A-Za-z])(?-i:Rs\.?|{CURRENCY_CODES})\s?|"
     rf"(?<![A-Za-z])(?-i:R)(?=\d[\d,.]*\s?{MAGNITUDE}\b|\d{{1,3}}(?:,\d{{3}})+(?!\d)))"
 )
 NUMBER = rf"(?:{CURRENCY}\s?{_AMOUNT}|{DIGITS})"

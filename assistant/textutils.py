@@ -224,7 +224,7 @@ _UNIT = (
     # a rate unit written with a slash: "142 Ml/d", "30 km/h", "8 t/ha" (set 18: "from 142 Ml/d to 128 Ml/d" unread)
     # minutes and seconds run together: "from 9m40s to 7m00s" (set 37: read as 7)
     # ... or minutes and seconds with a colon: "handle time 6:40 -> 5:30" (set 39: read as 40 and 5)
-    rf"(?:(?-i:m)\d{{2}}s\b|:[0-5]\d(?![\d:])|\s?%|\s?{_POINTS}\b|\s?(?:{MAGNITUDE}|b)\b(?:\s{CURRENCY_AFTER}\b)?|"
+    rf"(?:(?-i:m)\d{{2}}s\b|:[0-5]\d(?![\d:])|\s?%|\s?{_POINTS}\b|\s?(?:{MAGNITUDE}|b)\b(?:\.?\s{CURRENCY_AFTER}\b)?|"
     rf"\s{CURRENCY_AFTER}\b|x\b|\s?/\s?\d+|"
     r"\s?[A-Za-z]{1,3}/[A-Za-z]{1,5}\b|(?-i:ppl|p)\b|"  # "30p/litre", "33.4ppl" (set 34: read as 30)
     rf"\s?out\s+of\s+\d+|\s(?:working|business|calendar)\s+days?\b|\s?{_WORKING_DAYS_SHORT}\b|"
@@ -267,7 +267,12 @@ _BOUND = re.compile(
 _SHARE_OF_TEXT = rf"{NUMBER}\s?%\s+of\b"
 _SHARE_OF = re.compile(_SHARE_OF_TEXT, re.I)
 # ... whose population a bound narrows: "on 100% of boats over 10m" (set 16): the share is the target, not 10m
-_QUALIFIED_SHARE = re.compile(rf"{_SHARE_OF_TEXT}\s+(?:[\w-]+\s+){{1,7}}?(?:over|under|above|below)\s+{NUMBER}", re.I)
+# ... or a level on the things a bound picks out: "GRR 91%+ on accounts over $50k ARR" (set 47: $50k read as the target)
+_QUALIFIED_SHARE = re.compile(
+    rf"{_SHARE_OF_TEXT}\s+(?:[\w-]+\s+){{1,7}}?(?:over|under|above|below)\s+{NUMBER}|"
+    rf"{NUMBER}\s?%\+?\s+(?:on|for|across|among)\s+(?:[\w-]+\s+){{0,3}}?[a-z]+s\s+(?:over|under|above|below)\s+{NUMBER}",
+    re.I,
+)
 # The units of a relative change: "up 15%", "down 3pp", "up 5 points".
 RELATIVE_UNIT = rf"(?:%|{_POINTS}\b)"
 # "bringing front-desk queue time down 40%", "conversion up 15%": a change stated after the measure.
@@ -444,9 +449,11 @@ _LEADING_STATUS = re.compile(
     rf"^\s*(?:[(\[]\s*{_STATUS_TEXT}\s*[)\]]|{_STATUS_TEXT}\s*[-–—:|]|(?:{_STATUS_MARK}))\s*", re.I
 )
 # a RAG status opening a bracket that goes on with the baseline: "(RAG: red, currently 3.1%)" (set 39)
-# ... or closing it: "(T2: 68%, RAG amber)" (set 42: the baseline was lost with it)
+# ... or closing it: "(T2: 68%, RAG amber)" (set 42: the baseline was lost with it), "(Sep actual 99.91% - RED)" (set
+# 47: its bracket was left open)
 _RAG_ASIDE = re.compile(
-    rf"\(\s*(?P<status>{_RAG})\s*[,;]\s*(?=[^()]*\)\s*$)|(?<=\d%)\s*[,;]\s*(?P<closing>{_RAG})\s*(?=\)\s*$)", re.I
+    rf"\(\s*(?P<status>{_RAG})\s*[,;]\s*(?=[^()]*\)\s*$)|(?<=\d%)\s*(?:[,;]|\s[-–—])\s*(?P<closing>{_RAG})\s*(?=\)\s*$)",
+    re.I,
 )
 DONE_STATUS = re.compile(rf"(?:{_DONE_WORD})\b|✅|✔|☑|\[x\]", re.I)  # a status saying the work is finished
 

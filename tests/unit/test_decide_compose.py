@@ -475,6 +475,18 @@ def test_by_when_never_reads_by_within(deadline: str | None, expected: str) -> N
             ("Dress return rate down from 38% to 30% by [deadline]", "Adding the new fit guide to all PDPs"),
         ),
         ("Cut returns to 30% by adding guides by Q3", "Q3", ("Cut returns to 30% by Q3", "Adding guides by Q3")),
+        # ... or after a dash or "w/" (sets 45, 47: the 22% was lost, the reminders kept in the key result)
+        (
+            "Apparel return rate below 22% - size guide v2 live on all PDPs",
+            None,
+            ("Apparel return rate below 22% by [deadline]", "Size guide v2 live on all PDPs"),
+        ),
+        (
+            "Outpatient DNA rate down to 6% (from 8.4%) w/ 2-way SMS reminders",
+            None,
+            ("Outpatient DNA rate down to 6% (from 8.4%) by [deadline]", "2-way SMS reminders"),
+        ),
+        ("Orders 40% via app", None, ("Orders 40% via app by [deadline]", None)),
         # the number it aims for is the key result, whatever form the work takes (set 20: kept whole)
         (
             "Loyalty app relaunch incl. new points scheme, aiming for 30% of transactions linked to a member by H2",

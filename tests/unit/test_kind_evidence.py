@@ -22,6 +22,13 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Size notes added to all shoe pages and shoe return rate cut from 30% to 24%", ("outcome", "measured-result")),
         ("5,000 meters fitted, with estimated bills down to under 15% of all bills", ("outcome", "measured-result")),
         ("Add upsell alerts and raise bookings from $300k to $500k a quarter", ("outcome", "measured-result")),
+        # result-then-work: the result first, the work that serves it after a dash, "w/" or "via" (sets 45, 47); not a
+        # status, a second result or a channel
+        ("Apparel return rate below 22% - size guide v2 live on all PDPs", ("outcome", "result-then-work")),
+        ("Outpatient DNA rate down to 6% (from 8.4%) w/ 2-way SMS reminders", ("outcome", "result-then-work")),
+        ("External legal spend ≤€3.2m (FY23 €4.1m) via panel firm rates", ("outcome", "result-then-work")),
+        ("Paywall metering changed to 3 free articles/month - live wk 40", None),
+        ("Zero RIDDOR reportables this FY; LTIFR held below 0.5", None),
         ("New dryer installed, moisture variance under 1.5% (was 3%)", ("outcome", "measured-result")),
         ("Hire 3 nurses; vacancy rate 6% (was 11%)", ("outcome", "measured-result")),
         # count-done: the count first, then what the work did to those things (set 41: called an outcome)

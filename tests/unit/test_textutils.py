@@ -401,6 +401,12 @@ from evals.robustness import refusals
         ("100% of vinazas treated before discharge (2023 approx 40%)", "40%", "100%", None),
         ("Monsoon availability 96% (2023: 88%, sediment outages)", "88%", "96%", None),
         ("Fraud losses < 8 bps of TPV by Q4 (Q2: 13 bps, ~R$ 2,1 mi)", "13 bps", "8 bps", "Q4"),
+        # set 47: other languages' magnitudes and dollars; a bound on the things counted is no target
+        ("MRR 1,2 Mio. EUR -> 1,6 Mio. EUR by 31.12.", "1,2 Mio. EUR", "1,6 Mio. EUR", "31.12"),
+        ("R$ 4,5 mi new ARR closed from mid-market segment", None, "R$ 4,5 mi", None),
+        ("GRR 91%+ on accounts over $50k ARR", None, "91%", None),
+        ("Win rate 30% on deals over $100k", None, "30%", None),
+        ("Grow active users over 5,000", None, "5,000", None),
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
@@ -798,7 +804,12 @@ def test_holds_short_limit(goal: str, short: bool) -> None:
         # set 44: a RAG colour alone after a dash at the end
         ("Blue Drop score back >90% (FY23/24: 84,6%) — amber", "Blue Drop score back >90% (FY23/24: 84,6%)", "amber"),
         # set 45: a RAG status after a comma
-        ("PMS migration - all 14 practices on new system, RAG green", "PMS migration - all 14 practices on new system", "RAG green"),
+        (
+            "PMS migration - all 14 practices on new system, RAG green",
+            "PMS migration - all 14 practices on new system",
+            "RAG green",
+        ),
+        ("Uptime 99.95% (Sep actual 99.91% - RED)", "Uptime 99.95% (Sep actual 99.91%)", "RED"),
         (
             "Enrolled 30 koalas in the vaccine trial — 22/30 as at Sep",
             "Enrolled 30 koalas in the vaccine trial",
