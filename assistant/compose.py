@@ -81,8 +81,19 @@ _SCHOOL_YEAR_OR_TIER = re.compile(
 # platform's own capitals and a number name one too, set 37)
 _SEGMENT_NAME = r"(?:[A-Z]|i(?=OS|Pad|Phone))[\w&-]*"
 _SEGMENT = re.compile(
-    rf"(?<![\w-])(?P<scope>{_SEGMENT_NAME}(?:\s*(?:&|\+|,|,?\s+and\b)\s*{_SEGMENT_NAME})*(?:\s+[A-Za-z0-9][\w&-]*)?"
+    # ... joined by a slash too: "all AU/NZ entities" (set 47: read as "NZ entities")
+    rf"(?<![\w-])(?P<scope>{_SEGMENT_NAME}(?:\s*(?:&|\+|/|,|,?\s+and\b)\s*{_SEGMENT_NAME})*(?:\s+[A-Za-z0-9][\w&-]*)?"
     rf"\s+(?:{_GROUP}))\b"
+)
+# Countries by their two-letter codes, read only two or more joined ("for NL + BE", "in DE & AT"; set 47: counted
+# everywhere): alone, several are words or teams ("in IT", "NO", "AR").
+_COUNTRY_CODE = (
+    r"(?-i:DE|AT|CH|NL|BE|LU|FR|ES|PT|IE|UK|GB|SE|DK|FI|PL|CZ|SK|HU|RO|GR|US|CA|MX|BR|CL|CO|PE|AU|NZ|SG|HK|JP|KR|"
+    r"TW|MY|TH|VN|PH|ID|ZA|NG|KE|GH|EG|MA|AE|SA|QA)"
+)
+_COUNTRY_CODES = re.compile(
+    rf"\b(?P<lead>in|for|across)\s+(?P<scope>{_COUNTRY_CODE}(?:\s*(?:&|\+|/|,|,?\s+and\b)\s*{_COUNTRY_CODE})+)\b"
+    r"(?![\w/-]|\s+(?:language\s+)?pairs?\b)"  # "for DE/FR/ES pairs" are languages
 )
 # a region: "in EMEA", "across the Nordics", "for the UK market"
 _IN_REGION = re.compile(
@@ -290,6 +301,7 @@ _SCOPES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ..
     (_PLACE_ASIDE, _at_the_place),
     (_SEGMENT, _for_segment),
     (_IN_REGION, _in_region),
+    (_COUNTRY_CODES, _with_lead),
     (_AT_PLACES, _with_lead),
     (_SITE_PARTS, _across),
     (_COMPASS_AREA, _in_the),
@@ -334,6 +346,9 @@ def scoped(metric: MetricView, scope: str | None) -> MetricView:
         return metric
     lead, group = scope.split(maxsplit=1)
     if group.lower() in metric.name.lower():
+        return metric
+    named = group.split()[:-1] or group.split()  # "Enterprise tier" is said by "enterprise deals" (set 47: said twice)
+    if all(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", metric.name, re.I) for w in named):
         return metric
     noun = group.split()[-1]
     if lead == "for" and len(group.split()) > 1 and re.search(rf"\b{re.escape(noun)}\b", metric.name, re.I):

@@ -941,6 +941,13 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("Broken bags at dispatch ≤0.2% (Q3 actual 0.65%) - Nghi Son packing plant", "at the Nghi Son packing plant"),
         ("N2 consumption / t product -12% vs 2023 (Antwerp site)", "at the Antwerp site"),
         ("Second source qualified for 15 single-source parts (Žilina plant)", "at the Žilina plant"),
+        # set 47: names joined by a slash, countries by their codes when two or more are joined (not languages, not
+        # one code alone)
+        ("Automated AP invoice matching (Xero + Dext), all AU/NZ entities", "for AU/NZ entities"),
+        ("Launch Klarna pay-in-3 at checkout for NL + BE", "for NL + BE"),
+        ("D2C webshop live in DE & AT, 12 SKUs", "in DE & AT"),
+        ("MTPE workflow implemented for DE/FR/ES pairs", None),
+        ("Improve ticket triage in IT", None),
     ],
 )
 def test_scope_of_reads_the_named_group(goal: str, scope: str | None) -> None:
@@ -965,6 +972,9 @@ def test_scoped_metric_adds_the_group_once() -> None:
     # a name ending in a clause that says which things count takes the group before it (set 41)
     tests = MetricView("share of drug tests that are positive", "down")
     assert scoped(tests, "for Cat B sites").name == "share of drug tests for Cat B sites that are positive"
+    # a group the metric's name already says is not said twice (set 47: "enterprise deals ... for Enterprise tier")
+    deals = MetricView("share of enterprise deals needing no security exceptions", "up")
+    assert scoped(deals, scope_of("Ship SSO for Enterprise tier")).name == deals.name
     students = MetricView("first-year students passing all modules", "up")
     assert (
         scoped(students, scope_of("Advising for all FTIC students")).name
