@@ -591,6 +591,8 @@ SENSES: dict[str, tuple[re.Pattern[str], str]] = {
     ),
 }
 SECTOR_SHORT_FORMS = Path(__file__).with_name("short_forms.tsv")
+# Software products and vendors by name, read the same way (same format): "Jenkins" -> continuous integration server.
+TOOL_NAMES = Path(__file__).with_name("tool_names.tsv")
 
 
 def sector_short_forms(path: Path = SECTOR_SHORT_FORMS) -> dict[str, str]:
@@ -612,8 +614,8 @@ def sector_short_forms(path: Path = SECTOR_SHORT_FORMS) -> dict[str, str]:
     return out
 
 
-# The short forms above win over a sector's: each was added for a goal a coach saw misread.
-ABBREVIATIONS = {**sector_short_forms(), **_SHORT_FORMS}
+# The short forms above win over a sector's, a sector's over a tool's: each was added for a goal a coach saw misread.
+ABBREVIATIONS = {**sector_short_forms(TOOL_NAMES), **sector_short_forms(), **_SHORT_FORMS}
 # Longest first, so "ISO 27001" is read before a shorter form that starts it; a numbered one too ("CDU-2").
 _ABBREVIATION = re.compile(
     r"(?<![\w-])(" + "|".join(map(re.escape, sorted(ABBREVIATIONS, key=len, reverse=True))) + r")s?(?!\w|-(?!\d))"

@@ -15,6 +15,7 @@ from assistant.ranking import (
     HIRING,
     MOVED_BY,
     NAME,
+    TOOL_NAMES,
     LexicalIndex,
     RankWeights,
     combine,
@@ -369,6 +370,13 @@ def test_retrieve_without_the_result_query_or_definition_share(index: KnowledgeI
         ("CDU-2 turnaround", "CDU (crude distillation unit in a refinery)-2 turnaround"),
         ("HCA-led rounds", "HCA-led rounds"),
         ("ISO 27001 audit", "ISO 27001 (information security management) audit"),
+        # software products by name (tool_names.tsv), case kept: the word "snowflake" is not the warehouse
+        (
+            "CrowdStrike Falcon on all laptops",
+            "CrowdStrike Falcon (endpoint detection and response security) on all laptops",
+        ),
+        ("Redshift → Snowflake", "Redshift (cloud data warehouse) → Snowflake (cloud data warehouse)"),
+        ("No snowflake servers", "No snowflake servers"),
     ],
 )
 def test_short_forms_are_spelled_out(text: str, expected: str) -> None:
@@ -379,6 +387,9 @@ def test_the_sector_short_forms_load_and_name_file_and_line_on_error(tmp_path: P
     forms = sector_short_forms()
     assert len(forms) > 300 and forms["INSET"] == "teacher training day"
     assert not set(forms) & set(_SHORT_FORMS)  # each short form has one home
+    tools = sector_short_forms(TOOL_NAMES)
+    assert len(tools) > 200 and tools["Jenkins"] == "continuous integration build server"
+    assert not set(tools) & (set(forms) | set(_SHORT_FORMS))
     bad = tmp_path / "short_forms.tsv"
     bad.write_text("# comment\nHFSV\thome fire safety visit\tfire\nCDU\tcrude distillation unit\n", encoding="utf-8")
     with pytest.raises(KnowledgeError, match=r"short_forms.tsv:3: expected"):
