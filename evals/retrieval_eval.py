@@ -15,6 +15,10 @@ the coach's expert sets, each with the catalogue metrics a strict coach accepts 
 (``evals/data/expert/metric_labels.tsv``; labelled by helper reviewers from each goal's top twelve and the whole
 catalogue, ``none`` where nothing fits). They are messier and span far more sectors than the dev set.
 
+A fourth, ``handbook``, is also apart: outputs written the way company and public-sector OKR handbooks write them
+(vendor names, migrations, rollouts; ``evals/data/tuning/handbook_output_labels.tsv``, labelled the same way). The
+catalogue covers nearly all of them, so it reads how well the ranking finds a metric it has for common work.
+
     .venv/bin/python -m evals.retrieval_eval                 # or: okr eval retrieval
     .venv/bin/python -m evals.retrieval_eval --name before   # evals/reports/retrieval/before.{json,md}
 """
@@ -35,9 +39,10 @@ disable_telemetry()
 
 OUT = Path(__file__).parent / "reports" / "retrieval"
 EXPERT_LABELS = Path(__file__).parent / "data" / "expert" / "metric_labels.tsv"
+HANDBOOK_LABELS = Path(__file__).parent / "data" / "tuning" / "handbook_output_labels.tsv"
 CUTOFFS = (1, 3, 5, 8)
 DEPTH = 20  # how deep the ranking is read for the reciprocal rank (beyond it counts as 0)
-SLICES = ("tidy", "real", "expert")
+SLICES = ("tidy", "real", "expert", "handbook")
 HALVES = ("tune", "held-out")
 
 RankFn = Callable[[dict[str, Any]], list[str]]
@@ -50,7 +55,7 @@ def half_of(goal_id: str) -> str:
 
 def slice_of(row: dict[str, Any]) -> str:
     tags = row.get("tags", [])
-    return "expert" if "expert" in tags else "real" if "real" in tags else "tidy"
+    return next((t for t in ("expert", "handbook") if t in tags), "real" if "real" in tags else "tidy")
 
 
 def load_expert_labels(path: Path = EXPERT_LABELS) -> list[dict[str, Any]]:
@@ -61,6 +66,17 @@ def load_expert_labels(path: Path = EXPERT_LABELS) -> list[dict[str, Any]]:
         ids = [] if acceptable == "none" else acceptable.split(",")
         goal_id = f"{set_name.removesuffix('.tsv')}-{hashlib.sha256(goal.encode()).hexdigest()[:8]}"
         rows.append({"id": goal_id, "goal": goal, "acceptable": ids, "tags": ["expert"]})
+    return rows
+
+
+def load_handbook_labels(path: Path = HANDBOOK_LABELS) -> list[dict[str, Any]]:
+    """The handbook-style outputs with their acceptable catalogue ids (goal, ids, note; a header line)."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        goal, acceptable, _note = line.split("\t")
+        ids = [] if acceptable == "none" else acceptable.split(",")
+        goal_id = f"handbook-{hashlib.sha256(goal.encode()).hexdigest()[:8]}"
+        rows.append({"id": goal_id, "goal": goal, "acceptable": ids, "tags": ["handbook"]})
     return rows
 
 
@@ -135,7 +151,8 @@ def markdown(summary: dict[str, dict[str, Any]], name: str) -> str:
         "Real MiniLM embeddings, real catalogue, ranked as the chain ranks (`retrieve` then `gather`).",
         "Halves are fixed by a hash of the goal id; ranking is tuned on `tune` only. Figures are over goals with",
         "an acceptable catalogue metric (`covered`); coverage is the share of goals that have one. `all` is the dev",
-        "set (tidy and real); `expert` is the coach's expert sets, labelled apart and never in `all`.",
+        "set (tidy and real); `expert` is the coach's expert sets and `handbook` handbook-style outputs, labelled",
+        "apart and never in `all`.",
         "",
         "| slice/half | n | coverage | top-1 | recall@3 | recall@5 | recall@8 | MRR |",
         "|---|---|---|---|---|---|---|---|",
@@ -157,13 +174,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     a = p.parse_args(list(sys.argv[1:] if argv is None else argv))
     rank = chain_ranker(Settings())
     records = evaluate(load_dev(), rank)
-    expert = evaluate(load_expert_labels(), rank)
+    apart = evaluate(load_expert_labels(), rank) + evaluate(load_handbook_labels(), rank)
     summary = summarise(records)
-    summary.update({k: v for k, v in summarise(expert).items() if k.startswith("expert/")})
+    summary.update({k: v for k, v in summarise(apart).items() if k.startswith(("expert/", "handbook/"))})
     a.out.mkdir(parents=True, exist_ok=True)
-    (a.out / f"{a.name}.json").write_text(
-        json.dumps({"summary": summary, "records": records + expert}, indent=1) + "\n"
-    )
+    (a.out / f"{a.name}.json").write_text(json.dumps({"summary": summary, "records": records + apart}, indent=1) + "\n")
     (a.out / f"{a.name}.md").write_text(markdown(summary, a.name), encoding="utf-8")
     sys.stdout.write(markdown(summary, a.name))
     return 0

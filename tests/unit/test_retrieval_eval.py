@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from assistant.knowledge import Knowledge
-from evals.retrieval_eval import evaluate, half_of, load_expert_labels, score_ranking, summarise
+from evals.retrieval_eval import (
+    evaluate,
+    half_of,
+    load_expert_labels,
+    load_handbook_labels,
+    score_ranking,
+    slice_of,
+    summarise,
+)
 from evals.runner import load_dev
 
 
@@ -63,3 +71,14 @@ def test_expert_rows_are_their_own_slice() -> None:
     records = evaluate(load_expert_labels()[:6], lambda row: ["x"])
     assert {r["slice"] for r in records} == {"expert"}
     assert "expert/all" in summarise(records)
+
+
+def test_handbook_labels_name_catalogue_metrics_and_match_their_goals(knowledge: Knowledge) -> None:
+    """The handbook-style outputs: every labelled id exists, one row per written goal, reported as their own slice."""
+    from tests.unit.test_evals import DATA
+
+    rows = load_handbook_labels()
+    written = [line.split("\t")[0] for line in (DATA / "tuning" / "handbook_outputs.tsv").read_text().splitlines()]
+    assert [r["goal"] for r in rows] == written and len(written) >= 150
+    assert all(i in knowledge.catalogue for r in rows for i in r["acceptable"])
+    assert all(len(r["acceptable"]) <= 3 for r in rows) and {slice_of(r) for r in rows} == {"handbook"}
