@@ -117,6 +117,10 @@ EXPERT_SETS = [
     "unseen_real_43.tsv",
     "unseen_real_44.tsv",
     "unseen_real_45.tsv",
+    "unseen_real_46.tsv",
+    "unseen_real_47.tsv",
+    "unseen_real_48.tsv",
+    "unseen_real_49.tsv",
 ]
 
 
