@@ -89,7 +89,7 @@ _FIRST_PERIOD = (
 # A period a goal already runs through, after "for", "in", "during", "through" or "over" (these words alone also
 # introduce measures: "for every order", "in the app").
 _PERIOD = (
-    rf"{_FIRST_PERIOD}|q[1-4]|h[12]|fy|\d{{4}}|\d{{2}}/\d{{2}}\s+season|{_YEAR_SPAN}|quarter|year|{_SEASON}|\b{_EVENT_END}\b|\b(?:{_MONTHS})\b|"
+    rf"{_FIRST_PERIOD}|(?:term|semester|trimester)\s+\d\b|q[1-4]|h[12]|fy|\d{{4}}|\d{{2}}/\d{{2}}\s+season|{_YEAR_SPAN}|quarter|year|{_SEASON}|\b{_EVENT_END}\b|\b(?:{_MONTHS})\b|"
     r"intake|series|half[- ]term|"
     r"pulse|(?-i:AW|SS|FW)\s?\d|(?-i:[SW])\d{2}\b"
 )
@@ -113,6 +113,8 @@ _STARTING = r"(?:starts?|begins?|opens?|kicks?\s+off|go(?:es)?\s+(?:in|out|live)
 _WEEK_OF_YEAR = r"(?:wk|week|(?-i:WW))\s?\d{1,2}\b(?!\s*(?:of|%|days?|weeks?))"
 # A deadline phrase *after* its introducing word (by / before / in / within / end of ...).
 _DEADLINE_CORE = (
+    # a numbered term: "by Term 4", "in Semester 2" (set 48: asked for a deadline it gave)
+    r"(?:term|semester|trimester)\s+\d\b(?![.,]\d)|"
     # a review the work must be ready for, only after "before" or "ahead of": "Clear KYC backlog before the audit"
     # ("verified by an external audit" is how, "the internal audit plan" what)
     rf"{_AFTER_BEFORE}(?:the\s+|our\s+|next\s+)?(?:[\w-]+\s+){{0,2}}?(?:audit|inspection|renewal)(?:\s+season)?\b|"
@@ -1023,7 +1025,8 @@ _STATED_BASELINE = re.compile(
     # ... roughly, or with an aside after it: "(2023 approx 40%)", "(2023: 88%, sediment outages)" (set 45: read as
     # nothing)
     rf"(?:(?:\s+(?:avg|average|actual|baseline|real))?(?:\s+was|\s*[:=])|\s+(?:avg|average|actual|baseline)|"
-    rf"(?<=\d)(?=\s+(?:{CURRENCY}|\d|{_ROUGHLY})))\s+(?:{_ROUGHLY})?"
+    # ... or a period named in words, then its figure: "(Apr-Jun 11.3%)" (set 48: the months read as the deadline)
+    rf"(?<=\d)(?=\s+(?:{CURRENCY}|\d|{_ROUGHLY}))|(?<=[a-z])(?=\s+\d))\s+(?:{_ROUGHLY})?"
     rf"(?P<base5>{_NUM})\s*!*(?:\s*[,;][^()]*)?\s*\)|"
     # an amount given in passing, roughly: "Clear KYC backlog (~3k cases)" is where it stands, not where it goes
     rf"\(\s*(?:{_ROUGHLY})(?P<base3>{_NUM})(?:\s+[a-z][\w-]*){{1,2}}\s*\)|"
@@ -1034,7 +1037,10 @@ _STATED_BASELINE = re.compile(
 # target), "while holding volume at 9–10k signups/mo".
 _GUARDRAIL = re.compile(
     rf"(?:[,;]|\s+while|\s+and)\s+(?:[\w/&-]+\s+){{0,3}}?(?:held|holding|kept|keeping|maintained|maintaining)\s+"
-    rf"(?:at\s+)?(?:or\s+)?(?:(?:above|below|under|over)\s+|[≥≤<>]=?\s*)?{_TARGET_NUM}[^,;()]*",
+    rf"(?:at\s+)?(?:or\s+)?(?:(?:above|below|under|over)\s+|[≥≤<>]=?\s*)?{_TARGET_NUM}[^,;()]*|"
+    # ... or a limit not to cross: "KYC auto-approve 85% without fraud losses going above 0.05% of GMV" (set 48)
+    rf"\s+without\s+(?:[\w/&-]+\s+){{1,4}}?(?:going\s+|rising\s+|getting\s+)?(?:above|over|beyond|exceeding|past)\s+"
+    rf"{_TARGET_NUM}[^,;()]*",
     re.I,
 )
 # "Books closed by WD5 instead of WD9", "in 2 days rather than 5": the first is the target, the second the baseline.
@@ -1086,7 +1092,7 @@ def parse_measurability(text: str) -> Measurability:
         t = _TARGET_ONLY.search(scan)
         if none_left := _NONE_LEFT.search(scan):
             target = none_left.group("target")  # "no open deviations > 30 days": none left past the age, not 30 days
-        elif _ENDED_PAST.search(scan):
+        elif _ENDED_PAST.search(scan) or _NONE_ABOVE.match(scan.strip()):
             target = "zero"  # "Handover delays >60 min eliminated" (set 31: 60 min read): none left past the limit
         elif t and not _is_deadline_number(scan, t.start("target")) and not _QUALIFIED_SHARE.search(scan, 0, t.end()):
             target = t.group("target").strip()
@@ -1237,6 +1243,8 @@ _NONE_LEFT = re.compile(
     rf"(?:[<>≤≥]=?|over|older\s+than|more\s+than)\s*{NUMBER}\s*(?:days?|weeks?|months?|years?|d|wks?))",
     re.I,
 )
+# ... or none at all above a size, said first: "Zero dropped objects >20 J from drill rigs" (set 46: 20 read)
+_NONE_ABOVE = re.compile(rf"(?:no|zero)\s+(?:[\w-]+\s+){{1,3}}?(?:[<>≥]=?\s*|over\s+|above\s+){NUMBER}", re.I)
 # ... or, said the other way, cases past a limit ended: "Handover delays >60 min eliminated".
 _ENDED_PAST = re.compile(
     rf"(?:[<>≤≥]=?|\bover|\bmore\s+than|\blonger\s+than)\s*{_NUM}\s+(?:eliminated|ended|stopped|gone)\b", re.I

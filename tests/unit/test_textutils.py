@@ -407,6 +407,12 @@ from evals.robustness import refusals
         ("GRR 91%+ on accounts over $50k ARR", None, "91%", None),
         ("Win rate 30% on deals over $100k", None, "30%", None),
         ("Grow active users over 5,000", None, "5,000", None),
+        # sets 46 and 48: a period's figure with no colon, a numbered term, a limit not to cross, none above a size
+        ("Outpatient physio DNA rate down to 7% (Apr-Jun 11.3%)", "11.3%", "7%", None),
+        ("75% of Y9 students at/above expected reading age by Term 4", None, "75%", "Term 4"),
+        ("KYC auto-approve 85% without fraud losses going above 0.05% of GMV", None, "85%", None),
+        ("Zero dropped objects >20 J from drill rigs", None, "zero", None),
+        ("No more than 3 outages", None, "3", None),
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
