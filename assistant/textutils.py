@@ -991,6 +991,10 @@ def where_it_stands_at_end(text: str) -> int | None:
 # A baseline stated beside the target, in brackets: "below 10% (38% in 2023)", "(was 14 days)", or after a dash at
 # the end ("– we're at 82%"). The year is when the baseline was read, not a deadline (a coach saw "by 2023" read from
 # it).
+# A working day of the month, as month-end close is counted: "WD5" (capitals only).
+_WORKING_DAY = r"(?-i:WD)\s?\d{1,2}\b"
+# ... the close's target after "by": "Month-end close by WD5 (currently WD9)" (set 48: both left to placeholders)
+_BY_WORKING_DAY = re.compile(rf"\bby\s+(?P<target>{_WORKING_DAY})")
 # A number given roughly: "~3k", "c. 40%", "approx 40%".
 _ROUGHLY = r"~\s?|c\.\s?|circa\s+|approx\.?\s+|about\s+|around\s+"
 _STATED_BASELINE = re.compile(
@@ -1014,6 +1018,9 @@ _STATED_BASELINE = re.compile(
     rf"(?P<base2>{_NUM}(?:\s+(?:days?|weeks?|hours?|hrs?|mins?|minutes?|months?|t|kt|kg|km|ha|ml)\b)?)(?:\s+of\s+[a-z]+)?(?:\s*,\s*{_PAST_YEAR}(?:[/-]\d{{2}})?)?\s*\)|"
     # ... or last year's with "LY" after it: "(vs €104 LY)" (set 32: read as nothing)
     rf"\(\s*vs\.?\s+(?P<base6>{_NUM})\s+(?-i:LY|PY)\s*\)|"
+    # ... or a working day of the month, where it stands: "(currently WD9)", "(Q1 actual WD8)" (sets 45, 48)
+    rf"\(\s*(?:currently|now|was|(?:(?:q[1-4]|h[12]|ytd|fy\s?\d{{2,4}})\s+)?(?:actual|avg|average))\s*:?\s*"
+    rf"(?P<base7>{_WORKING_DAY})\s*\)|"
     # ... or a past year's, the year first: "(FY25 was 7.5%!!)", "(2024: 61%)", "(FY24/25: 412k)" (sets 26, 32)
     # ... or a past quarter's average: "(Q3 avg was 640 kr)" (set 34)
     # ... or a past term's: "(autumn: 61%)" (set 37: read as nothing)
@@ -1071,7 +1078,7 @@ def parse_measurability(text: str) -> Measurability:
     baseline = target = None
     stated = _STATED_BASELINE.search(scan)
     if stated:
-        baseline = next(g for g in stated.group("base", "base2", "base3", "base4", "base5", "base6") if g).strip()
+        baseline = next(g for g in stated.group("base", "base2", "base3", "base4", "base5", "base6", "base7") if g).strip()
         # every baseline stated goes, not only the first: "(from ~9% of loads) — Q3 actual 3.2%" (set 44: the
         # second read as the target)
         scan = _STATED_BASELINE.sub(" ", scan)
@@ -1089,7 +1096,7 @@ def parse_measurability(text: str) -> Measurability:
     if m:
         baseline, target = m.group("base").strip(), m.group("target").strip()
     else:
-        t = _TARGET_ONLY.search(scan)
+        t = _TARGET_ONLY.search(scan) or _BY_WORKING_DAY.search(scan)
         if none_left := _NONE_LEFT.search(scan):
             target = none_left.group("target")  # "no open deviations > 30 days": none left past the age, not 30 days
         elif _ENDED_PAST.search(scan) or _NONE_ABOVE.match(scan.strip()):

@@ -413,6 +413,9 @@ from evals.robustness import refusals
         ("KYC auto-approve 85% without fraud losses going above 0.05% of GMV", None, "85%", None),
         ("Zero dropped objects >20 J from drill rigs", None, "zero", None),
         ("No more than 3 outages", None, "3", None),
+        # ... a working day of the month as the close's target and where it stands (sets 45, 48: placeholders)
+        ("Month-end close by WD5 (currently WD9)", "WD9", "WD5", None),
+        ("Cierre mensual in 5 WD (Q1 actual WD8)", "WD8", "5 WD", None),
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
