@@ -1078,7 +1078,9 @@ def parse_measurability(text: str) -> Measurability:
     baseline = target = None
     stated = _STATED_BASELINE.search(scan)
     if stated:
-        baseline = next(g for g in stated.group("base", "base2", "base3", "base4", "base5", "base6", "base7") if g).strip()
+        baseline = next(
+            g for g in stated.group("base", "base2", "base3", "base4", "base5", "base6", "base7") if g
+        ).strip()
         # every baseline stated goes, not only the first: "(from ~9% of loads) — Q3 actual 3.2%" (set 44: the
         # second read as the target)
         scan = _STATED_BASELINE.sub(" ", scan)
