@@ -458,9 +458,8 @@ def split_compound(goal: str) -> tuple[str, str] | None:
     initiative and the result, in the user's own words, becomes the key result.
     """
     text = goal.strip().rstrip(".")
-    means = means_split(text) or result_then_work(
-        text
-    )  # the result first, then how: "Returns down to 30% by adding ..."
+    # the result first, then how: "Returns down to 30% by adding the fit guide to PDPs", "... - size guide v2 live"
+    means = means_split(text) or result_then_work(text)
     if means:
         return capitalised(means[1]), means[0]
     result = result_half(text)
