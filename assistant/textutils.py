@@ -781,6 +781,9 @@ def without_dates(text: str) -> str:
 _EVENT = r"(?:of|after|from|since|following)"
 _SLA_EVENT = re.compile(rf"\s+{_EVENT}\b", re.I)
 
+# A number given roughly: "~3k", "c. 40%", "approx 40%".
+_ROUGHLY = r"~\s?|c\.\s?|circa\s+|approx\.?\s+|about\s+|around\s+"
+
 # A time limit the team holds each case to ("within 24 hours", "within the hour", "within 7 days of signup"):
 # a service level, never a deadline and never the target. A coach read "35% of trial accounts invite a teammate
 # within 7 days" with the 7 days as the deadline, and "Returns processed within 48h" with 48h as the target.
@@ -802,7 +805,10 @@ _PER_CASE = re.compile(
     rf"\b(?:up|down)\s+to\s+{NUMBER}\s?%|"
     # ... or named by its sign alone: "Increase % of SME supplier invoices paid within 30 days to 95%" (set 39: the
     # 30 days read as the deadline)
-    r"(?:^|\s)%\s+of\b",
+    r"(?:^|\s)%\s+of\b|"
+    # ... or the share after a colon or called the target: "Refunds paid within 7 days: 90%", "... within 7 days - 60%
+    # target" (set 46: the 7 days read as the deadline)
+    rf"\bwithin\s[^:;()]{{1,40}}:\s*(?:{_ROUGHLY})?{NUMBER}\s?%|{NUMBER}\s?%\s+target\b",
     re.I,
 )
 
@@ -995,8 +1001,6 @@ def where_it_stands_at_end(text: str) -> int | None:
 _WORKING_DAY = r"(?-i:WD)\s?\d{1,2}\b"
 # ... the close's target after "by": "Month-end close by WD5 (currently WD9)" (set 48: both left to placeholders)
 _BY_WORKING_DAY = re.compile(rf"\bby\s+(?P<target>{_WORKING_DAY})")
-# A number given roughly: "~3k", "c. 40%", "approx 40%".
-_ROUGHLY = r"~\s?|c\.\s?|circa\s+|approx\.?\s+|about\s+|around\s+"
 _STATED_BASELINE = re.compile(
     rf"\(\s*(?:(?:was|from|down\s+from|up\s+from|baseline:?|currently)\s+)?(?P<base>{_NUM})"
     rf"(?:\s+(?:in|for|at|as\s+of)\s+(?:FY\s?['’]?\d{{2}}|(?:FY\s?)?(?:19|20)\d{{2}})(?:[/-]\d{{2}})?|"

@@ -416,6 +416,9 @@ from evals.robustness import refusals
         # ... a working day of the month as the close's target and where it stands (sets 45, 48: placeholders)
         ("Month-end close by WD5 (currently WD9)", "WD9", "WD5", None),
         ("Cierre mensual in 5 WD (Q1 actual WD8)", "WD8", "5 WD", None),
+        # ... a share after a colon or called the target makes "within N days" a limit per case (set 46)
+        ("Refunds for cancelled flights paid within 7 days: 90% (currently ~55%)", "55%", "90%", None),
+        ("Lost property reunited with owner within 7 days - 60% target", None, "60%", None),
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
@@ -444,6 +447,9 @@ def test_parse_measurability(goal: str, baseline: str | None, target: str | None
         ("Ship the beta within 30 days", None, "within 30 days", None),
         # a share moved to a level: the window is each case's, not the deadline (set 25)
         ("Repeat donors returning within 30 days up to 65%", "65%", None, "within 30 days"),
+        # ... or the share after a colon, or called the target (set 46: the 7 days read as the deadline)
+        ("Refunds for cancelled flights paid within 7 days: 90%", "90%", None, "within 7 days"),
+        ("Lost property reunited with owner within 7 days - 60% target", "60%", None, "within 7 days"),
         # shares and levels in words
         ("Half of merged PRs come from people outside the core team", "half", None, None),
         ("Staff can find any policy on the intranet in under a minute", "under a minute", None, None),
