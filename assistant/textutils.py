@@ -419,7 +419,9 @@ NOTE_MARKUP = (
 _DONE_WORD = r"done|complete(?:d)?|finished|achieved|met"
 _STATUS_WORD = (
     rf"{_DONE_WORD}|missed|on[- ]track|off[- ]track|at[- ]risk|behind(?:\s+plan)?|"
-    r"ahead(?:\s+of\s+plan)?|in[- ]progress|not[- ]started|blocked|wip"
+    r"ahead(?:\s+of\s+plan)?|in[- ]progress|not[- ]started|blocked|wip|"
+    # ... or a slip: "-- slipped to Dec, vendor delay" (set 46: kept in the key result)
+    rf"(?:slipped|delayed)(?:\s+to\s+(?:{_MONTHS}|q[1-4]|h[12])\b\.?)?"
 )
 _RAG_COLOUR = r"(?:red|amber|green)"
 _RAG = rf"(?:rag|status)\s*[:=-]?\s*{_RAG_COLOUR}|{_RAG_COLOUR}(?=\s*[)\]])"
@@ -428,6 +430,8 @@ _STATUS_MARK = r"✅|✔️?|☑️?|❌|✗|🟢|🟡|🟠|🔴|⚠️?"
 # ... "- 22/30 as at Sep" (set 44)
 _PROGRESS = (
     rf"\d+\s?/\s?\d+\s+[a-z]+(?:ed|en|ne)\b|\d+\s?%\s+(?:{_DONE_WORD})\b|"
+    # ... a bare count done at the end, "- 18/25", or "(2 of 3 live, ...)" (set 46: kept in the key result)
+    r"\d+\s?/\s?\d+(?=\s*$)|\d+\s+of\s+\d+\s+(?:live|done|open|installed|signed|delivered|commissioned)\b|"
     rf"\d+\s?/\s?\d+\s+as\s+(?:at|of)\s+(?:{_MONTHS}|q[1-4]|today|now)\b"
 )
 _STATUS_TEXT = rf"(?:status\s*[:=-]?\s*)?(?:{_STATUS_WORD}|{_RAG}|{_PROGRESS})"
@@ -436,7 +440,7 @@ _TRAILING_STATUS = re.compile(
     # "- at risk (grid connection delayed)" (set 21)
     # ... or the day it was done: "- DONE 14/05" (set 35: 05 read as the target), "- done 3 Mar"
     # ... "- DONE 30-09" (set 42)
-    rf"(?:\s*[-–—:|]\s*(?:[(\[]\s*)?{_STATUS_TEXT}\s*[)\]]?(?:\s+\d{{1,2}}[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?|\s+{_DAY_OF_MONTH})?"
+    rf"(?:\s*(?:--|[-–—:|])\s*(?:[(\[]\s*)?{_STATUS_TEXT}\s*[)\]]?(?:\s+\d{{1,2}}[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?|\s+{_DAY_OF_MONTH})?"
     rf"(?:\s*[,;:]\s*[^()\[\]|–—]{{1,80}}?|\s*\([^()]{{1,80}}\))?|"
     rf"\s*[(\[]\s*{_STATUS_TEXT}\s*[)\]]|\s*(?:{_STATUS_MARK})|"
     # ... or a RAG status after it with no dash: "(Mar actual 1.8%) RAG: red" (set 42: kept in the key result),

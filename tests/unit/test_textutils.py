@@ -825,6 +825,18 @@ def test_holds_short_limit(goal: str, short: bool) -> None:
             "RAG green",
         ),
         ("Uptime 99.95% (Sep actual 99.91% - RED)", "Uptime 99.95% (Sep actual 99.91%)", "RED"),
+        # set 46: a slip after a double hyphen, a bare count done at the end
+        (
+            "2nd colour sorter commissioned at Medchal plant -- slipped to Dec, vendor delay",
+            "2nd colour sorter commissioned at Medchal plant",
+            "slipped to Dec, vendor delay",
+        ),
+        (
+            "Convert 25 stores to CO2 transcritical refrigeration - 18/25",
+            "Convert 25 stores to CO2 transcritical refrigeration",
+            "18/25",
+        ),
+        ("Score 4/5 on the audit", "Score 4/5 on the audit", None),
         (
             "Enrolled 30 koalas in the vaccine trial — 22/30 as at Sep",
             "Enrolled 30 koalas in the vaccine trial",
