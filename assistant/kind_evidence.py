@@ -485,10 +485,13 @@ def result_then_work(text: str) -> tuple[str, str] | None:
         if not (m := pattern.search(text)):
             continue
         result, work = text[: m.start()].strip(" ,;"), text[m.end() :].strip()
-        evidence = kind_evidence(result, None)
         means = pattern is _MEANS_AFTER_NUMBERS  # "w/ 2-way SMS reminders": the pattern itself keeps shares out
         stated_work = means or ((starts_with_deliverable(work) or reports_done_work(work)) and not numbers_in(work))
-        if evidence and evidence[0] == "outcome" and stated_work and not DONE_STATUS.match(work):
+        if not stated_work or DONE_STATUS.match(work):
+            continue
+        # the result half's kind is read last: it runs every rule again, and this rule runs for every goal
+        evidence = kind_evidence(result, None)
+        if evidence and evidence[0] == "outcome":
             return result, work
     return None
 

@@ -63,9 +63,7 @@ def load_expert_labels(path: Path = EXPERT_LABELS) -> list[dict[str, Any]]:
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines()[1:]:
         set_name, goal, acceptable, _note = line.split("\t")
-        ids = [] if acceptable == "none" else acceptable.split(",")
-        goal_id = f"{set_name.removesuffix('.tsv')}-{hashlib.sha256(goal.encode()).hexdigest()[:8]}"
-        rows.append({"id": goal_id, "goal": goal, "acceptable": ids, "tags": ["expert"]})
+        rows.append(_labelled(set_name.removesuffix(".tsv"), goal, acceptable, "expert"))
     return rows
 
 
@@ -74,10 +72,15 @@ def load_handbook_labels(path: Path = HANDBOOK_LABELS) -> list[dict[str, Any]]:
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines()[1:]:
         goal, acceptable, _note = line.split("\t")
-        ids = [] if acceptable == "none" else acceptable.split(",")
-        goal_id = f"handbook-{hashlib.sha256(goal.encode()).hexdigest()[:8]}"
-        rows.append({"id": goal_id, "goal": goal, "acceptable": ids, "tags": ["handbook"]})
+        rows.append(_labelled("handbook", goal, acceptable, "handbook"))
     return rows
+
+
+def _labelled(prefix: str, goal: str, acceptable: str, tag: str) -> dict[str, Any]:
+    """One labelled goal: an id fixed by its set and its text, and its acceptable ids ('none': nothing fits)."""
+    ids = [] if acceptable == "none" else acceptable.split(",")
+    goal_id = f"{prefix}-{hashlib.sha256(goal.encode()).hexdigest()[:8]}"
+    return {"id": goal_id, "goal": goal, "acceptable": ids, "tags": [tag]}
 
 
 def score_ranking(ranked: Sequence[str], acceptable: Sequence[str]) -> dict[str, float]:
