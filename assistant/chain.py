@@ -285,7 +285,8 @@ def finish_review(state: dict[str, Any], knowledge: Knowledge, model_label: str 
         needs_proxy=d.needs_proxy,
         proxy=d.proxy.name if d.proxy else None,
         proxy_id=d.proxy.id if d.proxy else None,
-        proxy_rewrite=key_result(d.proxy, deadline=when) if d.proxy else None,
+        # the proxy is counted over the goal's group too (sets 35-48: "proxy not scoped to mid-market")
+        proxy_rewrite=key_result(scoped(d.proxy, scope), deadline=when) if d.proxy else None,
         team_controls=d.team_controls,
         control_reason=_control_reason(d),
         reframe=d.owned.name if d.owned and not d.team_controls else None,
@@ -316,7 +317,12 @@ def compose_rewrites(
     # A reframe to the very metric the goal states adds nothing and would drop the user's numbers.
     reframed = d.owned if d.owned and not d.team_controls and d.owned.id != d.metric.id else None
     reframe = (
-        Rewrite(text=key_result(reframed, deadline=when), metric=reframed.name, metric_id=reframed.id, basis="reframe")
+        Rewrite(
+            text=key_result(scoped(reframed, scope), deadline=when),
+            metric=reframed.name,
+            metric_id=reframed.id,
+            basis="reframe",
+        )
         if reframed
         else None
     )

@@ -22,7 +22,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from pydantic import BaseModel, Field
 
 from .candidates import distinct
-from .compose import VERBS, MetricView, initiative_phrase, key_result
+from .compose import VERBS, MetricView, initiative_phrase, key_result, scope_of, scoped
 from .decide import view
 from .policy import DELIVERABLE_VERBS
 from .prompts import load_prompt
@@ -37,7 +37,7 @@ from .schemas import (
     Rewrite,
 )
 from .slots import SlotReading, as_number, read_slots
-from .textutils import direction_for, enforce_placeholders
+from .textutils import direction_for, enforce_placeholders, prepare_goal
 
 OpKind = Literal[
     "set_numbers",
@@ -401,9 +401,16 @@ def _metric(r: Review, catalogue: dict[str, MetricEntry]) -> MetricView:
     return MetricView(name=name, polarity="down" if direction_for(name) == "Reduce" else "up")
 
 
+def _in_scope(r: Review, m: MetricView) -> MetricView:
+    """The metric counted over the group the goal names, as the first review said it (``compose.scoped``): a number
+    or a proxy asked for in the chat had dropped "for Year 9 pupils"."""
+    return scoped(m, scope_of(prepare_goal(r.goal).for_model))
+
+
 def _hypothesis(r: Review, m: MetricView) -> str | None:
     if not r.initiative:
         return r.hypothesis
+    m = _in_scope(r, m)
     verb = VERBS[m.polarity][1]
     b, t = r.baseline or PLACEHOLDER_BASELINE, r.target or PLACEHOLDER_TARGET
     when = r.deadline or PLACEHOLDER_DEADLINE
@@ -499,13 +506,13 @@ def _set_numbers(
     for slot, value in given.items():
         setattr(r, slot, value)
     m = _metric(r, catalogue)
-    text, _ = enforce_placeholders(key_result(m, r.baseline, r.target, r.deadline), conv.source)
+    text, _ = enforce_placeholders(key_result(_in_scope(r, m), r.baseline, r.target, r.deadline), conv.source)
     new = Rewrite(text=text or "", metric=m.name, metric_id=m.id, basis="user")
     r.rewrites = [new, *r.rewrites[1:]] if r.rewrites else [new]
     r.measurable = bool(r.target)
     r.hypothesis = _hypothesis(r, m)
     if r.proxy_id and "deadline" in given and r.proxy_id in catalogue:
-        r.proxy_rewrite = key_result(view(catalogue[r.proxy_id]), deadline=r.deadline)
+        r.proxy_rewrite = key_result(_in_scope(r, view(catalogue[r.proxy_id])), deadline=r.deadline)
     parts = [f"Updated {label} with your numbers: **{text}**."]
     missing = _missing(r)
     if missing:
@@ -633,7 +640,7 @@ def _proxy(
         )
     chosen = next((e for e in leads if e.id == r.proxy_id), leads[0])
     r.proxy, r.proxy_id = chosen.name, chosen.id
-    r.proxy_rewrite = key_result(view(chosen), deadline=r.deadline)
+    r.proxy_rewrite = key_result(_in_scope(r, view(chosen)), deadline=r.deadline)
     if entry.horizon == "weeks":
         opener = (
             f"*{entry.name}* already shows within weeks, so you can steer by it directly. For an even earlier signal, "
@@ -681,7 +688,10 @@ def _cannot_control(
     old = r.rewrites[0] if r.rewrites else None
     r.baseline = r.target = None
     new = Rewrite(
-        text=key_result(view(owned), deadline=r.deadline), metric=owned.name, metric_id=owned.id, basis="reframe"
+        text=key_result(_in_scope(r, view(owned)), deadline=r.deadline),
+        metric=owned.name,
+        metric_id=owned.id,
+        basis="reframe",
     )
     r.rewrites = [new, *([old] if old else [])][:3]
     r.team_controls = False
@@ -744,7 +754,10 @@ def _another_metric(
     r.metric, r.metric_id = new.name, new.id
     r.baseline = r.target = None
     new_rw = Rewrite(
-        text=key_result(view(new), deadline=r.deadline), metric=new.name, metric_id=new.id, basis="alternative"
+        text=key_result(_in_scope(r, view(new)), deadline=r.deadline),
+        metric=new.name,
+        metric_id=new.id,
+        basis="alternative",
     )
     r.rewrites = [new_rw, *([old] if old else [])]
     r.team_controls, r.reframe = True, None
@@ -755,7 +768,7 @@ def _another_metric(
     lead = leading_for(new, catalogue)[0] if slow and leading_for(new, catalogue) else None
     r.needs_proxy = slow
     r.proxy, r.proxy_id = (lead.name, lead.id) if lead else (None, None)
-    r.proxy_rewrite = key_result(view(lead), deadline=r.deadline) if lead else None
+    r.proxy_rewrite = key_result(_in_scope(r, view(lead)), deadline=r.deadline) if lead else None
     r.hypothesis = _hypothesis(r, view(new))
     was = f" The earlier suggestion stays as an alternative: {old.text}." if old else ""
     numbers = (

@@ -64,22 +64,29 @@ _REGION = (
 _GROUP = (
     r"(?:account|customer|client|pupil|student|learner|patient|member|user|workspace|store|site|school|ward|"
     r"hospital|tenant|resident|household|merchant|seller|buyer|partner|claim|route|depot|plant|warehouse|"
-    r"rider|donor|shop|postcode|lift|clinic|surgery|venue|campus|campuses|supplier|vendor|order|farm|canteen|kitchen)s?|"
+    r"rider|donor|shop|postcode|lift|clinic|surgery|venue|campus|campuses|supplier|vendor|order|farm|canteen|kitchen|"
+    # ... the roles a hiring goal is counted over ("for all Eng + Product roles": set 47 left time to hire
+    # company-wide), stations, and accounts written short ("top-50 accts")
+    r"role|hire|station|acct)s?|"
     r"branch(?:es)?|entit(?:y|ies)|"
     r"bus(?:es)?|"
     # plural only: one named hub or park is the work's own place ("in Cox's Bazar hub")
     r"hubs|parks|tools|"
     r"practices?|pharmac(?:y|ies)|polic(?:y|ies)|propert(?:y|ies)|tier|DCs?"
 )
+_TIER_GROUP = rf"{_GROUP}|(?:system|service|app|application)s?"
 # a school year or a tier: "every Year 9 pupil", "Tier 1 customers", "Key Stage 2"
 # (a tier only with its group: "Tier 1" alone is also a support line or an incident class)
 _SCHOOL_YEAR_OR_TIER = re.compile(
-    rf"(?<![\w-])(?P<scope>(?:Year|Key\s+Stage|Grade)\s+\d+[A-Z]?(?:\s+(?:{_GROUP}))?|[Tt]ier[\s-](?:\d|[A-Z])\s+(?:{_GROUP}))\b"
+    rf"(?<![\w-])(?P<scope>(?:Year|Key\s+Stage|Grade)\s+\d+[A-Z]?(?:\s+(?:{_GROUP}))?|"
+    # ... a tier of systems too: "restore tests for all Tier-1 systems" (set 45: counted over every system)
+    rf"[Tt]ier[\s-](?:\d|[A-Z])\s+(?:{_TIER_GROUP}))\b"
 )
 # a named segment of people or units: "for SMB customers", "90% of Enterprise accounts", "Business-tier workspaces"
 # ("Islay & Arran routes", "LS, BD and HX postcodes": names joined are one group; "iOS users", "Route 4 buses": a
 # platform's own capitals and a number name one too, set 37)
-_SEGMENT_NAME = r"(?:[A-Z]|i(?=OS|Pad|Phone))[\w&-]*"
+# ... a name may have two words: "at Christchurch City, Rolleston & Timaru stations" had lost "Christchurch"
+_SEGMENT_NAME = r"(?:[A-Z]|i(?=OS|Pad|Phone))[\w&-]*(?:\s+(?-i:[A-Z][a-z]+)(?=\s*(?:,|&|\+|/|and\b)))?"
 _SEGMENT = re.compile(
     # ... joined by a slash too: "all AU/NZ entities" (set 47: read as "NZ entities")
     rf"(?<![\w-])(?P<scope>{_SEGMENT_NAME}(?:\s*(?:&|\+|/|,|,?\s+and\b)\s*{_SEGMENT_NAME})*(?:\s+[A-Za-z0-9][\w&-]*)?"
@@ -95,15 +102,21 @@ _COUNTRY_CODES = re.compile(
     rf"\b(?P<lead>in|for|across)\s+(?P<scope>{_COUNTRY_CODE}(?:\s*(?:&|\+|/|,|,?\s+and\b)\s*{_COUNTRY_CODE})+)\b"
     r"(?![\w/-]|\s+(?:language\s+)?pairs?\b)"  # "for DE/FR/ES pairs" are languages
 )
+# ... or joined by a slash with no word before them: "Afterpay + Klarna at checkout AU/NZ by 1/8" (set 48)
+_SLASHED_CODES = re.compile(
+    rf"(?<![\w/-])(?P<scope>{_COUNTRY_CODE}(?:/{_COUNTRY_CODE})+)(?![\w/-]|\s+(?:language\s+)?pairs?\b)"
+)
 # a region: "in EMEA", "across the Nordics", "for the UK market"
 _IN_REGION = re.compile(
     rf"\b(?:in|for|across|among|throughout)\s+(?:the\s+)?(?P<scope>{_REGION}"
     rf"(?:(?:\s*,\s*|\s+(?:and|&)\s+)(?:the\s+)?{_REGION})*(?:\s+(?:market|region)s?)?)\b"
 )
 # named places joined, at the end, after "at" or "across": "plan launched at Riverside + Eastgate" (after "in"
-# they were as often tools, "documented in Figma + Storybook"; one name alone is too often a company)
+# they were as often tools, "documented in Figma + Storybook"; one name alone is too often a company); a name may
+# have two words: "40 parcel lockers installed across Lagos Mainland + Lekki" (set 48)
+_PLACE_WORDS = r"(?-i:[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
 _AT_PLACES = re.compile(
-    r"\b(?P<lead>at|across)\s+(?P<scope>(?-i:[A-Z][a-z]+)(?:\s*(?:&|\+|,|,?\s+and\b)\s*(?-i:[A-Z][a-z]+))+)\s*$"
+    rf"\b(?P<lead>at|across)\s+(?P<scope>{_PLACE_WORDS}(?:\s*(?:&|\+|,|,?\s+and\b)\s*{_PLACE_WORDS})+)\s*$"
 )
 # numbered parts of a site, two or more: "rolled out to floors 2-6", "on wards 4 and 5", "blue runs 4-7"
 _SITE_PARTS = re.compile(
@@ -170,7 +183,8 @@ _FEW_PLACES = re.compile(
 _NUMBERED_SITE = re.compile(rf"\b(?P<lead>at|in|on)\s+(?P<scope>(?-i:(?:{NUMBERED_PLACE}))\s?(?:\d+|[A-Z])\b)")
 # the team's biggest few, named by rank: "TM + termbase set up for top 10 clients" (set 16: the scope was dropped)
 _TOP_N = re.compile(
-    rf"\b(?:for|with|across|among|to)\s+(?:the\s+|our\s+)?"
+    # ... also a share of them: "QBRs done with 100% of top-50 accts" (set 48)
+    rf"\b(?:for|with|across|among|to|of)\s+(?:the\s+|our\s+)?"
     rf"(?P<scope>top[- ](?:\d+|{SMALL_NUMBER_WORDS}|twelve|twenty|fifty)\s+"
     rf"(?:[a-z][a-z-]*\s+){{0,2}}?(?:{_GROUP}))(?<=s)\b",
     re.I,
@@ -205,21 +219,29 @@ _NOT_A_GROUP_NAME = _DETERMINERS | {
     *("my", "your", "his", "her", "many", "some", "any", "other", "these", "those", "such", "both", "few"),
     *("several", "fewer", "no", "which", "what", "whose", "six", "ten", "and", "or", "per", "of", "to"),
     *("existing", "current", "internal", "external", "review"),
+    "app",  # "Mobile app v2 in app stores": where it is sold, no group
 }
 # ... one plain word that can name a group
 _GROUP_NAME = rf"(?!(?:{'|'.join(sorted(_NOT_A_GROUP_NAME))})\b)[a-z][a-z-]*[a-z]"
 _PLAIN_SEGMENT = re.compile(
-    # ... also after a count of all of them: "all 300 member farms" (set 22: scoped to every farm)
-    rf"\b(?P<lead>for|on|among|across|all)\s+(?:the\s+|our\s+|(?<=all\s)[\d,]+\s+)?"
-    # ... or two such words joined: "on etch and litho tools" (set 23)
-    rf"(?P<scope>{_GROUP_NAME}(?:\s+(?:and|&)\s+{_GROUP_NAME})?\s+(?:{_GROUP}))(?<=s)\b"
+    # ... also after a count of all of them: "all 300 member farms" (set 22: scoped to every farm), or after "in":
+    # "PIFU rolled out in derm, ENT and rheumatology clinics" (set 47)
+    rf"\b(?P<lead>for|on|among|across|all|in)\s+(?:the\s+|our\s+|(?<=all\s)[\d,]+\s+)?"
+    # ... or several such words joined: "on etch and litho tools" (set 23), a short form among them after the first
+    rf"(?P<scope>{_GROUP_NAME}(?:(?:,\s+|,?\s+(?:and|&)\s+)(?:{_GROUP_NAME}|(?-i:[A-Z]{{2,5}})))*\s+(?:{_GROUP}))(?<=s)\b"
+)
+# a market segment named alone, the way sales and success teams plan: "NRR >= 112% mid-market", "new ARR closed from
+# mid-market segment" (set 48: the proxy was counted over every customer); with its group noun it is read above
+_MARKET_SEGMENT = re.compile(
+    r"(?<![\w-])(?P<scope>(?i:mid-?market)|SMB|SME)(?![\w-])"
+    r"(?!\s+(?:review|interview|input|sign-off|panel|time|hours|availability)s?\b)"  # "SME review": an expert's
 )
 
 
 def _plural(scope: str) -> str:
     """'Year 9 pupil' -> 'Year 9 pupils': the metric is counted over the whole group."""
     *head, last = scope.split()
-    if not re.fullmatch(_GROUP, last) or last.endswith("s") or last.lower() == "tier" or last.isupper():
+    if not re.fullmatch(_TIER_GROUP, last) or last.endswith("s") or last.lower() == "tier" or last.isupper():
         return scope
     last = last[:-1] + "ies" if last.endswith("y") else last + ("es" if last.endswith(("ch", "sh")) else "s")
     return " ".join([*head, last])
@@ -289,8 +311,14 @@ def _for_the(m: re.Match[str]) -> str | None:
     return f"for the {m.group('scope')}"
 
 
+def _in_segment(m: re.Match[str]) -> str | None:
+    return f"in the {m.group('scope')} segment"
+
+
 def _on_or_for(m: re.Match[str]) -> str | None:
-    """'on core routes' stays on them; 'among', 'all' and 'for' count the metric for the group."""
+    """'on core routes' stays on them; 'among', 'all', 'in' and 'for' count the metric for the group."""
+    if m.group("lead") == "in" and re.search(r"(?:role|hire)s$", m.group("scope")):
+        return None  # "apprentices in senior roles": where people work, not who the metric counts
     return f"{m.group('lead')} {m.group('scope')}" if m.group("lead") in ("on", "across") else _for_group(m)
 
 
@@ -302,6 +330,7 @@ _SCOPES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ..
     (_SEGMENT, _for_segment),
     (_IN_REGION, _in_region),
     (_COUNTRY_CODES, _with_lead),
+    (_SLASHED_CODES, _in_region),
     (_AT_PLACES, _with_lead),
     (_SITE_PARTS, _across),
     (_COMPASS_AREA, _in_the),
@@ -314,6 +343,7 @@ _SCOPES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ..
     (_TOP_N, _for_the),
     (_AGE_BAND, _for_group),
     (_PLAIN_SEGMENT, _on_or_for),
+    (_MARKET_SEGMENT, _in_segment),
 )
 
 

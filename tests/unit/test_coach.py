@@ -238,6 +238,31 @@ def test_proxy_comes_from_the_catalogue_leading_metrics(
     assert r.proxy_rewrite and r.proxy_rewrite in turn.reply
 
 
+def test_the_coach_keeps_the_goals_group_in_what_it_composes(catalogue: dict[str, MetricEntry]) -> None:
+    """A proxy, a number or another metric asked for in the chat is counted over the group the goal names, as the
+    first review's rewrite is (sets 35-48: "proxy not scoped to mid-market")."""
+    conv = C.start(
+        [
+            make_review(
+                catalogue,
+                "Launch the new onboarding flow for SMB customers",
+                "activation-rate",
+                candidates=("first-week-retention", "setup-completion-rate"),
+            )
+        ]
+    )
+    turn = say("what could the proxy be?", conv, catalogue)
+    r = turn.conversation.reviews[0]
+    assert r.proxy_rewrite and "for SMB customers" in r.proxy_rewrite
+    turn = say("baseline 40%, target 55%", turn.conversation, catalogue)
+    r = turn.conversation.reviews[0]
+    assert r.rewrite and r.rewrite.count("for SMB customers") == 1 and "from 40% to 55%" in r.rewrite
+    assert r.hypothesis and "for SMB customers" in r.hypothesis
+    unscoped = C.start([make_review(catalogue, "Launch the new onboarding flow", "activation-rate")])
+    r = say("what could the proxy be?", unscoped, catalogue).conversation.reviews[0]
+    assert r.proxy_rewrite and " for " not in r.proxy_rewrite
+
+
 def test_every_proxy_is_no_slower_than_its_outcome(catalogue: dict[str, MetricEntry]) -> None:
     """For every catalogue metric with leading metrics: the proxy offered is one of them and never slower."""
     order = C.HORIZON_ORDER

@@ -653,6 +653,15 @@ def _decision(kind: str, metric: str, **kw: object) -> Decision:
     return Decision(kind, view(CAT[metric]), CAT[metric], True, None, False, None, **kw)  # type: ignore[arg-type]
 
 
+def test_a_reframe_is_counted_over_the_goals_group() -> None:
+    """The part the team can move is read over the group the goal names, like the main rewrite (set 48)."""
+    goal = "Grow our market share in DACH"
+    entry = CAT["share"]
+    d = Decision("outcome", view(entry), entry, False, view(CAT["win"]), False, None)
+    rewrites = compose_rewrites(goal, d, parse_measurability(goal), [], None, scope_of(goal))
+    assert rewrites[0].basis == "reframe" and rewrites[0].text.startswith(f"Raise {CAT['win'].name} in DACH from")
+
+
 @pytest.mark.parametrize(
     ("goal", "counted"),
     [
@@ -948,6 +957,25 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("D2C webshop live in DE & AT, 12 SKUs", "in DE & AT"),
         ("MTPE workflow implemented for DE/FR/ES pairs", None),
         ("Improve ticket triage in IT", None),
+        # sets 45-48: roles, tiers of systems, names of two words, a list after "in", codes alone, a market segment
+        ("Rolled out structured interview scorecards for all Eng + Product roles", "for Eng + Product roles"),
+        ("Quarterly restore tests for all Tier-1 systems", "for Tier-1 systems"),
+        ("On-call runbooks written for every tier-1 service", "for tier-1 services"),
+        ("40 parcel lockers installed across Lagos Mainland + Lekki", "across Lagos Mainland + Lekki"),
+        (
+            "Decon trailers at Christchurch City, Rolleston & Timaru stations",
+            "for Christchurch City, Rolleston & Timaru stations",
+        ),
+        ("PIFU rolled out in derm, ENT and rheumatology clinics", "for derm, ENT and rheumatology clinics"),
+        ("5,000 home fire safety visits done in high-risk wards", "for high-risk wards"),
+        ("Half of today's apprentices in senior roles by 2032", None),  # where they work, not a group
+        ("Mobile app v2 in app stores by end of Feb", None),
+        ("Afterpay + Klarna at checkout AU/NZ by 1/8", "in AU/NZ"),
+        ("QBRs done with 100% of top-50 accts", "for the top-50 accts"),
+        ("Platform screen doors at 6 stations - 4 commissioned", "at the 6 stations"),
+        ("NRR >= 112% mid-market (FY23: 104%)", "in the mid-market segment"),
+        ("SME logo churn < 2%/mo", "in the SME segment"),
+        ("SME review of all 40 course modules", None),  # a subject-matter expert's
     ],
 )
 def test_scope_of_reads_the_named_group(goal: str, scope: str | None) -> None:
