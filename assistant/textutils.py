@@ -147,7 +147,7 @@ _DEADLINE_CORE = (
     # "for the 2025/26 season", "by harvest 2025", "in the Q3 RAJAR release"
     rf"(?:the\s+)?(?:19|20)\d{{2}}[/-]\d{{2}}(?![/-]?\d)(?!\s+(?:entry|entrants|cohort|starters|intake\s+cohort|leavers|graduates))"
     rf"(?:\s+(?:season|academic\s+year|school\s+year|financial\s+year|term|"
-    rf"intake|cycle))?|"
+    rf"intake|cycle|crush|campaign|crop|harvest))?|"
     # ... or a cropping season with its year: "in long rains 2025", "kharif 2025" (set 37: asked for a deadline)
     rf"(?:harvest|season|term|semester|census|intake|(?:(?:long|short|main)\s+)?rains|kharif|rabi|monsoon)\s+"
     rf"(?:19|20)\d{{2}}(?:[/-]\d{{2}})?|"
@@ -731,8 +731,9 @@ def _norm_number(token: str) -> str:
 
 _BARE_DEADLINE_RE = re.compile(
     # ... "this academic yr" (set 20: read as missing)
+    # ... the grower's or exporter's season too: "0 MRL exceedances in export lots this campaign" (set 49)
     r"\b(?:this|next|the\s+current)\s+(?:quarter|qtr|year|yr|half|month|sprint|fy|(?:financial|fiscal)\s+y(?:ea)?r|"
-    rf"(?:academic|school)\s+y(?:ea)?r|term|semester|season|harvest|{_SEASONS}|(?!may\b)(?:{_MONTHS})|(?-i:May|AY))\b|\b(?:{_PERIOD_END_SHORT})\b|"
+    rf"(?:academic|school)\s+y(?:ea)?r|term|semester|season|harvest|campaign|crush|crop|{_SEASONS}|(?!may\b)(?:{_MONTHS})|(?-i:May|AY))\b|\b(?:{_PERIOD_END_SHORT})\b|"
     # a level held over a named period: "every week of Golden Quarter", "each day of the Christmas peak"
     rf"\b(?:every|each)\s+(?:day|week|month|period|shift)\s+(?:of|in|during|through)\s+(?:the\s+)?(?:{_SEASON}|{_EVENT_END}\b)|"
     # a span of months a level is held over: "On-time departures 96% Jun–Aug" (set 15)
@@ -756,7 +757,9 @@ _BARE_DEADLINE_RE = re.compile(
     r"(?<=\()(?:season|saison|temporada|stagione|seizoen|campaign)\s+\d{2}/\d{2}(?=\)\s*$)|"
     # a cropping season with its year after a comma: "<0.5% of lots sold, Kharif '24" (set 41: asked for a deadline)
     r"(?<=,\s)(?:kharif|rabi|zaid|safra|zafra|maha|yala|(?:long|short)\s+rains)\s*(?:['’]\d{2}|(?:19|20)\d{2})"
-    r"(?:/\d{2})?(?=\s*$)",
+    r"(?:/\d{2})?(?=\s*$)|"
+    # ... or a season's year span with its kind after a comma: "Burnt cane <10% of deliveries, 2024/25 crush" (set 49)
+    r"(?<=,\s)(?:the\s+)?(?:19|20)\d{2}[/-]\d{2}\s+(?:crush|season|harvest|campaign|crop|cycle)\b",
     re.I,
 )
 
@@ -1036,7 +1039,8 @@ _STATED_BASELINE = re.compile(
     # "(Q1 actual 71%)", "(FY24 JPY 10.5)" (set 39: the months read as the deadline, the yen as nothing)
     # ... or a past month's, term's or year span's, or a year's "real": "(Mar: 16%)", "(T1: 48%)", "(FY22-23: 17.4%)",
     # "(2023 real: 7,2%)" (set 41: read as nothing)
-    rf"\(\s*(?:{_PAST_YEAR}|q[1-4]|h[12]|t[1-3]|(?:{_SEASONS})(?:\s+term)?|{_MONTH_SPAN}|(?:{_MONTHS}))(?:[/-]\d{{2}})?"
+    # ... or a past season's two-digit years with a colon: "(23/24: 28%)" (set 49: read as nothing)
+    rf"\(\s*(?:{_PAST_YEAR}|q[1-4]|h[12]|t[1-3]|(?:{_SEASONS})(?:\s+term)?|{_MONTH_SPAN}|(?:{_MONTHS})|\d{{2}}(?=/\d{{2}}\s*:))(?:[/-]\d{{2}})?"
     # ... roughly, or with an aside after it: "(2023 approx 40%)", "(2023: 88%, sediment outages)" (set 45: read as
     # nothing)
     rf"(?:(?:\s+(?:avg|average|actual|baseline|real))?(?:\s+was|\s*[:=])|\s+(?:avg|average|actual|baseline)|"

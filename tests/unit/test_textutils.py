@@ -419,6 +419,11 @@ from evals.robustness import refusals
         # ... a share after a colon or called the target makes "within N days" a limit per case (set 46)
         ("Refunds for cancelled flights paid within 7 days: 90% (currently ~55%)", "55%", "90%", None),
         ("Lost property reunited with owner within 7 days - 60% target", None, "60%", None),
+        # set 49: a season's two-digit years as the baseline's, the exporter's campaign and a crush as the deadline
+        ("Burnt cane <10% of deliveries, 2024/25 crush (23/24: 28%)", "28%", "10%", "2024/25 crush"),
+        ("Burnt cane <10% of deliveries in the 2024/25 crush", None, "10%", "the 2024/25 crush"),
+        ("0 MRL exceedances in export lots to DE/UK this campaign (23/24: 7)", "7", "0", "this campaign"),
+        ("Sugar recovery 11.2% this crush", None, "11.2%", "this crush"),
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
