@@ -424,6 +424,10 @@ from evals.robustness import refusals
         ("Burnt cane <10% of deliveries in the 2024/25 crush", None, "10%", "the 2024/25 crush"),
         ("0 MRL exceedances in export lots to DE/UK this campaign (23/24: 7)", "7", "0", "this campaign"),
         ("Sugar recovery 11.2% this crush", None, "11.2%", "this crush"),
+        # ... energy and mass as plants and grids report them (set 49: "1,000 MW" read as 1,000, "1.9 GW)" as nothing)
+        ("Power export to India >= 1,000 MW peak during monsoon", None, "1,000 MW", None),
+        ("Exports 40 Mt (2023: 31 Mt)", "31 Mt", "40 Mt", None),
+        ("Installed capacity 3.5 GW by 2026", None, "3.5 GW", "2026"),
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
