@@ -1189,8 +1189,9 @@ _STANDARD_NAME = re.compile(
     rf"(?<=[a-z]\s)(?:{_NOUN_ONLY_PLACES.lower()})|"
     # ... or any capitalised name after a lowercase word: "RosterPro live for all Dash 8 crews" (set 29: counted)
     rf"(?<=[a-z]\s)(?!(?i:{MONTHS})\b)[A-Z][a-z]+)"
-    # ... with its number, or its number after '#': "Complete BF#2 reline" (set 29: counted)
-    r"[\s-]?#?\d+(?:[.-]\d+)*\b"
+    # ... with its number, or its number after '#': "Complete BF#2 reline" (set 29: counted); not the first digits of
+    # a number in thousands: "Power exports to India 1,200 MW" (set 49: read as 200)
+    r"[\s-]?#?\d+(?:[.-]\d+)*\b(?!,\d{3})"
     # "PPM 88.5%" is a measure at a level (set 17), not a name; nor is "at Dostyk 3.5 days" (set 40: the target lost)
     rf"(?![.\d]*\s?(?:%|{TIME_UNIT}\b))"
     # a numbered thing: "Canning line #2 installed" (set 20: counted); "be #1", "ranked #3" is a place to reach

@@ -428,6 +428,7 @@ from evals.robustness import refusals
         ("Power export to India >= 1,000 MW peak during monsoon", None, "1,000 MW", None),
         ("Exports 40 Mt (2023: 31 Mt)", "31 Mt", "40 Mt", None),
         ("Installed capacity 3.5 GW by 2026", None, "3.5 GW", "2026"),
+        ("Power exports to India 1,200 MW (FY23: 800 MW)", "800 MW", "1,200 MW", None),  # not "India 1" and 200
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
