@@ -12,7 +12,7 @@ from .decide import Decision
 from .policy import CURRENCY, work_kinds
 from .retrieval import Retrieved
 from .schemas import GuidanceCard, Measurability
-from .textutils import DONE_STATUS
+from .textutils import DONE_STATUS, PHYSICAL_UNIT
 
 _COMPLIANCE = re.compile(
     r"\b(audit|certif\w*|complian\w*|gdpr|soc ?2|iso ?\d+|accreditation|inspection|regulat\w*|legal|"
@@ -60,6 +60,7 @@ def _counted(goal: str, number: str) -> bool:
     """The number counts the things delivered: "40 grant applications submitted", "Replace 40 km of line". Not a
     name, a date, a rating or a schedule ("Wi-Fi 6 across all 14 properties", "go-live 01/07", "22kW chargers",
     "24/7 on-call", "day 7/30/60": set 39, all called "a count of things the team delivers")."""
+    number = re.sub(rf"\s?{PHYSICAL_UNIT}$", "", number)  # "40 MW" counts megawatts, "22kW" rates a charger
     n = re.escape(number)
     things = rf"\s+(?:x\s+)?(?!{_NOT_COUNTED})(?:[\w'’&+./-]+\s+){{0,4}}?(?:[A-Za-z][\w'’-]*s|staff|people|children)\b"
     units = r"\s?(?:km|kms|miles|m|ha|hectares|acres|MW)\b"

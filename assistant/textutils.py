@@ -218,6 +218,8 @@ _DEADLINE_RE = re.compile(
     rf"(?P<when>{_DEADLINE_CORE})\b",
     re.IGNORECASE,
 )
+# Energy, mass and volume as plants, grids and ports report them, in capitals ("3.5 GW", "40 Mt", "1,200 TEU").
+PHYSICAL_UNIT = r"(?-i:[kMGT]Wh?|[MG]Wp|Mtpa|Mt|kt|tCO2e?|Mm3|TEU)"
 # Points as a unit: "+12 pts", "7.2bps", "3pp".
 _POINTS = r"(?:pp|pts?|points?|percentage\s+points|bps)"
 # Working days written short, in capitals only ("12 WD -> 5 WD"; "wd" is too often something else).
@@ -230,7 +232,7 @@ _UNIT = (
     rf"\s{CURRENCY_AFTER}\b|x\b|\s?/\s?\d+|"
     # energy, mass and volume as plants, grids and ports report them, in capitals: "Module shipments to Middle East
     # 3.5 GW (2023: 1.9 GW)" (set 49: read as nothing), "1,200 MW"
-    r"\s?(?-i:[kMGT]Wh?|[MG]Wp|Mtpa|Mt|kt|tCO2e?|Mm3|TEU)\b|"
+    rf"\s?{PHYSICAL_UNIT}\b|"
     r"\s?[A-Za-z]{1,3}/[A-Za-z]{1,5}\b|(?-i:ppl|p)\b|"  # "30p/litre", "33.4ppl" (set 34: read as 30)
     rf"\s?out\s+of\s+\d+|\s(?:working|business|calendar)\s+days?\b|\s?{_WORKING_DAYS_SHORT}\b|"
     # ... a share as "N in M": "for 7 in 10 pts", "from 1 in 12 jobs to 1 in 30" (set 27: read as 7 and 1); not a
