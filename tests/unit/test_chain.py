@@ -10,6 +10,7 @@ from langchain_core.messages import AIMessage, HumanMessage
 from assistant.chain import ReviewChain
 from assistant.compose import VERBS
 from assistant.errors import InputError, ModelOutputError
+from assistant.knowledge import Knowledge
 from assistant.prompts import Demo
 from assistant.retrieval import KnowledgeIndex
 from assistant.schemas import GoalItem, Judgement
@@ -298,3 +299,28 @@ def test_by_default_the_ranking_picks_the_metric(
     r = chain.review("Launch the partner portal")
     assert r.kind == "output" and r.usage["calls"] == 1
     assert r.metric_id == r.candidates[0] and r.rewrites[0].metric_id == r.candidates[0]
+
+
+def test_a_slow_outcomes_proxy_is_counted_over_the_goals_group(knowledge: Knowledge) -> None:
+    """The proxy's key result names the group the goal names, as the main rewrite does (sets 41-48: "proxy not scoped
+    to mid-market", "narrow the proxy to first-year students")."""
+    from assistant.candidates import Candidate
+    from assistant.chain import finish_review
+    from assistant.retrieval import Retrieved
+
+    catalogue = knowledge.catalogue
+    entry = catalogue["twelve-month-retention"]
+    assert entry.horizon == "year" and entry.leading
+    for goal, scoped in (
+        ("Improve twelve-month retention for SMB customers", True),
+        ("Improve twelve-month retention", False),
+    ):
+        state = {
+            "goal": goal,
+            "judgement": Judgement(kind="outcome", metric=entry.name, team_controls=True),
+            "candidates": [Candidate(entry, 0.9, "catalogue")],
+            "retrieved": Retrieved(guidance=[], examples=[]),
+        }
+        r = finish_review(state, knowledge)
+        assert r.proxy_id and r.proxy_rewrite
+        assert ("for SMB customers" in r.proxy_rewrite) is scoped
