@@ -50,6 +50,9 @@ _SEASONS = "summer|winter|spring|autumn"
 _MONTH_SPAN = rf"(?:{_MONTHS})\s?[–-]\s?(?:{_MONTHS})"
 # The end of the year or quarter, written short: "by EOY", "by FYE".
 _PERIOD_END_SHORT = "eoy|eoq|eofy|fye"
+# A grower's or processor's season by its name ("this campaign", "the 2024/25 crush"): one list for the three
+# deadline forms that read it (set 49).
+_GROWING_SEASON = r"(?:harvest|campaign|crush|crop)"
 # Named seasons and periods teams plan around: "through the holiday peak", "by the autumn census".
 _SEASON = (
     rf"(?:holiday|festive|christmas|{_SEASONS}|peak|back[- ]to[- ]school)\s+"
@@ -147,7 +150,7 @@ _DEADLINE_CORE = (
     # "for the 2025/26 season", "by harvest 2025", "in the Q3 RAJAR release"
     rf"(?:the\s+)?(?:19|20)\d{{2}}[/-]\d{{2}}(?![/-]?\d)(?!\s+(?:entry|entrants|cohort|starters|intake\s+cohort|leavers|graduates))"
     rf"(?:\s+(?:season|academic\s+year|school\s+year|financial\s+year|term|"
-    rf"intake|cycle|crush|campaign|crop|harvest))?|"
+    rf"intake|cycle|{_GROWING_SEASON}))?|"
     # ... or a cropping season with its year: "in long rains 2025", "kharif 2025" (set 37: asked for a deadline)
     rf"(?:harvest|season|term|semester|census|intake|(?:(?:long|short|main)\s+)?rains|kharif|rabi|monsoon)\s+"
     rf"(?:19|20)\d{{2}}(?:[/-]\d{{2}})?|"
@@ -738,7 +741,7 @@ _BARE_DEADLINE_RE = re.compile(
     # ... "this academic yr" (set 20: read as missing)
     # ... the grower's or exporter's season too: "0 MRL exceedances in export lots this campaign" (set 49)
     r"\b(?:this|next|the\s+current)\s+(?:quarter|qtr|year|yr|half|month|sprint|fy|(?:financial|fiscal)\s+y(?:ea)?r|"
-    rf"(?:academic|school)\s+y(?:ea)?r|term|semester|season|harvest|campaign|crush|crop|{_SEASONS}|(?!may\b)(?:{_MONTHS})|(?-i:May|AY))\b|\b(?:{_PERIOD_END_SHORT})\b|"
+    rf"(?:academic|school)\s+y(?:ea)?r|term|semester|season|{_GROWING_SEASON}|{_SEASONS}|(?!may\b)(?:{_MONTHS})|(?-i:May|AY))\b|\b(?:{_PERIOD_END_SHORT})\b|"
     # a level held over a named period: "every week of Golden Quarter", "each day of the Christmas peak"
     rf"\b(?:every|each)\s+(?:day|week|month|period|shift)\s+(?:of|in|during|through)\s+(?:the\s+)?(?:{_SEASON}|{_EVENT_END}\b)|"
     # a span of months a level is held over: "On-time departures 96% Jun–Aug" (set 15)
@@ -764,7 +767,7 @@ _BARE_DEADLINE_RE = re.compile(
     r"(?<=,\s)(?:kharif|rabi|zaid|safra|zafra|maha|yala|(?:long|short)\s+rains)\s*(?:['’]\d{2}|(?:19|20)\d{2})"
     r"(?:/\d{2})?(?=\s*$)|"
     # ... or a season's year span with its kind after a comma: "Burnt cane <10% of deliveries, 2024/25 crush" (set 49)
-    r"(?<=,\s)(?:the\s+)?(?:19|20)\d{2}[/-]\d{2}\s+(?:crush|season|harvest|campaign|crop|cycle)\b",
+    rf"(?<=,\s)(?:the\s+)?(?:19|20)\d{{2}}[/-]\d{{2}}\s+(?:season|cycle|{_GROWING_SEASON})\b",
     re.I,
 )
 
