@@ -31,7 +31,8 @@ The rules, first match wins:
    ``counted-work``: a delivering verb and a count of what it makes ("Install 40,000 SMETS2 meters", "Refit 14
    butchery counters"): the number counts the work.
 7. ``done``: work reported as done, with no number but its date or its coverage ("Forum guidelines agreed with
-   maintainers and published", "VP of People in seat by end of Q1", "Viability retest done for 1,200 accessions").
+   maintainers and published", "VP of People in seat by end of Q1", "Viability retest done for 1,200 accessions",
+   "LaunchDarkly adopted by all 9 squads").
    ``count-done``: the count first, then what the work did to those things ("1.1M flagged entries checked vs NRB
    data", "250k SMETS2 meters fitted by 31 Dec").
    ``named-work``: work led by its verb with nothing to count or reach ("Fix the KYC flow").
@@ -115,8 +116,10 @@ _USED_BY_SHARE = _share_after("by|for")
 _DONE = re.compile(rf"\b(?:{DONE_WORK})\b", re.I)
 # ... over a number of things or all of them: the number is the work's coverage, no target to reach.
 # ... or at a number of places: "RTPI screens installed at 120 stops" (a level "held at 90%+" is no work done)
+# ... or taken on by all of a group: "LaunchDarkly adopted by all 9 squads" (set 51: read as an outcome, target 9)
 _DONE_FOR = re.compile(
-    rf"\b(?:(?:{DONE_WORK})\s+(?:for|on|across|in|to)|(?!held\b|run\b|closed\b)(?:{DONE_WORK})\s+at)\s+(?:\d|all\b|every\b|top\s+\d)",
+    rf"\b(?:(?:{DONE_WORK})\s+(?:for|on|across|in|to)|(?!held\b|run\b|closed\b)(?:{DONE_WORK})\s+at)\s+(?:\d|all\b|every\b|top\s+\d)"
+    rf"|\b(?:{DONE_WORK})\s+by\s+(?:all|every|each)\b",
     re.I,
 )
 # ... or done on a number of things: "Seismic reassessment of 4 upland dams complete", "dbt migration of 200 legacy

@@ -125,6 +125,10 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("LV monitoring installed at 600 secondary subs, H1", ("output", "done")),
         ("RTPI screens installed at 120 stops on Cork city routes", ("output", "done")),
         ("Safe & Well visits completed in top 10 high-risk wards", ("output", "done")),
+        # set 51: taken on by all of a group ("adopted by all 9 squads" read as an outcome, target 9)
+        ("LaunchDarkly adopted by all 9 squads, config-file toggles removed", ("output", "done")),
+        ("Safeguarding training completed by every parish volunteer", ("output", "done")),
+        ("Backstage adopted by 80% of teams", ("outcome", "share-of")),  # a share of a group is a result
         ("Kiln 2 run at 95% availability through Q3", None),  # a level a plant runs at is no work done
         # events the team put on, counted (set 21: "played 4 fixtures" read as an outcome)
         ("Women's first team played 4 fixtures at the main stadium", ("output", "done")),
