@@ -237,7 +237,7 @@ _UNIT = (
     # 3.5 GW (2023: 1.9 GW)" (set 49: read as nothing), "1,200 MW"
     rf"\s?{PHYSICAL_UNIT}\b|"
     r"\s?[A-Za-z]{1,3}/[A-Za-z]{1,5}\b|(?-i:ppl|p)\b|"  # "30p/litre", "33.4ppl" (set 34: read as 30)
-    rf"\s?out\s+of\s+\d+|\s(?:working|business|calendar)\s+days?\b|\s?{_WORKING_DAYS_SHORT}\b|"
+    rf"\s?out\s+of\s+\d+|\s(?:working|business|calendar)\s+(?:days?|hours?|hrs?|weeks?|months?)\b|\s?{_WORKING_DAYS_SHORT}\b|"
     # ... a share as "N in M": "for 7 in 10 pts", "from 1 in 12 jobs to 1 in 30" (set 27: read as 7 and 1); not a
     # time ("40 in 12 weeks")
     r"\s+in\s+(?:\d{1,3}|ten|twenty)(?![\d,.%])(?!\s*(?:ms|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|d|"
@@ -803,8 +803,8 @@ _ROUGHLY = r"~\s?|c\.\s?|circa\s+|approx\.?\s+|about\s+|around\s+"
 # a service level, never a deadline and never the target. A coach read "35% of trial accounts invite a teammate
 # within 7 days" with the 7 days as the deadline, and "Returns processed within 48h" with 48h as the target.
 _LIMIT_AMOUNT = rf"(?:{NUMBER}|an?|the|one|{SMALL_NUMBER_WORDS}|twelve|fourteen|thirty)"
-_SHORT_UNIT = r"(?:s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?)"
-_LONG_UNIT = r"(?:(?:working\s+|business\s+|calendar\s+)?days?|d|wks?|weeks?|months?)"
+_SHORT_UNIT = r"(?:s|secs?|seconds?|mins?|minutes?|h|(?:working\s+|business\s+)?(?:hrs?|hours?))"
+_LONG_UNIT = r"(?:(?:working\s+|business\s+|calendar\s+)?(?:days?|wks?|weeks?|months?)|d)"
 # Any unit of time a goal's number may carry ("40 days", "1.5s", "12 WD"): the ranking reads a duration by it.
 TIME_UNIT = rf"(?:ms|{_SHORT_UNIT}|{_LONG_UNIT}|{_WORKING_DAYS_SHORT})"
 _LIMIT_EVENT = rf"(?:\s+{_EVENT}\s+[\w'’ -]+?(?=\s*[,;.(]|\s+(?:for|and|by|in|during)\b|\s*$))?"
@@ -1017,7 +1017,7 @@ _WORKING_DAY = r"(?-i:WD)\s?\d{1,2}\b"
 # ... the close's target after "by": "Month-end close by WD5 (currently WD9)" (set 48: both left to placeholders)
 _BY_WORKING_DAY = re.compile(rf"\bby\s+(?P<target>{_WORKING_DAY})")
 _STATED_BASELINE = re.compile(
-    rf"\(\s*(?:(?:was|from|down\s+from|up\s+from|baseline:?|currently)\s+)?(?P<base>{_NUM})"
+    rf"\(\s*(?:(?:was|from|down\s+from|up\s+from|baseline:?|currently|now)\s+)?(?P<base>{_NUM})"
     rf"(?:\s+(?:in|for|at|as\s+of)\s+(?:FY\s?['’]?\d{{2}}|(?:FY\s?)?(?:19|20)\d{{2}})(?:[/-]\d{{2}})?|"
     r"\s+(?:today|now|currently)|"
     # ... or this or the last period's: "(78% this yr)", "(38% last cycle)" (set 26: "this yr" read as the deadline)
@@ -1030,7 +1030,7 @@ _STATED_BASELINE = re.compile(
     # ... or a survey's or a past average: "(baseline survey: 34%)", "(5yr avg 8.1 t/ha)" (set 34)
     # ... or now on average, in days: "(currently avg 21 days)" (set 37: read as the target)
     # ... or the year to date: "(YTD 77,6%)" (set 43: read as nothing)
-    rf"\(\s*(?:was|from|down\s+from|up\s+from|baseline(?:\s+survey)?:?|currently|ytd:?|{_LAST_YEAR}|"
+    rf"\(\s*(?:was|from|down\s+from|up\s+from|baseline(?:\s+survey)?:?|currently|now|ytd:?|{_LAST_YEAR}|"
     rf"(?:currently\s+|\d+\s?-?\s?(?:yr|year)\s+)?(?:avg|average|mean):?)\s+(?:~\s?|c\.\s?|approx\.?\s+)?"
     # ... with the year it was read: "(baseline 22.4%, FY24)" (set 37: FY24 read as the deadline)
     # ... or of what: "(from ~9% of loads)" (set 44: the 9% read as the target)

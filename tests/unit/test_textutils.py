@@ -354,6 +354,10 @@ from evals.robustness import refusals
         ("Interpreter booked for 90% of matters flagged as needing one. Currently 76%", "76%", "90%", None),
         ("Recent reviews back to 'Very Positive' (>=80%) after patch 1.4. Launch: 61% Mixed", "61%", "80%", None),
         ("Churn below 2% by Q4, now 28 Feb", None, "2%", "Q4"),  # "now" and a date: no level stated
+        # set 51: where it stands "now", in brackets (read as nothing); a working hour is the target's unit
+        ("Apparel return rate under 22% (now 29%) - size guide v2 shipped wk 6", "29%", "22%", None),
+        ("women ≥35% of people managers by end FY25 (now 27%)", "27%", "35%", "end FY25"),
+        ("Median PR review turnaround under 4 working hrs", None, "4 working hrs", None),
         ("Churn below 2% by Q4, now 3.1%", "3.1%", "2%", "Q4"),
         ("Perishables uplift 520 t/wk through peak (last yr 440 t)", "440 t", "520 t/wk", "peak"),
         ("Set up 3 hubs by out 2025", None, "3", "out 2025"),
@@ -460,6 +464,9 @@ def test_parse_measurability(goal: str, baseline: str | None, target: str | None
         # ... or the share after a colon, or called the target (set 46: the 7 days read as the deadline)
         ("Refunds for cancelled flights paid within 7 days: 90%", "90%", None, "within 7 days"),
         ("Lost property reunited with owner within 7 days - 60% target", "60%", None, "within 7 days"),
+        # a calendar month, working hours (set 51: the month read as nothing, the 100% as the work's coverage)
+        ("100% of DSARs answered within 1 calendar month (Q2: 91%)", "100%", None, "within 1 calendar month"),
+        ("98% of P2 tickets get a first response within 4 business hours", "98%", None, "within 4 business hours"),
         # shares and levels in words
         ("Half of merged PRs come from people outside the core team", "half", None, None),
         ("Staff can find any policy on the intranet in under a minute", "under a minute", None, None),
