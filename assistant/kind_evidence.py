@@ -101,7 +101,8 @@ _COMPLETE_SHARE = re.compile(
 )
 # ... or a thing the team provides for all of a group: "TPM training completed for 100% of maintenance techs",
 # "Captioned screenings for 100% of competition titles" (sets 21-22, both called outcomes): how far the work reaches.
-_FULL_COVERAGE = _share_after("for|on|across", "100")
+# ... or held with all of a group: "QBRs held with 100% of Tier 1 accts" (set 51: read as an outcome, the QBRs kept)
+_FULL_COVERAGE = _share_after("for|on|across|(?:held|done|run)\\s+with", "100")
 # A time limit met on a share of the cases: "Launch within 10 mins of pager on 100% of shouts" (set 25: the launch
 # read as the work), "Patch criticals within 14 days on 95% of assets".
 _LIMIT_MET_ON = _share_after("on|for|in|across")
@@ -155,12 +156,16 @@ _PLACES_DONE = re.compile(
 # outcome), "Ran 24 digital skills workshops for over-65s", "Staged 3 concerts in the new hall".
 _EVENTS = (
     r"(?:fixtures|matches|games|concerts|gigs|performances|shows|events|workshops|sessions|webinars|open\s+days|"
-    r"classes|tours|clinics|camps|drop-ins|surgeries|roadshows|briefings|masterclasses|hackathons|meetups)"
+    r"classes|tours|clinics|camps|drop-ins|surgeries|roadshows|briefings|masterclasses|hackathons|meetups|"
+    # ... and the drills an engineering team runs: "2x game days on payments svc" (set 51: read as an outcome, target 2x)
+    r"game\s+days|drills|tabletop\s+exercises)"
 )
 _EVENTS_RUN = re.compile(
     rf"\b(?:played|hosted|staged|ran|held|put\s+on)\s+\d[\d,]*\s+(?:[\w'-]+\s+){{0,3}}?{_EVENTS}\b|"
     # ... the count first: "8x offer-holder webinars delivered ahead of the UCAS deadline" (set 26: read as an outcome)
-    rf"^\d[\d,]*x?\s+(?:[\w'/-]+\s+){{0,3}}?{_EVENTS}\s+(?:delivered|run|held|hosted|staged|played)\b",
+    rf"^\d[\d,]*x?\s+(?:[\w'/-]+\s+){{0,3}}?{_EVENTS}\s+(?:delivered|run|held|hosted|staged|played)\b|"
+    # ... or counted as times, with no verb: "2x game days on payments svc incl. eu-west-1 failover"
+    rf"^\d{{1,2}}\s?x\s+(?:[\w'/-]+\s+){{0,2}}?{_EVENTS}\b",
     re.I,
 )
 # A count of people or places using what the team offers: "300 member farms using the soil testing service".

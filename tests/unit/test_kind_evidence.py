@@ -133,6 +133,13 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         # events the team put on, counted (set 21: "played 4 fixtures" read as an outcome)
         ("Women's first team played 4 fixtures at the main stadium", ("output", "done")),
         ("Ran 24 digital skills workshops for over-65s", ("output", "done")),
+        # set 51: drills counted as times, no verb ("2x" read as a target); not a result counted as times
+        ("2x game days on payments svc incl. eu-west-1 failover", ("output", "done")),
+        ("3x fire drills in all halls of residence", ("output", "done")),
+        ("2x revenue from partners", None),
+        # set 51: sessions held with all of a group ("QBRs held with ..." read as an outcome)
+        ("QBRs held with 100% of Tier 1 accts (Q1 actual: 11 of 19)", ("output", "complete-share")),
+        ("Renewals closed with 100% of Tier 1 accounts", None),
         ("Ran 120 digital skills drop-ins for 65+ across 8 branches (H1: 74)", ("output", "done")),  # set 43
         # a rated size names the thing built, no number to reach (set 43)
         ("8 MW WHR on Line 2 commissioned - COD slipped to Aug, amber", ("output", "done")),
