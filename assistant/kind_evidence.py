@@ -157,7 +157,7 @@ _PLACES_DONE = re.compile(
 _EVENTS = (
     r"(?:fixtures|matches|games|concerts|gigs|performances|shows|events|workshops|sessions|webinars|open\s+days|"
     r"classes|tours|clinics|camps|drop-ins|surgeries|roadshows|briefings|masterclasses|hackathons|meetups|"
-    # ... and the drills an engineering team runs: "2x game days on payments svc" (set 51: read as an outcome, target 2x)
+    # ... and the drills an engineering team runs: "2x game days on payments svc" (set 51: an outcome, target 2x)
     r"game\s+days|drills|tabletop\s+exercises)"
 )
 _EVENTS_RUN = re.compile(
