@@ -121,12 +121,12 @@ EXPERT_SETS = [
     "unseen_real_47.tsv",
     "unseen_real_48.tsv",
     "unseen_real_49.tsv",
-    "unseen_real_50.tsv",
     "unseen_real_51.tsv",
+    "unseen_real_50.tsv",
     "unseen_real_52.tsv",
 ]
 # The newest sets, still read only by their coach (graded first, labelled after): written blind at a stop's start.
-UNREAD_SETS = 3
+UNREAD_SETS = 2
 
 
 @pytest.mark.parametrize("n", range(len(EXPERT_SETS)))
