@@ -159,6 +159,9 @@ _PLACE_SET_UP = re.compile(r"\b(?:hub|depot|warehouse|cent(?:re|er))\s+(?:set\s+
 # and "a drop-in in the Wrexham Region office" is one place in an area
 # ... also "for the Bengaluru delivery centre", with one word of its kind between (set 39: counted company-wide)
 _NAMED_PLACE = re.compile(rf"\b(?P<lead>in|at|for)\s+the\s+(?P<scope>(?-i:[A-Z][\w-]*)\s+(?:[a-z]+\s+)?{_ONE_PLACE})\b")
+# ... "the" left out before an office of the team's: "4 SDRs hired & ramped in Toronto office" (set 51: counted
+# company-wide)
+_IN_NAMED_OFFICE = re.compile(r"\b(?P<lead>in)\s+(?P<scope>(?-i:[A-Z][\w-]*)\s+(?:office|studio|campus))\b")
 # ... or named on its own at the end, after a dash or comma or in brackets: "Broken bags at dispatch ≤0.2% - Nghi Son
 # packing plant", "N2 per t product -12% (Antwerp site)" (set 42: "for Son packing plants", "for Antwerp sites")
 _PLACE_ASIDE = re.compile(rf"(?:\s[-–—]\s+|,\s+|\(\s*)(?P<scope>{_SITE_NAME})\s*\)?\s*$")
@@ -337,6 +340,7 @@ _SCOPES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ..
     (_COMPASS_NAME, _in_the),
     (_NAMED_AREA, _in_area),
     (_NAMED_PLACE, _at_the),
+    (_IN_NAMED_OFFICE, _at_the),
     (_COUNTED_PLACES, _at_the),
     (_FEW_PLACES, _at_the),
     (_NUMBERED_SITE, _with_lead),

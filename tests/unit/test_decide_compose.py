@@ -934,6 +934,9 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("self-checkout live in 40 stores before peak (Black Friday)", "in the 40 stores"),
         ("Automated dispensing robots installed in 120 stores", None),
         ("4-day week pilot in the Auckland studio, Feb–Apr", "in the Auckland studio"),
+        # set 51: an office named without "the"
+        ("4 SDRs hired & ramped in Toronto office — 2/4 in seat, other 2 start Sept", "in the Toronto office"),
+        ("Hot desks bookable in Office 365", None),  # a product, not an office
         ("Spares hub set up at Didcot depot", None),
         # set 39: legal entities, a named district or region in lower case, a named centre with its kind, canteens
         ("Migrate payroll to Workday for all 3 UK entities before 31 March", "for UK entities"),
