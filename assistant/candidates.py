@@ -31,12 +31,10 @@ MAX_ALTERNATIVES = 2
 # Below this score the ranking's first metric is more often wrong than right, and the review says so. Read on the
 # expert slice of the retrieval eval (477 messy key results across many sectors): 60 first metrics scored below it
 # and 45 of them were not acceptable; on the dev set all 8 below it were wrong.
+# A proxy is the chosen metric's leading indicator, only as right as the metric: none is offered from a weak match.
+# On the coach's sheets of sets 30-51, the proxies of the 11 goals whose metric scores below it were named as from
+# another sector or unrelated for 9, each rejected ("Reindeer killed by trains" steered by street defects fixed).
 WEAK_MATCH = 0.42
-# A proxy is the chosen metric's leading indicator: it is only as right as the metric. Read on the coach's sheets of
-# sets 30-51 (66 proxies offered): where the chosen metric had scored below this, the coach named the proxy as from
-# another sector or unrelated for 17 of 19 goals (13 rejected); above it, the proxy was accepted or asked to be
-# scoped. Below it the review asks the team for its own leading indicator.
-PROXY_MATCH = 0.45
 
 
 @dataclass(frozen=True)
@@ -74,11 +72,6 @@ def gather(retrieved: Retrieved, catalogue: dict[str, MetricEntry], limit: int =
 def weak_match(candidates: list[Candidate], chosen: MetricEntry | None) -> bool:
     """The chosen metric is the ranking's first and scored too low to trust: the catalogue may lack the right one."""
     return bool(candidates and chosen and candidates[0].metric.id == chosen.id and candidates[0].score < WEAK_MATCH)
-
-
-def sure_of(candidates: list[Candidate], chosen: MetricEntry | None) -> bool:
-    """The chosen metric matched the goal closely enough (``PROXY_MATCH``) to offer what leads it."""
-    return bool(chosen) and any(c.metric.id == chosen.id and c.score >= PROXY_MATCH for c in candidates)
 
 
 def without_restatements(candidates: list[Candidate], goal: str) -> list[Candidate]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .candidates import Candidate, sure_of, weak_match
+from .candidates import Candidate, weak_match
 from .compose import MetricView, measurability
 from .kind_evidence import kind_evidence
 from .policy import restates_output
@@ -123,7 +123,7 @@ def decide(
     proxy = None
     # A reframed key result the team reads within the quarter is its own leading indicator: no second line for it.
     owned_is_quick = bool(owned and basis and owned.id and basis.horizon != "year")
-    if slow and sure_of(candidates, entry):
+    if slow and not weak_match(candidates, entry):  # a proxy from a loose match is from another sector
         proxy = (_fastest_leading(basis, catalogue) if basis else None) or (
             _fastest_leading(entry, catalogue) if entry else None
         )
