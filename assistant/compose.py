@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from .kind_evidence import result_then_work
 from .policy import DELIVERABLE_VERBS, PAST_PARTICIPLE, SMALL_NUMBER_WORDS, reports_done_work, starts_with_deliverable
-from .ranking import AIMING, DIRECTION_VERBS, imperative_result, means_split, result_half
+from .ranking import ABBREVIATIONS, AIMING, DIRECTION_VERBS, imperative_result, means_split, result_half
 from .schemas import PLACEHOLDER_BASELINE, PLACEHOLDER_DEADLINE, PLACEHOLDER_TARGET, Measurability, Polarity
 from .slots import as_number
 from .textutils import (
@@ -117,6 +117,12 @@ _IN_REGION = re.compile(
 _PLACE_WORDS = r"(?-i:[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
 _AT_PLACES = re.compile(
     rf"\b(?P<lead>at|across)\s+(?P<scope>{_PLACE_WORDS}(?:\s*(?:&|\+|,|,?\s+and\b)\s*{_PLACE_WORDS})+)\s*$"
+)
+# ... or after "in", when no name is a tool or a short form the glossary knows: "Onboard 25 new merchants in Lagos +
+# Abuja" (set 51), "400 illegal connections in Manyatta & Nyalenda" (set 46); not "documented in Figma + Storybook"
+_IN_PLACES = re.compile(
+    rf"\b(?P<lead>in)\s+(?P<scope>{_PLACE_WORDS}(?:\s*(?:&|\+|,|,?\s+and\b)\s*{_PLACE_WORDS})+)"
+    r"(?=\s*(?:$|[(,;.]|[-–—]\s)|\s+(?:by|before|villages?|zones?|wards?|districts?|counties|regions?)\b)"
 )
 # numbered parts of a site, two or more: "rolled out to floors 2-6", "on wards 4 and 5", "blue runs 4-7"
 _SITE_PARTS = re.compile(
@@ -284,6 +290,21 @@ def _with_lead(m: re.Match[str]) -> str | None:
     return f"{m.group('lead')} {m.group('scope')}"
 
 
+# Languages are written like places after "in": "available in English and Welsh", "SDKs in Python and Go".
+_LANGUAGE = re.compile(
+    r"(?:English|Welsh|Gaelic|Irish|French|Spanish|Portuguese|German|Dutch|Italian|Polish|Arabic|Hindi|Urdu|Bengali|"
+    r"Swahili|Mandarin|Cantonese|Chinese|Japanese|Korean|Turkish|Russian|Ukrainian|Python|Go|Java|Kotlin|Swift|Ruby|"
+    r"Rust|Scala|Elixir|Typescript|Javascript)"
+)
+
+
+def _in_places(m: re.Match[str]) -> str | None:
+    names = re.split(r"\s*(?:&|\+|,|\band\b)\s*", m.group("scope"))
+    if any(n in ABBREVIATIONS or _LANGUAGE.fullmatch(n) for n in names):
+        return None  # a tool the glossary knows, or a language
+    return f"in {m.group('scope')}"
+
+
 def _across(m: re.Match[str]) -> str | None:
     return f"across {m.group('scope')}"
 
@@ -335,6 +356,7 @@ _SCOPES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ..
     (_COUNTRY_CODES, _with_lead),
     (_SLASHED_CODES, _in_region),
     (_AT_PLACES, _with_lead),
+    (_IN_PLACES, _in_places),
     (_SITE_PARTS, _across),
     (_COMPASS_AREA, _in_the),
     (_COMPASS_NAME, _in_the),

@@ -942,6 +942,12 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("self-checkout live in 40 stores before peak (Black Friday)", "in the 40 stores"),
         ("Automated dispensing robots installed in 120 stores", None),
         ("4-day week pilot in the Auckland studio, Feb–Apr", "in the Auckland studio"),
+        # places joined after "in" (sets 46, 51: counted everywhere); not tools the glossary knows, not languages
+        ("Onboard 25 new merchants in Lagos + Abuja (18 live as at wk 9)", "in Lagos + Abuja"),
+        ("450 CHVs trained on maternal danger signs in Mangochi & Balaka districts", "in Mangochi & Balaka"),
+        ("Design system documented in Figma + Storybook", None),
+        ("Council tax letters available in English and Welsh", None),
+        ("SDKs in Python and Go", None),
         # set 51: an office named without "the"
         ("4 SDRs hired & ramped in Toronto office — 2/4 in seat, other 2 start Sept", "in the Toronto office"),
         ("Hot desks bookable in Office 365", None),  # a product, not an office
