@@ -125,6 +125,9 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("LV monitoring installed at 600 secondary subs, H1", ("output", "done")),
         ("RTPI screens installed at 120 stops on Cork city routes", ("output", "done")),
         ("Safe & Well visits completed in top 10 high-risk wards", ("output", "done")),
+        # set 50: a first word in capitals is a code, not the verb it spells (the Addis Ababa airport read as "add")
+        ("ADD hub ULD serviceability ≥93% (Mar: 86%); PMC/AKE repair backlog < 400 units", ("outcome", "level")),
+        ("Add 3 new payment methods at checkout", ("output", "counted-work")),
         # set 51: taken on by all of a group ("adopted by all 9 squads" read as an outcome, target 9)
         ("LaunchDarkly adopted by all 9 squads, config-file toggles removed", ("output", "done")),
         ("Safeguarding training completed by every parish volunteer", ("output", "done")),
