@@ -748,6 +748,8 @@ _BARE_DEADLINE_RE = re.compile(
     rf"\b{_MONTH_SPAN}\b(?:\s+(?:19|20)\d{{2}})?|"
     # a quarter or half tacked on at the end: "Cat 2 mean response -> 30 mins or under, Q3" (coach, set 14)
     r"(?<=,\s)(?:q[1-4]|h[12])(?:\s*(?:fy\s?)?['’]?\d{2,4})?\s*$|"
+    # ... or a season after a comma: "Pax slip/trip injuries onboard <=5 per mil. passengers, summer season" (set 50)
+    rf"(?<=,\s)(?:the\s+)?(?:{_SEASONS})\s+season\b|"
     # ... or in brackets at the end: "Lost-in-transit parcels < 0.15% of volume (Q2)" (set 32: asked for one)
     r"(?<=\()(?:q[1-4]|h[12])(?:\s*(?:fy\s?)?['’]?\d{2,4})?(?=\)\s*$)|"
     # ... or a financial year, alone or bracketed, at the end: "Turbine availability ≥97.5% across the contract FY27",
@@ -871,6 +873,8 @@ _AT_SEASON = re.compile(
 )
 # A season named with its kind, read alone after "over": "over summer peak", "over Christmas period" (not "winter").
 _NAMED_SEASON = re.compile(rf"(?=.* )(?:{_SEASON})", re.I)
+# ... or a quarter, half or financial year: "28 -> 32 avg over Q3" (set 50: asked for a deadline it gave)
+_OVER_PERIOD = re.compile(r"(?:q[1-4]|h[12]|fy\s?['’]?\d{2}(?:[/-]?\d{2})?)(?:\s+(?:19|20)?\d{2})?", re.I)
 
 
 # A length of time right before "before" a deadline: "10 working days before sponsor deadline" is each case's margin
@@ -888,7 +892,9 @@ def find_deadline(text: str) -> str | None:
             continue  # "during Apr–Jun peak": the span is the period, not its first month (set 27)
         when = m.group("when").strip()
         lead = m.group("lead").lower()
-        if lead == "over" and not (when.lower().startswith("the ") or _NAMED_SEASON.fullmatch(when)):
+        if lead == "over" and not (
+            when.lower().startswith("the ") or _NAMED_SEASON.fullmatch(when) or _OVER_PERIOD.fullmatch(when)
+        ):
             continue  # "doubles year over year" is a comparison, "over (the) summer peak" a period (set 19)
         if lead in {"for", "in", "during", "through", "over", "across"} and not re.search(_PERIOD, when, re.I):
             continue

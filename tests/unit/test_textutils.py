@@ -354,6 +354,10 @@ from evals.robustness import refusals
         ("Interpreter booked for 90% of matters flagged as needing one. Currently 76%", "76%", "90%", None),
         ("Recent reviews back to 'Very Positive' (>=80%) after patch 1.4. Launch: 61% Mixed", "61%", "80%", None),
         ("Churn below 2% by Q4, now 28 Feb", None, "2%", "Q4"),  # "now" and a date: no level stated
+        # set 50: a quarter after "over", a season after a comma (a deadline was asked for)
+        ("Tema T3 quay crane gross moves/hr 28 → 32 avg over Q3 (Jul actual 29.4)", "28", "32", "Q3"),
+        ("Pax slip/trip injuries onboard ≤5 per mil. passengers, summer season (2024: 11)", "11", "5", "summer season"),
+        ("Revenue doubles year over year", None, None, None),
         # set 51: where it stands "now", in brackets (read as nothing); a working hour is the target's unit
         ("Apparel return rate under 22% (now 29%) - size guide v2 shipped wk 6", "29%", "22%", None),
         ("women ≥35% of people managers by end FY25 (now 27%)", "27%", "35%", "end FY25"),
