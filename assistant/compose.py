@@ -407,9 +407,15 @@ def scoped(metric: MetricView, scope: str | None) -> MetricView:
     if all(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", metric.name, re.I) for w in named):
         return metric
     noun = group.split()[-1]
-    if lead == "for" and len(group.split()) > 1 and re.search(rf"\b{re.escape(noun)}\b", metric.name, re.I):
-        name = re.sub(rf"\b{re.escape(noun)}\b", group, metric.name, count=1, flags=re.I)
-        return replace(metric, name=name)
+    # a group with "the" takes the noun's place only right after a preposition: "of the top-40 accounts", not "of
+    # enterprise the top-40 accounts" (set 52)
+    before = r"(?:^|\b(?:of|among|for|per)\s+)" if group.lower().startswith("the ") else r"\b"
+    if (
+        lead == "for"
+        and len(group.split()) > 1
+        and (m := re.search(rf"{before}({re.escape(noun)})\b", metric.name, re.I))
+    ):
+        return replace(metric, name=f"{metric.name[: m.start(1)]}{group}{metric.name[m.end(1) :]}")
     if clause := _RELATIVE_CLAUSE.search(metric.name):
         # "drug tests that are positive for Cat B sites" read as what they test positive for (set 41)
         return replace(metric, name=f"{metric.name[: clause.start()]} {scope}{metric.name[clause.start() :]}")

@@ -1025,6 +1025,13 @@ def test_scoped_metric_adds_the_group_once() -> None:
         scoped(students, scope_of("Advising for all FTIC students")).name
         == "first-year FTIC students passing all modules"
     )
+    # a group with "the" takes the noun's place only after a preposition (set 52: "of enterprise the top-40 accounts")
+    accounts = MetricView("gross revenue retention of enterprise accounts", "up")
+    top = scope_of("QBRs held with 100% of top-40 accounts")
+    assert scoped(accounts, top).name == "gross revenue retention of enterprise accounts for the top-40 accounts"
+    assert (
+        scoped(MetricView("share of accounts with a QBR", "up"), top).name == "share of the top-40 accounts with a QBR"
+    )
 
 
 @pytest.mark.parametrize(
