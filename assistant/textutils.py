@@ -225,6 +225,8 @@ _DEADLINE_RE = re.compile(
 PHYSICAL_UNIT = r"(?-i:[kMGT]Wh?|[MG]Wp|Mtpa|Mt|kt|tCO2e?|Mm3|TEU)"
 # Points as a unit: "+12 pts", "7.2bps", "3pp".
 _POINTS = r"(?:pp|pts?|points?|percentage\s+points|bps)"
+# The kind of time a duration counts, before its unit: "5 working days", "4 business hours", "1 calendar month".
+_TIME_KIND = r"(?:(?:working|business|calendar)\s+)"
 # Working days written short, in capitals only ("12 WD -> 5 WD"; "wd" is too often something else).
 _WORKING_DAYS_SHORT = r"(?-i:WDs?)"
 _UNIT = (
@@ -237,7 +239,7 @@ _UNIT = (
     # 3.5 GW (2023: 1.9 GW)" (set 49: read as nothing), "1,200 MW"
     rf"\s?{PHYSICAL_UNIT}\b|"
     r"\s?[A-Za-z]{1,3}/[A-Za-z]{1,5}\b|(?-i:ppl|p)\b|"  # "30p/litre", "33.4ppl" (set 34: read as 30)
-    rf"\s?out\s+of\s+\d+|\s(?:working|business|calendar)\s+(?:days?|hours?|hrs?|weeks?|months?)\b|\s?{_WORKING_DAYS_SHORT}\b|"
+    rf"\s?out\s+of\s+\d+|\s{_TIME_KIND}(?:days?|hours?|hrs?|weeks?|months?)\b|\s?{_WORKING_DAYS_SHORT}\b|"
     # ... a share as "N in M": "for 7 in 10 pts", "from 1 in 12 jobs to 1 in 30" (set 27: read as 7 and 1); not a
     # time ("40 in 12 weeks")
     r"\s+in\s+(?:\d{1,3}|ten|twenty)(?![\d,.%])(?!\s*(?:ms|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|d|"
@@ -805,8 +807,8 @@ _ROUGHLY = r"~\s?|c\.\s?|circa\s+|approx\.?\s+|about\s+|around\s+"
 # a service level, never a deadline and never the target. A coach read "35% of trial accounts invite a teammate
 # within 7 days" with the 7 days as the deadline, and "Returns processed within 48h" with 48h as the target.
 _LIMIT_AMOUNT = rf"(?:{NUMBER}|an?|the|one|{SMALL_NUMBER_WORDS}|twelve|fourteen|thirty)"
-_SHORT_UNIT = r"(?:s|secs?|seconds?|mins?|minutes?|h|(?:working\s+|business\s+)?(?:hrs?|hours?))"
-_LONG_UNIT = r"(?:(?:working\s+|business\s+|calendar\s+)?(?:days?|wks?|weeks?|months?)|d)"
+_SHORT_UNIT = rf"(?:s|secs?|seconds?|mins?|minutes?|h|{_TIME_KIND}?(?:hrs?|hours?))"
+_LONG_UNIT = rf"(?:{_TIME_KIND}?(?:days?|wks?|weeks?|months?)|d)"
 # Any unit of time a goal's number may carry ("40 days", "1.5s", "12 WD"): the ranking reads a duration by it.
 TIME_UNIT = rf"(?:ms|{_SHORT_UNIT}|{_LONG_UNIT}|{_WORKING_DAYS_SHORT})"
 _LIMIT_EVENT = rf"(?:\s+{_EVENT}\s+[\w'’ -]+?(?=\s*[,;.(]|\s+(?:for|and|by|in|during)\b|\s*$))?"
