@@ -115,13 +115,14 @@ _IN_REGION = re.compile(
 # they were as often tools, "documented in Figma + Storybook"; one name alone is too often a company); a name may
 # have two words: "40 parcel lockers installed across Lagos Mainland + Lekki" (set 48)
 _PLACE_WORDS = r"(?-i:[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
-_AT_PLACES = re.compile(
-    rf"\b(?P<lead>at|across)\s+(?P<scope>{_PLACE_WORDS}(?:\s*(?:&|\+|,|,?\s+and\b)\s*{_PLACE_WORDS})+)\s*$"
-)
+# what joins named places: "Riverside + Eastgate", "Leeds, York and Hull"
+_PLACE_JOIN = r"\s*(?:&|\+|,|,?\s+and\b)\s*"
+_JOINED_PLACES = rf"{_PLACE_WORDS}(?:{_PLACE_JOIN}{_PLACE_WORDS})+"
+_AT_PLACES = re.compile(rf"\b(?P<lead>at|across)\s+(?P<scope>{_JOINED_PLACES})\s*$")
 # ... or after "in", when no name is a tool or a short form the glossary knows: "Onboard 25 new merchants in Lagos +
 # Abuja" (set 51), "400 illegal connections in Manyatta & Nyalenda" (set 46); not "documented in Figma + Storybook"
 _IN_PLACES = re.compile(
-    rf"\b(?P<lead>in)\s+(?P<scope>{_PLACE_WORDS}(?:\s*(?:&|\+|,|,?\s+and\b)\s*{_PLACE_WORDS})+)"
+    rf"\b(?P<lead>in)\s+(?P<scope>{_JOINED_PLACES})"
     r"(?=\s*(?:$|[(,;.]|[-–—]\s)|\s+(?:by|before|villages?|zones?|wards?|districts?|counties|regions?)\b)"
 )
 # numbered parts of a site, two or more: "rolled out to floors 2-6", "on wards 4 and 5", "blue runs 4-7"
@@ -299,7 +300,7 @@ _LANGUAGE = re.compile(
 
 
 def _in_places(m: re.Match[str]) -> str | None:
-    names = re.split(r"\s*(?:&|\+|,|\band\b)\s*", m.group("scope"))
+    names = re.split(_PLACE_JOIN, m.group("scope"))
     if any(n in ABBREVIATIONS or _LANGUAGE.fullmatch(n) for n in names):
         return None  # a tool the glossary knows, or a language
     return f"in {m.group('scope')}"

@@ -100,7 +100,8 @@ def decide(
     evidence = kind_evidence(goal, status)
     kind = evidence[0] if evidence else j.kind
     metric, entry, notes = choose_metric(j, candidates, goal, kind, source)
-    if weak_match(candidates, entry) and not (kind == "outcome" and meas.target):
+    weak = weak_match(candidates, entry)
+    if weak and not (kind == "outcome" and meas.target):
         notes.append(WEAK_MATCH_NOTE)
     # "Not controllable" needs support in the user's words, and a whole market or industry named outright is never
     # controllable; an external catalogue metric is reframed either way.
@@ -123,7 +124,7 @@ def decide(
     proxy = None
     # A reframed key result the team reads within the quarter is its own leading indicator: no second line for it.
     owned_is_quick = bool(owned and basis and owned.id and basis.horizon != "year")
-    if slow and not weak_match(candidates, entry):  # a proxy from a loose match is from another sector
+    if slow and not weak:  # a proxy from a loose match is from another sector
         proxy = (_fastest_leading(basis, catalogue) if basis else None) or (
             _fastest_leading(entry, catalogue) if entry else None
         )

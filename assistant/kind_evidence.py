@@ -102,7 +102,7 @@ _COMPLETE_SHARE = re.compile(
 # ... or a thing the team provides for all of a group: "TPM training completed for 100% of maintenance techs",
 # "Captioned screenings for 100% of competition titles" (sets 21-22, both called outcomes): how far the work reaches.
 # ... or held with all of a group: "QBRs held with 100% of Tier 1 accts" (set 51: read as an outcome, the QBRs kept)
-_FULL_COVERAGE = _share_after("for|on|across|(?:held|done|run)\\s+with", "100")
+_FULL_COVERAGE = _share_after(r"for|on|across|(?:held|done|run)\s+with", "100")
 # A time limit met on a share of the cases: "Launch within 10 mins of pager on 100% of shouts" (set 25: the launch
 # read as the work), "Patch criticals within 14 days on 95% of assets".
 _LIMIT_MET_ON = _share_after("on|for|in|across")
