@@ -74,11 +74,15 @@ _GROUP = (
     r"hubs|parks|tools|"
     r"practices?|pharmac(?:y|ies)|polic(?:y|ies)|propert(?:y|ies)|tier|DCs?"
 )
-_TIER_GROUP = rf"{_GROUP}|(?:system|service|app|application)s?"
+# ... and the tier's metrics and reports: "dbt models + tests for all Tier-1 metrics" (set 52: counted over all)
+_TIER_GROUP = rf"{_GROUP}|(?:system|service|app|application|metric|report|dashboard)s?"
 # a school year or a tier: "every Year 9 pupil", "Tier 1 customers", "Key Stage 2"
 # (a tier only with its group: "Tier 1" alone is also a support line or an incident class)
 _SCHOOL_YEAR_OR_TIER = re.compile(
-    rf"(?<![\w-])(?P<scope>(?:Year|Key\s+Stage|Grade)\s+\d+[A-Z]?(?:\s+(?:{_GROUP}))?|"
+    # ... a range of years too, written short: "Google Classroom rolled out to Yr 7–9" (set 53: counted school-wide)
+    rf"(?<![\w-])(?P<scope>(?:Years?|Key\s+Stage|Grades?)\s+\d+[A-Z]?(?:\s*[-–]\s*\d+\b)?(?:\s+(?:{_GROUP}))?|"
+    # ("Yr 9" alone is often a cohort's detail: "gap for PP students in Yr 9" is counted for PP students)
+    rf"Yrs?\s+\d+(?:\s*[-–]\s*\d+\b|\s+(?:{_GROUP}))|"
     # ... a tier of systems too: "restore tests for all Tier-1 systems" (set 45: counted over every system)
     rf"[Tt]ier[\s-](?:\d|[A-Z])\s+(?:{_TIER_GROUP}))\b"
 )
@@ -106,10 +110,36 @@ _COUNTRY_CODES = re.compile(
 _SLASHED_CODES = re.compile(
     rf"(?<![\w/-])(?P<scope>{_COUNTRY_CODE}(?:/{_COUNTRY_CODE})+)(?![\w/-]|\s+(?:language\s+)?pairs?\b)"
 )
+# a market segment written after a region: "DACH mid-market"
+_SEGMENT_WORD = r"(?:mid-?market|SMB|SME|enterprise)"
 # a region: "in EMEA", "across the Nordics", "for the UK market"
 _IN_REGION = re.compile(
     rf"\b(?:in|for|across|among|throughout)\s+(?:the\s+)?(?P<scope>{_REGION}"
-    rf"(?:(?:\s*,\s*|\s+(?:and|&)\s+)(?:the\s+)?{_REGION})*(?:\s+(?:market|region)s?)?)\b"
+    # ... with a segment: "webinars for DACH mid-market prospects" (set 53: read as all of DACH)
+    rf"(?:(?:\s*,\s*|\s+(?:and|&)\s+)(?:the\s+)?{_REGION})*(?:\s+(?:market|region)s?|\s+{_SEGMENT_WORD}(?![\w-]))?)\b"
+)
+# a region's code written before what the work is for, the way sales and operations plan: "Hired 3 DACH SDRs", "Move
+# EU fulfilment to 3PL", "Dual-source UK last-mile" (set 52: pipeline counted everywhere); not a law or a standard
+# of the region ("EU AI Act", "UK GDPR", "US$180k": capitals or a symbol follow)
+_REGION_CODE = r"(?-i:EMEA|APAC|LATAM|DACH|ANZ|AMER|EU|UK|US|KSA|UAE|GCC|MENA|CEE)"
+_REGION_BEFORE = re.compile(
+    # ... with its segment when one follows: "£1.8m net new ARR from UK mid-market"
+    rf"(?<![\w/$.-])(?P<scope>{_REGION_CODE}(?:\s+{_SEGMENT_WORD}(?![\w-])|(?=\s+(?-i:[a-z][\w-]*|[A-Z]{{2,5}}s)\b)))"
+    r"(?!\s+(?:pay\s+transparency|directive|regulations?|rules|law|standards?)\b)"
+)
+# ... or after the role it is for, or in brackets: "Head of Partnerships APAC", "Pix at checkout (BR)"
+_REGION_AFTER_ROLE = re.compile(
+    rf"\b(?:Head|Director|VP|Lead|Manager)\s+of\s+[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)?\s+(?P<scope>{_REGION_CODE})\b"
+)
+_REGION_IN_BRACKETS = re.compile(rf"\((?P<scope>{_REGION_CODE}|{_COUNTRY_CODE})\)")
+# a market named with its word: "Partner webinar series for Québec market" (set 52: counted everywhere)
+_NAMED_MARKET = re.compile(
+    r"\b(?:in|for|across|into)\s+(?:the\s+)?(?P<scope>(?-i:[A-ZÀ-Þ][\w'’-]*)(?:\s+(?-i:[A-ZÀ-Þ][\w'’-]*))?\s+markets?)\b"
+)
+# a locale the work is written for, one only: "Top 50 help centre articles translated to FR-CA" (set 53)
+_LOCALE = re.compile(
+    rf"\b(?:to|into|for|in)\s+(?P<scope>(?-i:(?:EN|FR|ES|PT|DE|IT|NL|ZH|JA|KO|AR)-{_COUNTRY_CODE}))"
+    r"(?![\w/-]|\s*(?:,|\+|&|and\b))"
 )
 # named places joined, at the end, after "at" or "across": "plan launched at Riverside + Eastgate" (after "in"
 # they were as often tools, "documented in Figma + Storybook"; one name alone is too often a company); a name may
@@ -176,7 +206,10 @@ _PLACE_ASIDE = re.compile(rf"(?:\s[-–—]\s+|,\s+|\(\s*)(?P<scope>{_SITE_NAME}
 # Pilbara pit" (set 41: "for Lasfar sites", the others unscoped)
 _AT_NAMED_PLACE = re.compile(rf"\b(?P<lead>at)\s+(?:the\s+)?(?P<scope>{_SITE_NAME})\b")
 # the counted places' words after their number: up to two words and a plural group ("3 medical wards")
-_PLACES_AFTER_COUNT = rf"\s+(?:[a-z][a-z-]*\s+){{0,2}}(?:{_GROUP})(?<=s)"
+# ... or parts of a country: "COD-to-UPI nudge at checkout in 6 states" (set 52: counted nationwide)
+_PLACES_AFTER_COUNT = (
+    rf"\s+(?:[a-z][a-z-]*\s+){{0,2}}(?:{_GROUP}|states|provinces|regions|countries|counties|cities|districts)(?<=s)"
+)
 # a counted set of the team's places, with "the": "at the 4 gated lifts", "across the 3 northern depots", "in the two
 # pilot wards" (a bare count after "all", "in all 14 branches", is the whole estate: no narrower group; a kind named
 # before the group, "all 300 member farms", is read by _PLAIN_SEGMENT)
@@ -240,6 +273,12 @@ _PLAIN_SEGMENT = re.compile(
     # ... or several such words joined: "on etch and litho tools" (set 23), a short form among them after the first
     rf"(?P<scope>{_GROUP_NAME}(?:(?:,\s+|,?\s+(?:and|&)\s+)(?:{_GROUP_NAME}|(?-i:[A-Z]{{2,5}})))*\s+(?:{_GROUP}))(?<=s)\b"
 )
+# a team named for what it does or where it sits: "Hire 3 senior SREs for BLR team", "32-hour week pilot for support
+# team" (set 53: toil counted company-wide)
+_FOR_TEAM = re.compile(
+    rf"\bfor\s+(?:the\s+)?(?P<scope>(?!(?:{'|'.join(sorted(_NOT_A_GROUP_NAME))})\b)[\w&+-]+(?:\s+[\w&+-]+)?\s+team)\b",
+    re.I,
+)
 # a market segment named alone, the way sales and success teams plan: "NRR >= 112% mid-market", "new ARR closed from
 # mid-market segment" (set 48: the proxy was counted over every customer); with its group noun it is read above
 _MARKET_SEGMENT = re.compile(
@@ -276,6 +315,8 @@ def _for_segment(m: re.Match[str]) -> str | None:
         r"\bat\s+(?:the\s+)?$", m.string[: m.start("scope")]
     ):
         return None  # "spares hub set up at Didcot depot": the one place the work is, no group (set 17)
+    if re.fullmatch(rf".*\s{_ONE_PLACE}", m.group("scope")) and re.search(r"\bfor\s+$", m.string[: m.start("scope")]):
+        return f"at the {m.group('scope')}"  # "Aboriginal Health Workers for Mt Isa clinic": one place (set 52)
     if on := re.search(r"\bon\s+(?:all\s+|(?P<the>the\s+))?$", m.string[: m.start("scope")]):
         # "live on all Route 4 buses" is counted on them, "on the Islay route" on that one (set 37)
         return f"on {on.group('the') or ''}{m.group('scope')}"
@@ -284,7 +325,12 @@ def _for_segment(m: re.Match[str]) -> str | None:
 
 def _in_region(m: re.Match[str]) -> str | None:
     scope = m.group("scope")
-    return f"in the {scope}" if _WITH_THE.match(scope) else f"in {scope}"
+    with_the = _WITH_THE.match(scope) or re.search(rf"\s{_SEGMENT_WORD}$", scope)
+    return f"in the {scope}" if with_the else f"in {scope}"
+
+
+def _for_locale(m: re.Match[str]) -> str | None:
+    return f"for {m.group('scope')} users"
 
 
 def _with_lead(m: re.Match[str]) -> str | None:
@@ -354,6 +400,11 @@ _SCOPES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ..
     (_PLACE_ASIDE, _at_the_place),
     (_SEGMENT, _for_segment),
     (_IN_REGION, _in_region),
+    (_REGION_BEFORE, _in_region),
+    (_REGION_AFTER_ROLE, _in_region),
+    (_REGION_IN_BRACKETS, _in_region),
+    (_NAMED_MARKET, _in_the),
+    (_LOCALE, _for_locale),
     (_COUNTRY_CODES, _with_lead),
     (_SLASHED_CODES, _in_region),
     (_AT_PLACES, _with_lead),
@@ -369,6 +420,7 @@ _SCOPES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ..
     (_NUMBERED_SITE, _with_lead),
     (_TOP_N, _for_the),
     (_AGE_BAND, _for_group),
+    (_FOR_TEAM, _for_the),
     (_PLAIN_SEGMENT, _on_or_for),
     (_MARKET_SEGMENT, _in_segment),
 )

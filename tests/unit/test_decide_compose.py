@@ -993,6 +993,29 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("NRR >= 112% mid-market (FY23: 104%)", "in the mid-market segment"),
         ("SME logo churn < 2%/mo", "in the SME segment"),
         ("SME review of all 40 course modules", None),  # a subject-matter expert's
+        # a region's code before or after what the work is for, or in brackets; not a law of the region
+        ("Hired 3 DACH SDRs, all ramped by end of Q2", "in DACH"),
+        ("Move EU fulfilment to 3PL in Venlo (go-live 1 Oct)", "in the EU"),
+        ("£1.8m net new ARR from UK mid-market", "in the UK mid-market"),
+        ("Run 4 German-language webinars for DACH mid-market prospects", "in the DACH mid-market"),
+        ("Hired Head of Partnerships APAC (Singapore-based)", "in APAC"),
+        ("Go live with Pix as payment method at checkout (BR) by 01/08", "in BR"),
+        ("EU AI Act readiness assessment completed", None),
+        ("Set up whistleblower channel per EU directive", None),
+        ("Ship v2.0 with a stable plugin API before KubeCon EU", None),
+        ("Replaced RO membranes + remote SCADA monitoring (US$180k)", None),
+        # a market, a locale, a team, counted parts of a country, one clinic, school years written short
+        ("Partner webinar series: 6 episodes (FR + EN) for Québec market", "in the Québec market"),
+        ("Top 50 help centre articles translated to FR-CA", "for FR-CA users"),
+        ("Onboard 35 seed growers for BG-II cotton parent lines", None),
+        ("Hire 3 senior SREs for BLR team by end Q3", "for the BLR team"),
+        ("Hire 3 senior SREs for our team", None),
+        ("Launched COD-to-UPI nudge at checkout in 6 states", "in the 6 states"),
+        ("Hired 2 x Aboriginal Health Workers for Mt Isa clinic", "at the Mt Isa clinic"),
+        ("Google Classroom rolled out to Yr 7–9, every teacher trained", "for Yr 7–9"),
+        ("1:1 Chromebooks for all Year 7–9 pupils", "for Year 7–9 pupils"),
+        ("Close reading-age gap for PP students in Yr 9 by 6 months", "for PP students"),
+        ("dbt models + tests for all Tier-1 metrics", "for Tier-1 metrics"),
     ],
 )
 def test_scope_of_reads_the_named_group(goal: str, scope: str | None) -> None:
