@@ -1011,6 +1011,8 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("Hire 3 senior SREs for BLR team by end Q3", "for the BLR team"),
         ("Hire 3 senior SREs for our team", None),
         ("Launched COD-to-UPI nudge at checkout in 6 states", "in the 6 states"),
+        ("Shore power live at 3 river cruise berths - DONE", "at the 3 river cruise berths"),
+        ("VOD ventilation commissioned on 3 lower levels", "on the 3 lower levels"),
         ("Hired 2 x Aboriginal Health Workers for Mt Isa clinic", "at the Mt Isa clinic"),
         ("Google Classroom rolled out to Yr 7–9, every teacher trained", "for Yr 7–9"),
         ("1:1 Chromebooks for all Year 7–9 pupils", "for Year 7–9 pupils"),
