@@ -293,7 +293,9 @@ _COVERAGE = re.compile(r"\b(?:every|each|all)\b", re.I)
 # A delivering verb and a count of what it makes ("Install 50,000 smart meters", "Refit 14 butchery counters"); not
 # people taking something up ("Sign up 600 new junior savers"), who are a result.
 _COUNTED_WORK = re.compile(
-    rf"^(?!sign(?:ed|ing)?\s+up\b)[a-z-]+(?:\s+(?:up|out|in))?\s+(?:all\s+|another\s+|an?\s+extra\s+)?{NUMBER}\s+"
+    # ... what is left of it counted too: "Migrate remaining 40 svcs off Jenkins" (set 53: read as an outcome)
+    rf"^(?!sign(?:ed|ing)?\s+up\b)[a-z-]+(?:\s+(?:up|out|in))?\s+"
+    rf"(?:all\s+|another\s+|an?\s+extra\s+|(?:the\s+)?(?:remaining|last|final|outstanding)\s+)?{NUMBER}\s+"
     rf"(?!(?:new\s+)?{TAKE_UP}\b)",
     re.I,
 )

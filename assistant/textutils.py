@@ -468,7 +468,8 @@ _LEADING_STATUS = re.compile(
 # ... or closing it: "(T2: 68%, RAG amber)" (set 42: the baseline was lost with it), "(Sep actual 99.91% - RED)" (set
 # 47: its bracket was left open)
 _RAG_ASIDE = re.compile(
-    rf"\(\s*(?P<status>{_RAG})\s*[,;]\s*(?=[^()]*\)\s*$)|(?<=\d%)\s*(?:[,;]|\s[-–—])\s*(?P<closing>{_RAG})\s*(?=\)\s*$)",
+    # ... or a dash after it: "(RAG: amber - 28/40 done)" (set 53: split at the dash, its bracket left open)
+    rf"\(\s*(?P<status>{_RAG})\s*(?:[,;]|\s[-–—])\s*(?=[^()]*\)\s*$)|(?<=\d%)\s*(?:[,;]|\s[-–—])\s*(?P<closing>{_RAG})\s*(?=\)\s*$)",
     re.I,
 )
 DONE_STATUS = re.compile(rf"(?:{_DONE_WORD})\b|✅|✔|☑|\[x\]", re.I)  # a status saying the work is finished

@@ -203,6 +203,8 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("95% of patients seen within 4 hours", ("outcome", "share-of")),
         # counted-work: a delivering verb and a count of what it makes (set 27)
         ("Refit 14 butchery counters with new chillers (£180k capex) - slipping", ("output", "counted-work")),
+        ("Migrate remaining 40 svcs off Jenkins to GH Actions (28/40 done)", ("output", "counted-work")),
+        ("Migrated the last 14 services off Heroku onto EKS", ("output", "counted-work")),
         ("Install 40,000 SMETS2 meters by year end", ("output", "counted-work")),
         ("Train all 140 drivers on new defensive driving module by end of Q2", ("output", "counted-work")),
         ("Open 2 extra security lanes + e-gates before June half-term peak", ("output", "counted-work")),

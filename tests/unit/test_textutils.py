@@ -871,6 +871,11 @@ def test_holds_short_limit(goal: str, short: bool) -> None:
         ),
         ("MFA enforced for all staff - 100% DONE", "MFA enforced for all staff", "100% DONE"),
         ("cut scrap rate to 1.8% (RAG: red, currently 3.1%)", "cut scrap rate to 1.8% (currently 3.1%)", "RAG: red"),
+        (
+            "Migrate remaining 40 svcs off Jenkins to GH Actions (RAG: amber - 28/40 done)",
+            "Migrate remaining 40 svcs off Jenkins to GH Actions (28/40 done)",
+            "RAG: amber",
+        ),
         ("Hire 5 engineers - 3/5 hired", "Hire 5 engineers", "3/5 hired"),
         # a word that is part of the key result stays in it
         ("Migration done", "Migration done", None),
