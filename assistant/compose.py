@@ -206,10 +206,9 @@ _PLACE_ASIDE = re.compile(rf"(?:\s[-–—]\s+|,\s+|\(\s*)(?P<scope>{_SITE_NAME}
 # Pilbara pit" (set 41: "for Lasfar sites", the others unscoped)
 _AT_NAMED_PLACE = re.compile(rf"\b(?P<lead>at)\s+(?:the\s+)?(?P<scope>{_SITE_NAME})\b")
 # the counted places' words after their number: up to two words and a plural group ("3 medical wards")
-# ... or parts of a country: "COD-to-UPI nudge at checkout in 6 states" (set 52: counted nationwide)
-_PLACES_AFTER_COUNT = (
-    rf"\s+(?:[a-z][a-z-]*\s+){{0,2}}(?:{_GROUP}|states|provinces|regions|countries|counties|cities|districts|berths|levels|lines|bays|wings|blocks)(?<=s)"
-)
+# ... or parts of a country ("COD-to-UPI nudge at checkout in 6 states", set 52: counted nationwide) or of a site
+_PARTS_COUNTED = r"states|provinces|regions|countries|counties|cities|districts|berths|levels|lines|bays|wings|blocks"
+_PLACES_AFTER_COUNT = rf"\s+(?:[a-z][a-z-]*\s+){{0,2}}(?:{_GROUP}|{_PARTS_COUNTED})(?<=s)"
 # a counted set of the team's places, with "the": "at the 4 gated lifts", "across the 3 northern depots", "in the two
 # pilot wards" (a bare count after "all", "in all 14 branches", is the whole estate: no narrower group; a kind named
 # before the group, "all 300 member farms", is read by _PLAIN_SEGMENT)

@@ -65,7 +65,7 @@ from .policy import (
     starts_with_deliverable,
     work_kinds,
 )
-from .ranking import SIGNS_UP, TAKE_UP_COUNT, imperative_result, result_half
+from .ranking import SHARE_DOING, SIGNS_UP, TAKE_UP_COUNT, imperative_result, result_half
 from .schemas import Kind
 from .textutils import (
     DONE_STATUS,
@@ -120,7 +120,9 @@ _DONE = re.compile(rf"\b(?:{DONE_WORK})\b", re.I)
 # ... or taken on by all of a group: "LaunchDarkly adopted by all 9 squads" (set 51: read as an outcome, target 9)
 _DONE_FOR = re.compile(
     rf"\b(?:(?:{DONE_WORK})\s+(?:for|on|across|in|to)|(?!held\b|run\b|closed\b)(?:{DONE_WORK})\s+at)\s+(?:\d|all\b|every\b|top\s+\d)"
-    rf"|\b(?:{DONE_WORK})\s+by\s+(?:all|every|each)\b",
+    rf"|\b(?:{DONE_WORK})\s+by\s+(?:all|every|each)\b"
+    # ... what it is for between: "Purchasing cards live for buys under R5 000 at all 9 sites" (set 54: an outcome)
+    rf"|\b(?:live|in\s+place|rolled\s+out)\s+for\s+(?:[^\s,;]+\s+){{1,5}}?(?:at|in|across)\s+(?:all|every|each)\b",
     re.I,
 )
 # ... or done on a number of things: "Seismic reassessment of 4 upland dams complete", "dbt migration of 200 legacy
@@ -280,6 +282,11 @@ _MADE_READY = re.compile(
     r"[\w-]*(?:certified|trained|accredited|qualified|inducted|vetted|licensed|upskilled)\b",
     re.I,
 )
+# ... or someone named for each of them: "Named data owner & steward for 80% of tier-1 datasets" (set 54: an outcome)
+_NAMED_FOR = re.compile(
+    rf"^(?:named|assigned|appointed|designated)\s+(?:[\w&/-]+\s+){{1,4}}?for\s+(?:{NUMBER}\s?%|all|every|each)\s",
+    re.I,
+)
 # Verbs of the deliverable list that name a result when they lead: "Close $2M seed", "Achieve net zero".
 _WINS = re.compile(r"^(?:close|achieve|secure|sign|obtain)(?:e?d|ing|s|es)?\b", re.I)
 # ... and what a team wants to become: "Build a thriving open-source community", "a pipeline that lasts a decade".
@@ -322,13 +329,16 @@ def measured_result(goal: str) -> bool:
     measure = _moved_measure(half)
     took_up = _TOOK_UP.match(half) or _SIGNED_UP.match(half) or _GOT_TO.match(half)  # "..., 1,500 sign-ups"
     measured = bool(measure and parse_measurability(measure).target) or share_of(half) or level(half)
+    measured = measured or bool(SHARE_DOING.match(half))  # "...; 70% working in hotels within 3 months" (set 54)
     # ... or a measure stated with where it stands: "...; TSR 18% (FY25 actual 9.6%)" (set 40)
     return measured or bool(took_up) or (not _MOVES.match(half.strip()) and stated_baseline(half))
 
 
 def readiness(goal: str) -> bool:
     text = goal.strip()
-    return bool(_READINESS.search(text) or _HAD_SESSION.match(text) or _MADE_READY.match(text))
+    return bool(
+        _READINESS.search(text) or _HAD_SESSION.match(text) or _MADE_READY.match(text) or _NAMED_FOR.match(text)
+    )
 
 
 def complete_share(goal: str) -> bool:

@@ -30,9 +30,12 @@ CURRENCY_CODES = (
 CURRENCY = (
     # ... a dollar of another country: "R$ 4,5 mi", "S$", "NZ$" (set 47)
     rf"(?:(?<![A-Za-z])(?-i:R|S|A|C|NZ|HK|US|NT|MX)\$|[$€£₹₦¥₱₩]|(?<![A-Za-z])(?-i:Rs\.?|{CURRENCY_CODES})\s?|"
-    rf"(?<![A-Za-z])(?-i:R)(?=\d[\d,.]*\s?{MAGNITUDE}\b|\d{{1,3}}(?:,\d{{3}})+(?!\d)))"
+    rf"(?<![A-Za-z])(?-i:R)(?=\d[\d,.]*\s?{MAGNITUDE}\b|\d{{1,3}}(?:[, \u00a0]\d{{3}})+(?!\d)))"
 )
-NUMBER = rf"(?:{CURRENCY}\s?{_AMOUNT}|{DIGITS})"
+# ... thousands apart by a space after a currency, as South Africa and much of Europe write them: "R5 000", "€1 200"
+# (set 54: read as a target of 000)
+_SPACED_AMOUNT = r"\d{1,3}(?:[ \u00a0]\d{3})+(?![\d,.])"
+NUMBER = rf"(?:{CURRENCY}\s?(?:{_SPACED_AMOUNT}|{_AMOUNT})|{DIGITS})"
 # A currency written after the amount: "720 kr", "45 CHF", "1,200 zł".
 CURRENCY_AFTER = r"(?:kr|zł|Kč|lei|(?-i:Ft|SEK|NOK|DKK|ISK|CHF|PLN|CZK|HUF|EUR|USD|GBP|INR|ZAR|KES|NGN))"
 NUMBER_RE = re.compile(DIGITS)

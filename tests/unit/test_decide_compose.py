@@ -436,6 +436,12 @@ def test_by_when_never_reads_by_within(deadline: str | None, expected: str) -> N
             None,
             ("TSR 18% (FY25 actual 9.6%), fuel saving ~₹14 cr by [deadline]", "RDF shredder commissioned at Kiln 2"),
         ),
+        # ... or a share of people doing something, the share first (set 54: the 70% was lost)
+        (
+            "Trained 180 hospitality interns; 70% working in hotels within 3 months of graduation",
+            None,
+            ("70% working in hotels within 3 months of graduation by [deadline]", "Trained 180 hospitality interns"),
+        ),
         # ... or after a plus (set 45: the 85%, 72 hrs and 61% were lost to placeholders)
         (
             "311 pothole reporting relaunched w/ photo upload + 85% fixed within 72 hrs (FY24: 61%)",

@@ -289,6 +289,9 @@ from evals.robustness import refusals
         ("Loan book from Rs 40 lakh to Rs 1.2 crore per branch", "Rs 40 lakh", "Rs 1.2 crore", None),
         ("Revenue to $3bn by FY27", None, "$3bn", "FY27"),
         ("Revenue per client from R1,200 to R1,500", "R1,200", "R1,500", None),
+        # thousands apart by a space after a currency (set 54: read as 000)
+        ("Purchasing cards live for buys under R5 000 at all 9 sites", None, "R5 000", None),
+        ("Cut cost per bed to €1 200 by 2025", None, "€1 200", "2025"),
         ("KSh 2m disbursed to groups by Dec-25", None, "KSh 2m", "Dec-25"),
         ("R2 release shipped to all stores", None, None, None),  # a name, not rand
         ("Monthly regular givers up from 18,400 to 22,000-23,000 by Dec", "18,400", "22,000-23,000", "Dec"),
