@@ -131,7 +131,11 @@ _DEADLINE_CORE = (
     # ... or an event of the year the work must be ready for: "before storm season", "before the Christmas appeal",
     # "before opening weekend", "before monsoon", "before budburst" (set 16)
     rf"{_AFTER_BEFORE}(?:the\s+|our\s+|next\s+)?(?:[\w-]+\s+){{0,2}}?(?:season|term|campaign|appeal|launch|"
-    r"weekend|conference|festival|fair|kick-?off|summit|monsoon|vintage|harvest|budburst|freshers)\b|"
+    # ... the farm's and school's year too: "before kharif sowing", "before the rentrée" (set 54: asked for a deadline)
+    r"weekend|conference|festival|fair|kick-?off|summit|monsoon|vintage|harvest|budburst|freshers|sowing|planting|"
+    r"drilling|calving|lambing|rentr[ée]e)\b|"
+    # ... or a season named after "by": "by meher season", "by the wet season" (set 54); not a season ticket
+    r"(?<=by\s)(?:the\s+|next\s+)?[a-z][\w-]*\s+season\b(?!\s+tickets?)|"
     # ... or a named event: "before KubeCon EU", "before Split 2", "before Oktoberfest" (after "by" a name is
     # as often who signs off: "approved by ExCo")
     rf"{_AFTER_BEFORE}(?-i:[A-Z][\w-]+(?:\s+(?:[A-Z][\w-]*|\d{{1,2}}))?)(?=\s*(?:$|[,;.(]))|"

@@ -533,6 +533,10 @@ def test_time_limits_and_shares(goal: str, target: str | None, deadline: str | N
         # events of the year, a moment something starts, a named event, a week number (set 16)
         ("Drone blade inspections on all 48 WTGs before storm season", "storm season"),
         ("Frost fans installed on the lower blocks before budburst", "budburst"),
+        ("1,200 DSR demo plots with FPOs before kharif sowing", "kharif sowing"),
+        ("12 school playgrounds greened before rentrée", "rentrée"),
+        ("Row planting on 35% of teff plots by meher season (baseline 12%)", "meher season"),
+        ("Sales by season ticket holders up 10%", None),
         ("Bulk SCC below 150k before cows go in for housing", "before cows go in for housing"),
         ("Finish summer works at 11 schools before term starts", "before term starts"),
         ("Migrated submissions portal to new platform before call for entries opens", "before call for entries opens"),
