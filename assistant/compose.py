@@ -47,14 +47,16 @@ class MetricView:
 
 # ---------------------------------------------------------------------- the group a goal names
 
+# The regions teams plan by that are written as codes: "EMEA", "DACH", "EU".
+_REGION_CODE = r"(?-i:EMEA|APAC|LATAM|DACH|ANZ|AMER|EU|UK|US|KSA|UAE|GCC|MENA|CEE)"
 # A region or market teams plan by; a city or a product name is not read as one (too often a tool: "in Gainsight").
 _REGION = (
-    r"(?:EMEA|APAC|LATAM|DACH|ANZ|AMER|NA|EU|UK|US|USA|Nordics|Benelux|Europe|North\s+America|South\s+America|"
+    rf"(?:{_REGION_CODE}|NA|USA|Nordics|Benelux|Europe|North\s+America|South\s+America|"
     r"Latin\s+America|Asia|Africa|Middle\s+East|India|Germany|France|Spain|Italy|Japan|Brazil|Canada|Australia|"
     r"Ireland|Scotland|Wales|England|Northern\s+Ireland|Mexico|Netherlands|Poland|Sweden|Singapore|"
     # ... and the markets of the Gulf, Africa, Asia and the Americas the unseen sets name (set 37: "launched in KSA &
     # UAE" was counted everywhere)
-    r"KSA|UAE|GCC|MENA|Saudi\s+Arabia|Qatar|Kuwait|Oman|Bahrain|Egypt|Morocco|Turkey|Kenya|Nigeria|Ghana|Uganda|"
+    r"Saudi\s+Arabia|Qatar|Kuwait|Oman|Bahrain|Egypt|Morocco|Turkey|Kenya|Nigeria|Ghana|Uganda|"
     r"Tanzania|Rwanda|Ethiopia|South\s+Africa|Pakistan|Bangladesh|Sri\s+Lanka|Indonesia|Malaysia|Philippines|Vietnam|"
     r"Thailand|China|Korea|South\s+Korea|Taiwan|New\s+Zealand|Chile|Colombia|Peru|Argentina|Portugal|Belgium|"
     r"Switzerland|Austria|Denmark|Norway|Finland)"
@@ -121,7 +123,6 @@ _IN_REGION = re.compile(
 # a region's code written before what the work is for, the way sales and operations plan: "Hired 3 DACH SDRs", "Move
 # EU fulfilment to 3PL", "Dual-source UK last-mile" (set 52: pipeline counted everywhere); not a law or a standard
 # of the region ("EU AI Act", "UK GDPR", "US$180k": capitals or a symbol follow)
-_REGION_CODE = r"(?-i:EMEA|APAC|LATAM|DACH|ANZ|AMER|EU|UK|US|KSA|UAE|GCC|MENA|CEE)"
 _REGION_BEFORE = re.compile(
     # ... with its segment when one follows: "£1.8m net new ARR from UK mid-market"
     rf"(?<![\w/$.-])(?P<scope>{_REGION_CODE}(?:\s+{_SEGMENT_WORD}(?![\w-])|(?=\s+(?-i:[a-z][\w-]*|[A-Z]{{2,5}}s)\b)))"

@@ -122,7 +122,7 @@ _DONE_FOR = re.compile(
     rf"\b(?:(?:{DONE_WORK})\s+(?:for|on|across|in|to)|(?!held\b|run\b|closed\b)(?:{DONE_WORK})\s+at)\s+(?:\d|all\b|every\b|top\s+\d)"
     rf"|\b(?:{DONE_WORK})\s+by\s+(?:all|every|each)\b"
     # ... what it is for between: "Purchasing cards live for buys under R5 000 at all 9 sites" (set 54: an outcome)
-    rf"|\b(?:live|in\s+place|rolled\s+out)\s+for\s+(?:[^\s,;]+\s+){{1,5}}?(?:at|in|across)\s+(?:all|every|each)\b",
+    rf"|\b(?:{DONE_WORK})\s+for\s+(?:[^\s,;]+\s+){{1,5}}?(?:at|in|across)\s+(?:all|every|each)\b",
     re.I,
 )
 # ... or done on a number of things: "Seismic reassessment of 4 upland dams complete", "dbt migration of 200 legacy
