@@ -205,6 +205,8 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Refit 14 butchery counters with new chillers (£180k capex) - slipping", ("output", "counted-work")),
         ("Migrate remaining 40 svcs off Jenkins to GH Actions (28/40 done)", ("output", "counted-work")),
         ("Migrated the last 14 services off Heroku onto EKS", ("output", "counted-work")),
+        ("Retire 3 legacy customer marts, replace w/ single dim_customer in dbt", ("output", "counted-work")),
+        ("Decommission 11 on-prem servers at works depot", ("output", "counted-work")),
         ("Trained 180 hospitality interns; 70% working in hotels within 3 months", ("outcome", "measured-result")),
         ("Purchasing cards live for buys under R5 000 at all 9 sites", ("output", "done")),
         ("Named data owner & steward for 80% of tier-1 datasets in catalogue", ("output", "readiness")),
