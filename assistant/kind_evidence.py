@@ -452,9 +452,13 @@ def counted_work(goal: str) -> bool:
 _WORK_DONE_TO = (
     r"(?:checked|verified|scanned|indexed|cleaned|digiti[sz]ed|inspected|surveyed|audited|reviewed|processed|"
     r"installed|fitted|replaced|planted|submitted|tested|mapped|assessed|screened|catalogued|migrated|"
-    r"decommissioned|upgraded|retrofitted|repaired|trained|issued|distributed|built|delivered|completed)"
+    r"decommissioned|upgraded|retrofitted|repaired|trained|issued|distributed|built|delivered|completed|published|"
+    r"translated|locali[sz]ed)"
 )
-_COUNT_OF_WORK_DONE = re.compile(rf"^{NUMBER}(?:\s?{MAGNITUDE}\b)?\s+(?:[\w'’-]+\s+){{0,3}}?{_WORK_DONE_TO}\b", re.I)
+# ... the top few of them too: "Top 40 help centre articles published in French" (set 55: read as an outcome)
+_COUNT_OF_WORK_DONE = re.compile(
+    rf"^(?:top\s+)?{NUMBER}(?:\s?{MAGNITUDE}\b)?\s+(?:[\w'’-]+\s+){{0,3}}?{_WORK_DONE_TO}\b", re.I
+)
 
 
 def count_done(goal: str) -> bool:

@@ -207,6 +207,8 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Migrated the last 14 services off Heroku onto EKS", ("output", "counted-work")),
         ("Retire 3 legacy customer marts, replace w/ single dim_customer in dbt", ("output", "counted-work")),
         ("Decommission 11 on-prem servers at works depot", ("output", "counted-work")),
+        ("Top 40 help centre articles published in French ahead of Bill 96 deadline", ("output", "count-done")),
+        ("300 series translated to TH + ID and live on app", ("output", "count-done")),
         ("Trained 180 hospitality interns; 70% working in hotels within 3 months", ("outcome", "measured-result")),
         ("Purchasing cards live for buys under R5 000 at all 9 sites", ("output", "done")),
         ("Named data owner & steward for 80% of tier-1 datasets in catalogue", ("output", "readiness")),
