@@ -730,11 +730,16 @@ def looks_english(text: str) -> bool:
 
 
 def numbers_in(text: str) -> set[str]:
-    """Every number in the text, normalised (commas dropped, currency and units stripped)."""
+    """Every number in the text, normalised (commas dropped, currency and units stripped); with the currency glued
+    before it too, as the placeholder guard reads it ("R48m": set 56 had its own R48m and R31m replaced)."""
     out: set[str] = set()
-    for m in NUMBER_RE.finditer(_PLACEHOLDER_RE.sub(" ", text or "")):
-        out.add(_norm_number(m.group(0)))
+    clean = _PLACEHOLDER_RE.sub(" ", text or "")
+    for pattern in (NUMBER_RE, _NUMBER_WITH_CURRENCY):
+        out.update(_norm_number(m.group(0)) for m in pattern.finditer(clean))
     return out
+
+
+_NUMBER_WITH_CURRENCY = re.compile(NUMBER)
 
 
 def _norm_number(token: str) -> str:

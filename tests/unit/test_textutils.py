@@ -621,6 +621,14 @@ def test_numbers_in_normalises() -> None:
         ("Grow revenue 3x", "Grow revenue", "Grow revenue [number]x", 1),
         ("Cut cost by $5k", "Cut cost", "Cut cost by [target]k", 1),
         ("plain words only", "x", "plain words only", 0),
+        # the user's own money with its currency glued on (set 56: "R48m" and "R31m" had become placeholders)
+        (
+            "Subrogation recoveries R48m for FY (FY23: R31m) by [deadline]",
+            "Subrogation recoveries R48m for FY (FY23: R31m)",
+            "Subrogation recoveries R48m for FY (FY23: R31m) by [deadline]",
+            0,
+        ),
+        ("Sales R12m by Q3", "Sales 5m by Q3", "Sales [number]m by Q3", 1),
     ],
 )
 def test_enforce_placeholders(text: str, source: str, expected: str, replaced: int) -> None:
