@@ -128,6 +128,8 @@ EXPERT_SETS = [
     "unseen_real_54.tsv",
     "unseen_real_55.tsv",
     "unseen_real_56.tsv",
+    "unseen_real_57.tsv",
+    "unseen_real_58.tsv",
 ]
 # The newest sets, still read only by their coach (graded first, labelled after): written blind at a stop's start.
 UNREAD_SETS = 2
