@@ -270,6 +270,18 @@ _READINESS = re.compile(
     r"appraisal|sponsor|owner|risk\s+assessment|check-?in|review|licen[cs]e|ebr|qbr)s?\b)",
     re.I,
 )
+# ... or any share of the team's people trained or certified: "95% of crimping operators (Tanger Med plant) certified
+# level 2", "100% of gaming room staff through RSG refresher" (set 56: read as outcomes, the deliverable kept)
+_SHARE_TRAINED = re.compile(
+    # (not the people the work is for: "80% of learners certified" is their achievement)
+    rf"^{NUMBER}\s?%\s+of\s+(?:our\s+|the\s+)?"
+    r"(?!(?:[\w/&'$.,()+-]+\s+){0,6}?(?:learners?|students?|pupils?|apprentices?|trainees?|graduates?|customers?|users?|"
+    r"participants?|candidates?|members?|clients?|patients?)\b)"
+    rf"(?:[\w/&'$.,()+-]+\s+){{0,6}}?(?:(?:are|is|have\s+been|has\s+been)\s+)?"
+    r"(?:trained|certified|re-?certified|through\s+(?:the\s+|their\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:training|refresher|course|induction|module))\b",
+    re.I,
+)
 # ... or a share of accounts that have had the team's own session: "90% of Enterprise accounts have had an EBR".
 _HAD_SESSION = re.compile(
     rf"^{NUMBER}\s?%\s+of\s+(?:[\w/&'$.,-]+\s+){{0,6}}?ha(?:ve|s)\s+had\s+(?:an?|their)\s+(?:[\w/&'-]+\s+){{0,3}}?"
@@ -337,7 +349,11 @@ def measured_result(goal: str) -> bool:
 def readiness(goal: str) -> bool:
     text = goal.strip()
     return bool(
-        _READINESS.search(text) or _HAD_SESSION.match(text) or _MADE_READY.match(text) or _NAMED_FOR.match(text)
+        _READINESS.search(text)
+        or _HAD_SESSION.match(text)
+        or _MADE_READY.match(text)
+        or _NAMED_FOR.match(text)
+        or _SHARE_TRAINED.match(text)
     )
 
 

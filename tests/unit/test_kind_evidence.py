@@ -209,6 +209,9 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Decommission 11 on-prem servers at works depot", ("output", "counted-work")),
         ("Top 40 help centre articles published in French ahead of Bill 96 deadline", ("output", "count-done")),
         ("300 series translated to TH + ID and live on app", ("output", "count-done")),
+        ("95% of crimping operators (Tanger Med plant) certified level 2 by end June", ("output", "readiness")),
+        ("100% of gaming room staff through RSG refresher by 30/06", ("output", "readiness")),
+        ("70% of apprentices certified at level 3", ("outcome", "share-of")),  # the people the work is for
         ("Trained 180 hospitality interns; 70% working in hotels within 3 months", ("outcome", "measured-result")),
         ("Purchasing cards live for buys under R5 000 at all 9 sites", ("output", "done")),
         ("Named data owner & steward for 80% of tier-1 datasets in catalogue", ("output", "readiness")),
