@@ -340,8 +340,13 @@ def measured_result(goal: str) -> bool:
     half = imperative_result(half) or half  # ", cutting queue time" -> "Cut queue time"
     measure = _moved_measure(half)
     took_up = _TOOK_UP.match(half) or _SIGNED_UP.match(half) or _GOT_TO.match(half)  # "..., 1,500 sign-ups"
-    measured = bool(measure and parse_measurability(measure).target) or share_of(half) or level(half)
-    measured = measured or bool(SHARE_DOING.match(half))  # "...; 70% working in hotels within 3 months" (set 54)
+    # ... or a share of people doing something: "...; 70% working in hotels within 3 months" (set 54)
+    measured = (
+        bool(measure and parse_measurability(measure).target)
+        or share_of(half)
+        or level(half)
+        or bool(SHARE_DOING.match(half))
+    )
     # ... or a measure stated with where it stands: "...; TSR 18% (FY25 actual 9.6%)" (set 40)
     return measured or bool(took_up) or (not _MOVES.match(half.strip()) and stated_baseline(half))
 
