@@ -741,6 +741,25 @@ def test_a_hire_is_explained_as_people_hired_and_volunteers_as_recruited(goal: s
     assert said in why
 
 
+@pytest.mark.parametrize(
+    ("goal", "must_do"),
+    [
+        ("Complete the SOC 2 Type II audit", True),
+        ("CEIV Pharma certification achieved at 3 hub stations", True),
+        ("EU-GMP certificate obtained for the flower facility", True),
+        ("GDPR consent records migrated to the new CMP", True),
+        # a legal team and people certified are not rules the team must meet (set 55: a coach read "must-do" as wrong)
+        ("Self-serve NDA generator live in Slack (#legal-requests)", False),
+        ("Battlecards for top 5 competitors live in Highspot, AEs certified", False),
+        ("Customer Academy launched on Skilljar with 8 certification courses", False),
+        ("All underground shift supervisors certified in ground control by 30 June", False),
+    ],
+)
+def test_only_work_the_rules_ask_for_is_explained_as_must_do(goal: str, must_do: bool) -> None:
+    why = " ".join(s for _, s in reasons(goal, _decision("output", "activation"), parse_measurability(goal)))
+    assert ("must-do" in why) is must_do
+
+
 @pytest.mark.parametrize(("status", "said"), [("DONE", True), ("complete", True), ("on track", False), (None, False)])
 def test_the_why_says_finished_work_still_has_its_result_to_track(status: str | None, said: bool) -> None:
     goal = "Docs site rewritten (v3)"
