@@ -70,6 +70,9 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Premises licence renewed before the festival", ("output", "compliance")),
         ("Licence renewals up from 60% to 75%", ("outcome", "level")),  # customers renewing: a result
         ("Bootcamp grads pass the AWS certification first time", None),  # other people pass: not our deliverable
+        # ... nor the team's own roles certified: training (set 55), read by the other rules
+        ("Battlecards for top 5 competitors live in Highspot, AEs certified", ("output", "done")),
+        ("Public sector tender playbook written, 6 AEs certified on it", None),
         ("Become SOC 2 certified by Q3", ("output", "compliance")),
         ("Get the nursing course accredited by the professional body", ("output", "compliance")),
         ("Accredited trainers lead every induction session", None),  # describing who, not a state reached
@@ -207,7 +210,12 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Migrated the last 14 services off Heroku onto EKS", ("output", "counted-work")),
         ("Retire 3 legacy customer marts, replace w/ single dim_customer in dbt", ("output", "counted-work")),
         ("Decommission 11 on-prem servers at works depot", ("output", "counted-work")),
-        ("Top 40 help centre articles published in French ahead of Bill 96 deadline", ("output", "count-done")),
+        ("Top 40 help centre articles published in French ahead of Bill 96 deadline", ("output", "done")),
+        ("40 help centre articles published in French ahead of Bill 96 deadline", ("output", "count-done")),
+        # the top few things the work is for count nothing: no number is left to reach
+        ("Define SLOs for top 10 customer-facing services", ("output", "named-work")),
+        ("Create ABM playbook and run it on top 100 target accounts", ("output", "named-work")),
+        ("SLOs for top 10 user journeys defined, error budgets in Grafana", ("output", "done")),
         ("300 series translated to TH + ID and live on app", ("output", "count-done")),
         ("95% of crimping operators (Tanger Med plant) certified level 2 by end June", ("output", "readiness")),
         ("100% of gaming room staff through RSG refresher by 30/06", ("output", "readiness")),
