@@ -17,7 +17,8 @@ _AMOUNT = r"\d(?:[\d,]*\d)?(?:\.\d+)?"  # never a trailing comma: "under 30, RII
 DIGITS = rf"(?<![A-Za-z]){_AMOUNT}"
 # A size written after an amount: "R12m", "$3bn", "₹4.5 cr", "Rs 40 lakh".
 # ... and as other languages write it: "1,2 Mio. EUR", "3 Mrd", "R$ 4,5 mi" (set 47: read as a bare 1,6 and 4,5)
-MAGNITUDE = r"(?:k|m|bn|mn|million|billion|cr|crores?|lakhs?|lacs?|(?-i:Mio|Mrd|mln|mi))"
+# ... "CZK 12 mil." (set 58: read as CZK 12)
+MAGNITUDE = r"(?:k|m|bn|mn|mil|million|billion|cr|crores?|lakhs?|lacs?|(?-i:Mio|Mrd|mln|mi))"
 # A currency written before an amount: a symbol, or a code or short form in capitals ("Rs 40 lakh", "KSh 2m",
 # "INR 12 cr", "JPY 11.2": set 39 read no target there); a bare "R" (rand) only before an amount with a magnitude or
 # thousands ("R12m", "R1,200"), never a name ("R2 release"). Every rule that reads money before a number takes it

@@ -454,14 +454,17 @@ _TRAILING_STATUS = re.compile(
     # "- at risk (grid connection delayed)" (set 21)
     # ... or the day it was done: "- DONE 14/05" (set 35: 05 read as the target), "- done 3 Mar"
     # ... "- DONE 30-09" (set 42)
-    rf"(?:\s*(?:--|[-–—:|])\s*(?:[(\[]\s*)?{_STATUS_TEXT}\s*[)\]]?(?:\s+\d{{1,2}}[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?|\s+{_DAY_OF_MONTH})?"
+    # ... or its month: "- DONE Mar" (set 57: "Mar" read as the deadline, the work as an outcome)
+    rf"(?:\s*(?:--|[-–—:|])\s*(?:[(\[]\s*)?{_STATUS_TEXT}\s*[)\]]?"
+    rf"(?:\s+\d{{1,2}}[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?|\s+{_DAY_OF_MONTH}|\s+(?:{_MONTHS})\b\.?(?:\s+\d{{4}})?)?"
     rf"(?:\s*[,;:]\s*[^()\[\]|–—]{{1,80}}?|\s*\([^()]{{1,80}}\))?|"
     rf"\s*[(\[]\s*{_STATUS_TEXT}\s*[)\]]|\s*(?:{_STATUS_MARK})|"
     # ... or a RAG status after it with no dash: "(Mar actual 1.8%) RAG: red" (set 42: kept in the key result),
     # "..., RAG red" (set 45)
     rf"(?:\s+|\s*[,;]\s*)(?:rag\s*[:=]?|status\s*[:=])\s*{_RAG_COLOUR}(?=\s*$)|"
     # ... or its colour alone after a dash: "... (FY23/24: 84,6%) — amber" (set 44: kept in the key result)
-    rf"\s+[–—-]\s*{_RAG_COLOUR}(?=\s*$))"
+    # ... with its reason: "- AMBER, acid plant #2 reline slipped to Q3" (set 58: kept in the key result)
+    rf"\s+[–—-]\s*{_RAG_COLOUR}(?:\s*[,;]\s*[^()\[\]|–—]{{1,80}}?)?(?=\s*$))"
     r"\s*[.!]*\s*$",
     re.I,
 )
@@ -754,6 +757,8 @@ _BARE_DEADLINE_RE = re.compile(
     # ... the grower's or exporter's season too: "0 MRL exceedances in export lots this campaign" (set 49)
     r"\b(?:this|next|the\s+current)\s+(?:quarter|qtr|year|yr|half|month|sprint|fy|(?:financial|fiscal)\s+y(?:ea)?r|"
     rf"(?:academic|school)\s+y(?:ea)?r|term|semester|season|{_GROWING_SEASON}|{_SEASONS}|(?!may\b)(?:{_MONTHS})|(?-i:May|AY))\b|\b(?:{_PERIOD_END_SHORT})\b|"
+    # ... a league's or festival's season by its short name: "this PSL season" (set 58: a deadline was asked for)
+    r"\b(?:this|next)\s+(?-i:[A-Z][A-Z0-9]{1,5})\s+season\b(?!\s+tickets?)|"
     # a level held over a named period: "every week of Golden Quarter", "each day of the Christmas peak"
     rf"\b(?:every|each)\s+(?:day|week|month|period|shift)\s+(?:of|in|during|through)\s+(?:the\s+)?(?:{_SEASON}|{_EVENT_END}\b)|"
     # a span of months a level is held over: "On-time departures 96% Jun–Aug" (set 15)
@@ -822,8 +827,10 @@ _LONG_UNIT = rf"(?:{_TIME_KIND}?(?:days?|wks?|weeks?|months?)|d)"
 # Any unit of time a goal's number may carry ("40 days", "1.5s", "12 WD"): the ranking reads a duration by it.
 TIME_UNIT = rf"(?:ms|{_SHORT_UNIT}|{_LONG_UNIT}|{_WORKING_DAYS_SHORT})"
 _LIMIT_EVENT = rf"(?:\s+{_EVENT}\s+[\w'’ -]+?(?=\s*[,;.(]|\s+(?:for|and|by|in|during)\b|\s*$))?"
-_SHORT_LIMIT_RE = re.compile(rf"\bwithin\s+{_LIMIT_AMOUNT}\s?-?\s?{_SHORT_UNIT}\b{_LIMIT_EVENT}", re.I)
-_LONG_LIMIT_RE = re.compile(rf"\bwithin\s+{_LIMIT_AMOUNT}\s?-?\s?{_LONG_UNIT}\b{_LIMIT_EVENT}", re.I)
+# ... named for who set it: "within the statutory 1 month" (set 57: read as no limit, the work as done for all DSARs)
+_LIMIT_SET_BY = r"(?:(?:the\s+)?(?:statutory|legal|agreed|contractual|regulatory|required|standard)\s+)?"
+_SHORT_LIMIT_RE = re.compile(rf"\bwithin\s+{_LIMIT_SET_BY}{_LIMIT_AMOUNT}\s?-?\s?{_SHORT_UNIT}\b{_LIMIT_EVENT}", re.I)
+_LONG_LIMIT_RE = re.compile(rf"\bwithin\s+{_LIMIT_SET_BY}{_LIMIT_AMOUNT}\s?-?\s?{_LONG_UNIT}\b{_LIMIT_EVENT}", re.I)
 # What makes a longer "within N days" a limit per case rather than a date: a share of cases, every case, or an event.
 _PER_CASE = re.compile(
     rf"{_SHARE_OF_TEXT}|\bfor\s+{NUMBER}\s?%|\b{FRACTION}\s+of\b|"
@@ -880,7 +887,10 @@ _STARTS = re.compile(rf"\b{_STARTING}\b", re.I)
 # The seasons and ends a level is read at: "6.5 t/ha off the Pinot blocks at harvest", "at year end".
 _AT_SEASON = re.compile(
     rf"(?:the\s+)?(?:{_SEASON}|(?:fy|financial\s+year|year)[- ]end|(?:harvest|vintage)\s+(?:19|20)\d{{2}}|"
-    rf"(?:19|20)\d{{2}}\s+(?:endline|midline|harvest|census))",  # "at harvest 2025", "at 2027 endline" (set 34)
+    rf"(?:19|20)\d{{2}}\s+(?:endline|midline|harvest|census)|"  # "at harvest 2025", "at 2027 endline" (set 34)
+    # ... or a whole date: "Runway >= 18 mths at 31/12/2024" (set 57: a deadline was asked for)
+    rf"(?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2])/(?:19|20)\d{{2}}|\d{{4}}-\d{{2}}-\d{{2}}|{_DOTTED_DATE}|"
+    rf"{_DAY_OF_MONTH}(?:,?\s+\d{{4}})?)",
     re.I,
 )
 # A season named with its kind, read alone after "over": "over summer peak", "over Christmas period" (not "winter").
@@ -892,6 +902,10 @@ _OVER_PERIOD = re.compile(r"(?:q[1-4]|h[12]|fy\s?['’]?\d{2}(?:[/-]?\d{2})?)(?:
 # A length of time right before "before" a deadline: "10 working days before sponsor deadline" is each case's margin
 # (set 41: read as the key result's deadline); "under 30 mins before winter" is a target and a date.
 _AMOUNT_OF_TIME_BEFORE = re.compile(rf"\d\s?{TIME_UNIT}\s+$", re.I)
+
+
+def _in_brackets(text: str, at: int) -> bool:
+    return text.count("(", 0, at) > text.count(")", 0, at)
 
 
 def find_deadline(text: str) -> str | None:
@@ -910,8 +924,9 @@ def find_deadline(text: str) -> str | None:
             continue  # "doubles year over year" is a comparison, "over (the) summer peak" a period (set 19)
         if lead in {"for", "in", "during", "through", "over", "across"} and not re.search(_PERIOD, when, re.I):
             continue
-        if lead == "at" and not _AT_SEASON.fullmatch(when):
-            continue  # "at harvest", "at year end" (set 27); "at 2019 levels", "at the gate" are not dates
+        if lead == "at" and (not _AT_SEASON.fullmatch(when) or _in_brackets(text, m.start())):
+            continue  # "at harvest", "at year end" (set 27); "at 2019 levels", "at the gate" are not dates, nor
+            # the day an aside was read ("(142k followers at 31 Mar)")
         if _SLA_EVENT.match(text, m.end()):  # "within 14 days of disclosure": a service level, not a deadline
             continue
         if lead == "before" and when.lower().endswith("deadline") and _AMOUNT_OF_TIME_BEFORE.search(text, 0, m.start()):
@@ -1014,7 +1029,10 @@ _PAST_YEAR = r"(?:FY\s?['’]?\d{2}(?:\d{2})?|(?:19|20)\d{2})"
 # we're at 82%", "... by Advent, currently ~170" (set 34), "... flagged as needing one. Currently 76%", "... after
 # patch 1.4. Launch: 61% Mixed" (set 43: read as nothing, and the deadline was asked for after it), "— Q3 actual 3.2%".
 _STANDS_AT_END = (
-    rf"(?:\s[–—-]|[,.;])\s*(?:we['’]?re|we\s+are|currently|now|(?:at\s+)?launch:?|(?:q[1-4]|h[12]|ytd)\s+(?:actual|ist):?)\s+"
+    # ... or a period's actual, the quarter in French too or its colon alone: "- T4 actual 73%", "- H1: 93%" (set 58:
+    # read as nothing, the deadline added after it)
+    rf"(?:\s[–—-]|[,.;])\s*(?:we['’]?re|we\s+are|currently|now|(?:at\s+)?launch:?|"
+    rf"(?:q[1-4]|h[12]|t[1-4]|ytd)(?:\s+(?:actual|ist):?|:))\s+"
     rf"(?:at\s+|on\s+)?~?\s?"
     rf"(?P<base4>{_NUM})(?:\s+(?!(?:{_MONTHS})\b)(?-i:[A-Z])[a-z]+)?\s*$"
 )
@@ -1072,7 +1090,8 @@ _STATED_BASELINE = re.compile(
     rf"(?:(?:\s+(?:avg|average|actual|baseline|real))?(?:\s+was|\s*[:=])|\s+(?:avg|average|actual|baseline)|"
     # ... or a period named in words, then its figure: "(Apr-Jun 11.3%)" (set 48: the months read as the deadline)
     rf"(?<=\d)(?=\s+(?:{CURRENCY}|\d|{_ROUGHLY}))|(?<=[a-z])(?=\s+\d))\s+(?:{_ROUGHLY})?"
-    rf"(?P<base5>{_NUM})\s*!*(?:\s*[,;][^()]*)?\s*\)|"
+    # ... its magnitude abbreviated with a dot: "(2023: 7,4 mil.)" (set 58: read as 7)
+    rf"(?P<base5>{_NUM})\.?\s*!*(?:\s*[,;][^()]*)?\s*\)|"
     # an amount given in passing, roughly: "Clear KYC backlog (~3k cases)" is where it stands, not where it goes
     rf"\(\s*(?:{_ROUGHLY})(?P<base3>{_NUM})(?:\s+[a-z][\w-]*){{1,2}}\s*\)|"
     rf"{_STANDS_AT_END}",

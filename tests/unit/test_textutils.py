@@ -440,6 +440,14 @@ from evals.robustness import refusals
         ("Exports 40 Mt (2023: 31 Mt)", "31 Mt", "40 Mt", None),
         ("Installed capacity 3.5 GW by 2026", None, "3.5 GW", "2026"),
         ("Power exports to India 1,200 MW (FY23: 800 MW)", "800 MW", "1,200 MW", None),  # not "India 1" and 200
+        # set 58: a period's actual after a dash, the quarter in French or a colon alone; "mil." as a magnitude; a
+        # league's season; set 57: a whole date after "at", not an aside's day
+        ("Optical claims under tiers payant paid within 48h: 90% - T4 actual 73%", "73%", "90%", None),
+        ("ID checks in mystery shopping >=96% (under-25 lookalikes) - H1: 93%", "93%", "96%", None),
+        ("Conservation koruna at the gate raised CZK 12 mil. (2023: 7,4 mil.)", "7,4 mil", "CZK 12 mil", None),
+        ("Merch sales PKR 45m this PSL season (last season PKR 18m)", "PKR 18m", "PKR 45m", "this PSL season"),
+        ("Runway >= 18 mths at 31/12/2024 on current burn (A$410k/mth)", None, "18", "31/12/2024"),
+        ("Swahili news channel launched (142k followers at 31 Mar)", None, "142k", None),
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
@@ -474,6 +482,8 @@ def test_parse_measurability(goal: str, baseline: str | None, target: str | None
         # a calendar month, working hours (set 51: the month read as nothing, the 100% as the work's coverage)
         ("100% of DSARs answered within 1 calendar month (Q2: 91%)", "100%", None, "within 1 calendar month"),
         ("98% of P2 tickets get a first response within 4 business hours", "98%", None, "within 4 business hours"),
+        # ... named for who set it (set 57: read as no limit)
+        ("100% of DSARs closed within the statutory 1 month (2023: 84%)", "100%", None, "within the statutory 1 month"),
         # shares and levels in words
         ("Half of merged PRs come from people outside the core team", "half", None, None),
         ("Staff can find any policy on the intranet in under a minute", "under a minute", None, None),
@@ -852,6 +862,17 @@ def test_holds_short_limit(goal: str, short: bool) -> None:
         ),
         ("Vend failures <0.5% (Mar actual 1.8%) RAG: red", "Vend failures <0.5% (Mar actual 1.8%)", "RAG: red"),
         ("Supplier portal migrated - done 3 Mar", "Supplier portal migrated", "done 3 Mar"),
+        # set 57-58: the month it was done, a RAG colour with its reason
+        (
+            "MyChart patient portal rolled out to the 4 remaining clinics - DONE Mar",
+            "MyChart patient portal rolled out to the 4 remaining clinics",
+            "DONE Mar",
+        ),
+        (
+            "Sulphur capture at smelter >=97% full year (FY24 avg 94.2%) - AMBER, acid plant #2 reline slipped to Oct",
+            "Sulphur capture at smelter >=97% full year (FY24 avg 94.2%)",
+            "AMBER, acid plant #2 reline slipped to Oct",
+        ),
         # set 44: a RAG colour alone after a dash at the end
         ("Blue Drop score back >90% (FY23/24: 84,6%) — amber", "Blue Drop score back >90% (FY23/24: 84,6%)", "amber"),
         # set 45: a RAG status after a comma
