@@ -261,7 +261,8 @@ _MEASURE_AT = re.compile(
 )
 # Everyone in a group holding what the team's work gives them: a plan, a certificate, a sponsor, a training done.
 _READINESS = re.compile(
-    r"^(?:100\s?%|all|every|each)\s+(?:of\s+)?(?:our\s+|the\s+)?(?:[\w/&'$.,-]+\s+){0,9}?"
+    # ... every one of a count: "310/310 support workers completed NDIS Worker Orientation Module" (set 58)
+    r"^(?:100\s?%|all|every|each|(?P<count>\d[\d,]*)\s?/\s?(?P=count))\s+(?:of\s+)?(?:our\s+|the\s+)?(?:[\w/&'$.,-]+\s+){0,9}?"
     r"(?:(?:are|is|have\s+been|has\s+been)\s+(?:trained|certified|briefed|inducted|vetted|dbs[- ]checked)\b|"
     r"(?:holds?|held|ha(?:ve|s|d)(?:\s+(?:done|completed|attended|had|received|been\s+given))?|complete[ds]?|"
     r"attend(?:ed|s)?|receive[ds]?)\s+"

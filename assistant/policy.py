@@ -394,7 +394,8 @@ DONE_WORK = (
     r"received|stood\s+up|re-?written|re-?built|redesigned|refurbished|overhauled|refitted|relaunched|"
     r"done(?!\s+(?:in|within|faster|quicker))|"
     # a feature offered to everyone it is for: "Instant payouts available to all UK merchants" (set 34: an outcome)
-    r"(?:made\s+)?available(?=\s+(?:to|for|in|across|on)\s+(?:all|every|each)\b))"
+    # ... or at a count of all of its places: "Monthly pet health plan available at 48 of 52 practices" (set 58)
+    r"(?:made\s+)?available(?=\s+(?:to|for|in|across|on)\s+(?:all|every|each)\b|\s+(?:at|in)\s+\d[\d,]*\s+of\s+\d))"
 )
 _DONE_WORK_RE = re.compile(rf"\b(?:{DONE_WORK})\b", re.IGNORECASE)
 

@@ -437,6 +437,10 @@ _CLAUSE = re.compile(r"\s*[;,]\s+(?=[A-Za-z\d])|\s+\+\s+(?=[A-Za-z\d])")
 SHARE_DOING = re.compile(r"\d+(?:\.\d+)?\s?%\s+(?:of\s+(?:the\s+|our\s+)?[a-z][\w-]*\s+)?[a-z]+ing\b")
 
 
+# A plus inside the name of the measure whose value follows a colon: "... with ID + bank account: 75%".
+_LABEL_GOES_ON = re.compile(r"[A-Za-z][\w&/' -]{0,30}:\s")
+
+
 def _measured_clause(goal: str) -> str | None:
     """After work done, a measure with its target and where it stands: 'RDF shredder commissioned at Kiln 2; TSR 18%
     (FY25 actual 9.6%)' (set 40: the stated result was lost and the line read as work only)."""
@@ -444,6 +448,8 @@ def _measured_clause(goal: str) -> str | None:
         head, half = goal[: m.start()], goal[m.end() :]
         if not (starts_with_deliverable(head) or reports_done_work(head)):
             continue  # read the clause's numbers only after work (result_half runs several times per goal)
+        if "+" in m.group(0) and _LABEL_GOES_ON.match(half):
+            continue  # "Prison leavers released with ID + bank account: 75%": one measure's name (set 58: garbled)
         clause = _CLAUSE.split(half, maxsplit=1)[0]
         read = parse_measurability(clause)
         if read.target and (read.baseline or SHARE_DOING.match(clause)) and not starts_with_deliverable(clause):

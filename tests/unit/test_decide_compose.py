@@ -464,6 +464,12 @@ def test_by_when_never_reads_by_within(deadline: str | None, expected: str) -> N
             None,
             ("Prison leavers with ID + bank account 60% → 85% by [deadline]", None),
         ),
+        # ... nor a plus inside the name of the measure whose value follows a colon (set 58: garbled)
+        (
+            "Prison leavers released with ID + bank account: 75% (Q3 actual 41%)",
+            None,
+            ("Prison leavers released with ID + bank account: 75% (Q3 actual 41%) by [deadline]", None),
+        ),
         (
             "Managers feel equipped to have career conversations",
             None,

@@ -219,6 +219,11 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("300 series translated to TH + ID and live on app", ("output", "count-done")),
         ("95% of crimping operators (Tanger Med plant) certified level 2 by end June", ("output", "readiness")),
         ("100% of gaming room staff through RSG refresher by 30/06", ("output", "readiness")),
+        ("310/310 support workers completed NDIS Worker Orientation Module", ("output", "readiness")),  # set 58
+        ("310/400 support workers completed NDIS Worker Orientation Module", None),
+        # a plan offered at a count of all its places (set 58: an outcome, the deliverable kept)
+        ("Monthly pet health plan available at 48 of 52 practices", ("output", "done")),
+        ("Pet health plan members at 48% of active clients", None),
         ("70% of apprentices certified at level 3", ("outcome", "share-of")),  # the people the work is for
         ("Trained 180 hospitality interns; 70% working in hotels within 3 months", ("outcome", "measured-result")),
         ("Purchasing cards live for buys under R5 000 at all 9 sites", ("output", "done")),
