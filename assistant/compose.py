@@ -185,7 +185,9 @@ _NAMED_AREA = re.compile(
 # One site, named: its kind of place, singular.
 _ONE_PLACE = (
     r"(?:studio|office|plant|factory|mill|warehouse|depot|campus|hospital|store|branch|clinic|site|terminal|yard|"
-    r"cent(?:re|er)|hub|lab|mine|pit|port|airport|refinery|smelter|quarry|prison)"
+    r"cent(?:re|er)|hub|lab|mine|pit|port|airport|refinery|smelter|quarry|prison|"
+    # ... a works of the process trades: "commissioned at Modjo tannery" (set 58: counted company-wide)
+    r"tannery|brewery|distillery|winery|dairy|abattoir|foundry|packhouse|sawmill|ginnery)"
 )
 # A site's name: up to three capitalised words or a code, then a word of its kind: "Jorf Lasfar site", "ADD cargo
 # terminal", "Nghi Son packing plant", "Žilina plant".

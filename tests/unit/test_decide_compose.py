@@ -992,6 +992,10 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
         ("Recruit 40 regular volunteers for the Saturday warehouse shift", None),  # when, not where
         # set 41: one site named after "at", "the" or not, in words or a code
         ("Decommissioned 60% of legacy on-prem servers at Jorf Lasfar site", "at the Jorf Lasfar site"),
+        (
+            "Chrome recovery & reuse unit commissioned at Modjo tannery, Hamle 2016 E.C.",
+            "at the Modjo tannery",
+        ),  # set 58
         ("Pharma cool room at ADD cargo terminal expanded to 2,000 m2", "at the ADD cargo terminal"),
         ("24/30 haul trucks converted to autonomous at the Pilbara pit by Dec", "at the Pilbara pit"),
         # set 42: one site named on its own at the end, after a dash or comma or in brackets
