@@ -273,7 +273,8 @@ _PLAIN_SEGMENT = re.compile(
     # "PIFU rolled out in derm, ENT and rheumatology clinics" (set 47)
     rf"\b(?P<lead>for|on|among|across|all|in)\s+(?:the\s+|our\s+|(?<=all\s)[\d,]+\s+)?"
     # ... or several such words joined: "on etch and litho tools" (set 23), a short form among them after the first
-    rf"(?P<scope>{_GROUP_NAME}(?:(?:,\s+|,?\s+(?:and|&)\s+)(?:{_GROUP_NAME}|(?-i:[A-Z]{{2,5}})))*\s+(?:{_GROUP}))(?<=s)\b"
+    # ... or with a plus: "for all eng + product roles" (set 57: the pay gap counted company-wide)
+    rf"(?P<scope>{_GROUP_NAME}(?:(?:,\s+|,?\s+(?:and|&|\+)\s+)(?:{_GROUP_NAME}|(?-i:[A-Z]{{2,5}})))*\s+(?:{_GROUP}))(?<=s)\b"
 )
 # a team named for what it does or where it sits: "Hire 3 senior SREs for BLR team", "32-hour week pilot for support
 # team" (set 53: toil counted company-wide)
