@@ -996,6 +996,7 @@ def test_a_goals_numbers_become_the_metrics_only_for_an_outcome(kind: str, expec
             "Chrome recovery & reuse unit commissioned at Modjo tannery, Hamle 2016 E.C.",
             "at the Modjo tannery",
         ),  # set 58
+        ("Salary bands published internally for all eng + product roles", "for eng + product roles"),  # set 57
         ("Pharma cool room at ADD cargo terminal expanded to 2,000 m2", "at the ADD cargo terminal"),
         ("24/30 haul trucks converted to autonomous at the Pilbara pit by Dec", "at the Pilbara pit"),
         # set 42: one site named on its own at the end, after a dash or comma or in brackets
