@@ -12,6 +12,7 @@ from .candidates import Candidate, weak_match
 from .compose import MetricView, measurability
 from .kind_evidence import kind_evidence
 from .policy import restates_output
+from .ranking import lexical_tokens
 from .schemas import Judgement, Kind, Measurability, MetricEntry
 from .textutils import (
     direction_for,
@@ -124,7 +125,11 @@ def decide(
     proxy = None
     # A reframed key result the team reads within the quarter is its own leading indicator: no second line for it.
     owned_is_quick = bool(owned and basis and owned.id and basis.horizon != "year")
-    if slow and not weak:  # a proxy from a loose match is from another sector
+    # A goal kept with its own target shows the catalogue's metric only through the proxy: offered only when the goal
+    # names that metric in its own words (sets 30-58: 58 of 77 such proxies drew a coach's edit or reject, mostly
+    # from a metric of another sense, "STEM camp" for stem rejection at a flower auction).
+    unnamed = kind == "outcome" and bool(meas.target) and not (entry and names_metric(goal, entry))
+    if slow and not weak and not unnamed:  # a proxy from a loose match is from another sector
         proxy = (_fastest_leading(basis, catalogue) if basis else None) or (
             _fastest_leading(entry, catalogue) if entry else None
         )
@@ -133,6 +138,17 @@ def decide(
     if slow and not proxy and not owned_is_quick:
         notes.append("This outcome is slow to show; pick a leading indicator readable within a quarter.")
     return Decision(kind, metric, entry, team_controls, owned, slow, proxy, notes, owned_is_quick, dependency)
+
+
+def names_metric(goal: str, entry: MetricEntry) -> bool:
+    """The goal names the metric in its own words: two thirds of the words of its name or of an alias, short forms
+    spelled out ("NRR >= 112%" names net revenue retention; "Stem rejection at auction" does not name STEM camps)."""
+    words = set(lexical_tokens(goal))
+    for label in (entry.name, *entry.aliases):
+        named = set(lexical_tokens(label))
+        if named and 3 * len(words & named) >= 2 * len(named):
+            return True
+    return False
 
 
 def _fastest_leading(entry: MetricEntry, catalogue: dict[str, MetricEntry]) -> MetricView | None:

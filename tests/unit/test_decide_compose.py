@@ -20,7 +20,7 @@ from assistant.compose import (
     users_key_result,
     with_direction_verb,
 )
-from assistant.decide import WEAK_MATCH_NOTE, Decision, decide, view
+from assistant.decide import WEAK_MATCH_NOTE, Decision, decide, names_metric, view
 from assistant.explain import reasons
 from assistant.policy import work_kinds
 from assistant.schemas import Judgement, MetricEntry
@@ -251,6 +251,20 @@ def _j(kind: str, metric: str, controls: bool = True, **kw: object) -> Judgement
             "Raise 12-month retention",
             _j("outcome", "twelve-month customer retention"),
             [("ret12", 0.41)],
+            ("ret12", True, True, None, None),
+        ),
+        # ... kept with its own target, only when the goal names the metric: the proxy is all it shows of it (sets
+        # 30-58: "Stem rejection at auction <2%" steered by STEM camp sign-ups)
+        (
+            "Twelve-month customer retention 85% (FY24: 80%)",
+            _j("outcome", "twelve-month customer retention"),
+            [("ret12", 0.9)],
+            ("ret12", True, True, None, "weekly-core"),
+        ),
+        (
+            "Members still paying after a year 85% (FY24: 80%)",
+            _j("outcome", "twelve-month customer retention"),
+            [("ret12", 0.9)],
             ("ret12", True, True, None, None),
         ),
         # ... but not a service level each case is held to within days: it is read every week (coach, set 16)
@@ -764,6 +778,27 @@ def test_a_hire_is_explained_as_people_hired_and_volunteers_as_recruited(goal: s
 def test_only_work_the_rules_ask_for_is_explained_as_must_do(goal: str, must_do: bool) -> None:
     why = " ".join(s for _, s in reasons(goal, _decision("output", "activation"), parse_measurability(goal)))
     assert ("must-do" in why) is must_do
+
+
+@pytest.mark.parametrize(
+    ("goal", "named"),
+    [
+        ("NRR >= 112% mid-market (FY23: 104%)", True),  # a short form spelled out
+        ("Voluntary attrition <12% annualised (FY23: 19%)", True),  # two of three words
+        ("In-year council tax collection rate 97.2% by 31 Mar", True),
+        ("Stem rejection at Aalsmeer auction <2% (2023: 5.6%)", False),
+        ("Reindeer killed by trains on Malmbanan < 150 (2023: 311)", False),
+    ],
+)
+def test_a_goal_names_its_metric_by_most_of_its_words(goal: str, named: bool) -> None:
+    entries = {
+        "NRR": _m("nrr", "net revenue retention", aliases=["NRR"]),
+        "Voluntary": _m("vol", "voluntary attrition rate"),
+        "In-year": _m("ctax", "in-year council tax collection rate"),
+        "Stem": _m("stem", "share of STEM camp participants enrolling in STEM subjects"),
+        "Reindeer": _m("roads", "people killed or injured on local roads"),
+    }
+    assert names_metric(goal, entries[goal.split()[0]]) is named
 
 
 @pytest.mark.parametrize(("status", "said"), [("DONE", True), ("complete", True), ("on track", False), (None, False)])
