@@ -519,7 +519,7 @@ def keep_users_numbers(goal: str, deadline: str | None) -> str:
     read "... every month by [deadline]" as a contradiction. The deadline goes before a closing "where we stand"
     clause ("... by [deadline]. Currently 76%"), not after it (set 43).
     """
-    text = with_direction_verb(goal.strip().rstrip("."))
+    text = with_direction_verb(in_present(goal.strip().rstrip(".")))
     if deadline:
         return text
     held = _HOLD.match(text) or _CADENCE.search(text)
@@ -527,6 +527,31 @@ def keep_users_numbers(goal: str, deadline: str | None) -> str:
     if cut is None:
         cut = len(text)
     return f"{text[:cut]} {by_when(None, 'through' if held else 'by')}{text[cut:]}"
+
+
+# A key result's opening verb in the past tense, as teams report it: a key result says what to do (a coach, set 55:
+# "'Reduced' should read 'Reduce'").
+_PAST_DIRECTION = {
+    "reduced": "Reduce",
+    "increased": "Increase",
+    "raised": "Raise",
+    "lowered": "Lower",
+    "lifted": "Lift",
+    "grew": "Grow",
+    "improved": "Improve",
+    "decreased": "Decrease",
+    "boosted": "Boost",
+    "halved": "Halve",
+    "doubled": "Double",
+    "shortened": "Shorten",
+}
+
+
+def in_present(text: str) -> str:
+    """'Reduced outpatient DNA rate to 6% from 9.8%' -> 'Reduce outpatient DNA rate to 6% from 9.8%'."""
+    first, _, rest = text.partition(" ")
+    verb = _PAST_DIRECTION.get(first.lower())
+    return f"{verb} {rest}" if verb and rest else text
 
 
 def service_level_key_result(goal: str, deadline: str | None) -> str:

@@ -1031,7 +1031,8 @@ _PAST_YEAR = r"(?:FY\s?['’]?\d{2}(?:\d{2})?|(?:19|20)\d{2})"
 _STANDS_AT_END = (
     # ... or a period's actual, the quarter in French too or its colon alone: "- T4 actual 73%", "- H1: 93%" (set 58:
     # read as nothing, the deadline added after it)
-    rf"(?:\s[–—-]|[,.;])\s*(?:we['’]?re|we\s+are|currently|now|(?:at\s+)?launch:?|"
+    # ... or where it landed: "Cut DSO from 58 to 45 days - landed at 47" (set 55: kept in the key result)
+    rf"(?:\s[–—-]|[,.;])\s*(?:we['’]?re|we\s+are|currently|now|(?:at\s+)?launch:?|landed(?:\s+at)?|"
     rf"(?:q[1-4]|h[12]|t[1-4]|ytd)(?:\s+(?:actual|ist):?|:))\s+"
     rf"(?:at\s+|on\s+)?~?\s?"
     rf"(?P<base4>{_NUM})(?:\s+(?!(?:{_MONTHS})\b)(?-i:[A-Z])[a-z]+)?\s*$"

@@ -168,6 +168,19 @@ def test_hypothesis_line() -> None:
             "Calls answered within 10s for 90% – we're at 82%",
             "Calls answered within 10s for 90% by [deadline] – we're at 82%",
         ),
+        # ... or where it landed, a period's actual or its colon alone (sets 55, 58: the deadline came after it)
+        ("Cut DSO from 58 to 45 days - landed at 47", "Cut DSO from 58 to 45 days by [deadline] - landed at 47"),
+        (
+            "Optical claims paid within 48h: 90% - T4 actual 73%",
+            "Optical claims paid within 48h: 90% by [deadline] - T4 actual 73%",
+        ),
+        (
+            "ID checks >=96% (under-25 lookalikes) - H1: 93%",
+            "ID checks >=96% (under-25 lookalikes) by [deadline] - H1: 93%",
+        ),
+        # a verb reported in the past tense reads as what to do (set 55)
+        ("Reduced physio DNA rate to 6% from 9.8%", "Reduce physio DNA rate to 6% from 9.8% by [deadline]"),
+        ("Cut returns to 6% from 9.8%", "Cut returns to 6% from 9.8% by [deadline]"),
     ],
 )
 def test_keep_users_numbers_holds_levels_and_keeps_the_users_verb(goal: str, expected: str) -> None:
