@@ -263,6 +263,12 @@ _FROM_TO = re.compile(
     rf"(?P<target>{_TARGET_NUM}|{_SIGNED})",
     re.I,
 )
+# ... or the target first: "Reduced outpatient physio DNA rate to 6% from 9.8%" (set 55: the 9.8% read as nothing)
+_TO_FROM = re.compile(
+    rf"\bto\s+(?:(?:under|below|over|above)\s+|[<>≤≥]=?\s*)?(?P<target>{_TARGET_NUM})\s+from\s+(?:about\s+|around\s+|~)?"
+    rf"(?P<base>{_SIGNED})(?![\w.,/-])",
+    re.I,
+)
 # A change written as an arrow, without "from": "999 calls answered within 10 seconds: 71% → 90%".
 _ARROW = re.compile(rf"(?<![\w.])(?P<base>{_NUM})\s*(?:->|→|=>)\s*(?P<target>{_TARGET_NUM})", re.I)
 _TARGET_ONLY = re.compile(
@@ -1150,6 +1156,7 @@ def parse_measurability(text: str) -> Measurability:
         or _ARROW.search(scan)
         or (_FOREIGN_FROM_TO.search(scan) if foreign else None)
         or _INSTEAD.search(scan)
+        or _TO_FROM.search(scan)
     )
     if foreign and not deadline:
         deadline = find_foreign_deadline(scan)

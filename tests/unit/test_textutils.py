@@ -448,6 +448,10 @@ from evals.robustness import refusals
         ("Merch sales PKR 45m this PSL season (last season PKR 18m)", "PKR 18m", "PKR 45m", "this PSL season"),
         ("Runway >= 18 mths at 31/12/2024 on current burn (A$410k/mth)", None, "18", "31/12/2024"),
         ("Swahili news channel launched (142k followers at 31 Mar)", None, "142k", None),
+        # ... the target before the baseline (set 55: the 9.8% read as nothing)
+        ("Reduced outpatient physio DNA rate to 6% from 9.8%", "9.8%", "6%", None),
+        ("Leakage down to 118 Ml/d from 131 Ml/d", "131 Ml/d", "118 Ml/d", None),
+        ("DSO down to 45 days from 62", "62", "45 days", None),
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
