@@ -911,6 +911,7 @@ _AMOUNT_OF_TIME_BEFORE = re.compile(rf"\d\s?{TIME_UNIT}\s+$", re.I)
 
 
 def _in_brackets(text: str, at: int) -> bool:
+    """Position ``at`` is inside an open bracket: an aside ("(142k followers at 31 Mar)"), not the key result."""
     return text.count("(", 0, at) > text.count(")", 0, at)
 
 
