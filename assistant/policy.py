@@ -495,11 +495,15 @@ _OTHER_PEOPLE = re.compile(
 )
 
 
+_SHARE_FIRST = re.compile(rf"\s*{NUMBER}\s?%\s+of\b", re.I)
+
+
 def passes_assurance(goal: str) -> bool:
     """The team passes or obtains an assurance ('SOC 2 Type II report obtained by end of Q4', 'Become ISO 45001
     certified'): its kind is output, and a metric of the audit's own findings only restates it."""
     m = _PASSES.search(goal)
-    return bool(m) and not _OTHER_PEOPLE.search(goal[: m.start()])
+    # ... nor a share of cases getting one: "80% of PRs get first review within 1 working day" (set 59: called work)
+    return bool(m) and not _OTHER_PEOPLE.search(goal[: m.start()]) and not _SHARE_FIRST.match(goal)
 
 
 # The kinds of work the catalogue's ``restates`` field names, each with the rule that finds it in a goal.

@@ -159,7 +159,7 @@ _DEADLINE_CORE = (
     rf"(?:harvest|season|term|semester|census|intake|(?:(?:long|short|main)\s+)?rains|kharif|rabi|monsoon)\s+"
     rf"(?:19|20)\d{{2}}(?:[/-]\d{{2}})?|"
     # ... or the year first: "Berths 90% let for the 2027 season" (set 26)
-    rf"(?:the\s+)?(?:19|20)\d{{2}}\s+(?:season|harvest|intake|cycle|endline|midline)\b|"
+    rf"(?:the\s+)?(?:19|20)\d{{2}}\s+(?:season|harvest|intake|cycle|endline|midline|screening|survey)\b|"
     # a month's or season's intake, exam series or half-term: "by the September intake", "for the June series",
     # "by October half-term"; a fashion season code: "for AW24", "by SS25"
     rf"(?:the\s+)?(?:{_MONTHS}|{_SEASONS})\s+(?:intake|series|half[- ]term|exams?|"
@@ -452,7 +452,9 @@ _PROGRESS = (
     rf"\d+\s?/\s?\d+\s+[a-z]+(?:ed|en|ne)\b|\d+\s?%\s+(?:{_DONE_WORD})\b|"
     # ... a bare count done at the end, "- 18/25", or "(2 of 3 live, ...)" (set 46: kept in the key result)
     r"\d+\s?/\s?\d+(?=\s*$)|\d+\s+of\s+\d+\s+(?:live|done|open|installed|signed|delivered|commissioned)\b|"
-    rf"\d+\s?/\s?\d+\s+as\s+(?:at|of)\s+(?:{_MONTHS}|q[1-4]|today|now)\b"
+    rf"\d+\s?/\s?\d+\s+as\s+(?:at|of)\s+(?:{_MONTHS}|q[1-4]|today|now)\b|"
+    # ... or what is counted before the word saying so: "Status: 42/57 repos done" (set 59: read as the target)
+    rf"\d+\s?/\s?\d+\s+[a-z]+\s+(?:{_DONE_WORD}|live|migrated)\b"
 )
 _STATUS_TEXT = rf"(?:status\s*[:=-]?\s*)?(?:{_STATUS_WORD}|{_RAG}|{_PROGRESS})"
 _TRAILING_STATUS = re.compile(
@@ -461,7 +463,8 @@ _TRAILING_STATUS = re.compile(
     # ... or the day it was done: "- DONE 14/05" (set 35: 05 read as the target), "- done 3 Mar"
     # ... "- DONE 30-09" (set 42)
     # ... or its month: "- DONE Mar" (set 57: "Mar" read as the deadline, the work as an outcome)
-    rf"(?:\s*(?:--|[-–—:|])\s*(?:[(\[]\s*)?{_STATUS_TEXT}\s*[)\]]?"
+    # ... or after a full stop when called a status: ". Status: 42/57 repos done" (set 59)
+    rf"(?:\s*(?:--|[-–—:|]|\.(?=\s*status\s*[:=-]))\s*(?:[(\[]\s*)?{_STATUS_TEXT}\s*[)\]]?"
     rf"(?:\s+\d{{1,2}}[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?|\s+{_DAY_OF_MONTH}|\s+(?:{_MONTHS})\b\.?(?:\s+\d{{4}})?)?"
     rf"(?:\s*[,;:]\s*[^()\[\]|–—]{{1,80}}?|\s*\([^()]{{1,80}}\))?|"
     rf"\s*[(\[]\s*{_STATUS_TEXT}\s*[)\]]|\s*(?:{_STATUS_MARK})|"
@@ -773,6 +776,8 @@ _BARE_DEADLINE_RE = re.compile(
     r"(?<=,\s)(?:q[1-4]|h[12])(?:\s*(?:fy\s?)?['’]?\d{2,4})?\s*$|"
     # ... or a season after a comma: "Pax slip/trip injuries onboard <=5 per mil. passengers, summer season" (set 50)
     rf"(?<=,\s)(?:the\s+)?(?:{_SEASONS})\s+season\b|"
+    # ... or a year's season: "Repeat guests 28% of room nights, 2025 season" (set 60: a deadline was asked for)
+    r"(?<=,\s)(?:the\s+)?(?:19|20)\d{2}\s+season\b|"
     # ... or in brackets at the end: "Lost-in-transit parcels < 0.15% of volume (Q2)" (set 32: asked for one)
     r"(?<=\()(?:q[1-4]|h[12])(?:\s*(?:fy\s?)?['’]?\d{2,4})?(?=\)\s*$)|"
     # ... or a financial year, alone or bracketed, at the end: "Turbine availability ≥97.5% across the contract FY27",
@@ -893,7 +898,8 @@ _STARTS = re.compile(rf"\b{_STARTING}\b", re.I)
 # The seasons and ends a level is read at: "6.5 t/ha off the Pinot blocks at harvest", "at year end".
 _AT_SEASON = re.compile(
     rf"(?:the\s+)?(?:{_SEASON}|(?:fy|financial\s+year|year)[- ]end|(?:harvest|vintage)\s+(?:19|20)\d{{2}}|"
-    rf"(?:19|20)\d{{2}}\s+(?:endline|midline|harvest|census)|"  # "at harvest 2025", "at 2027 endline" (set 34)
+    # "at harvest 2025", "at 2027 endline" (set 34), "at 2025 screening" (set 60)
+    rf"(?:19|20)\d{{2}}\s+(?:endline|midline|harvest|census|screening|survey)|"
     # ... or a whole date: "Runway >= 18 mths at 31/12/2024" (set 57: a deadline was asked for)
     rf"(?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2])/(?:19|20)\d{{2}}|\d{{4}}-\d{{2}}-\d{{2}}|{_DOTTED_DATE}|"
     rf"{_DAY_OF_MONTH}(?:,?\s+\d{{4}})?)",

@@ -70,6 +70,8 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "knowledge" / "examples"
         ("Premises licence renewed before the festival", ("output", "compliance")),
         ("Licence renewals up from 60% to 75%", ("outcome", "level")),  # customers renewing: a result
         ("Bootcamp grads pass the AWS certification first time", None),  # other people pass: not our deliverable
+        # ... nor a share of cases getting one: a service level (set 59: called work)
+        ("80% of PRs get first review within 1 working day", ("outcome", "share-of")),
         # ... nor the team's own roles certified: training (set 55), read by the other rules
         ("Battlecards for top 5 competitors live in Highspot, AEs certified", ("output", "done")),
         ("Public sector tender playbook written, 6 AEs certified on it", None),

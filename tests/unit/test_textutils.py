@@ -452,6 +452,9 @@ from evals.robustness import refusals
         ("Reduced outpatient physio DNA rate to 6% from 9.8%", "9.8%", "6%", None),
         ("Leakage down to 118 Ml/d from 131 Ml/d", "131 Ml/d", "118 Ml/d", None),
         ("DSO down to 45 days from 62", "62", "45 days", None),
+        # set 60: a year's season after a comma, a year's screening after "at"
+        ("Repeat guests 28% of room nights, 2025 season (2024: 22%)", "22%", "28%", "2025 season"),
+        ("Myopia rate among Grade 4 pupils <=40% at 2025 screening (2023: 47.3%)", "47.3%", "40%", "2025 screening"),
     ],
 )
 def test_parse_measurability(goal: str, baseline: str | None, target: str | None, deadline: str | None) -> None:
@@ -866,6 +869,17 @@ def test_holds_short_limit(goal: str, short: bool) -> None:
         ),
         ("Vend failures <0.5% (Mar actual 1.8%) RAG: red", "Vend failures <0.5% (Mar actual 1.8%)", "RAG: red"),
         ("Supplier portal migrated - done 3 Mar", "Supplier portal migrated", "done 3 Mar"),
+        # set 59: progress counted before the word saying so, called a status after a full stop
+        (
+            "Migrate all CI pipelines Jenkins -> GitHub Actions. Status: 42/57 repos done",
+            "Migrate all CI pipelines Jenkins -> GitHub Actions",
+            "Status: 42/57 repos done",
+        ),
+        (
+            "Migrate monolith payments service to Kubernetes (EKS) - 3/7 services done",
+            "Migrate monolith payments service to Kubernetes (EKS)",
+            "3/7 services done",
+        ),
         # set 57-58: the month it was done, a RAG colour with its reason
         (
             "MyChart patient portal rolled out to the 4 remaining clinics - DONE Mar",
