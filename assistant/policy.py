@@ -42,6 +42,8 @@ CURRENCY_AFTER = r"(?:kr|zł|Kč|lei|(?-i:Ft|SEK|NOK|DKK|ISK|CHF|PLN|CZK|HUF|EUR
 NUMBER_RE = re.compile(DIGITS)
 # Small counts in words ("Close three deals", "at the two pilot wards", "within two weeks"); each rule adds its own.
 SMALL_NUMBER_WORDS = r"(?:two|three|four|five|six|seven|eight|nine|ten)"
+# A share of cases, as in "95% of samples": read by the time limits, the bounds and the assurances alike.
+SHARE_OF = rf"{NUMBER}\s?%\s+of\b"
 # A share in words, as in "half of merged PRs" or "two thirds of residents".
 FRACTION = r"(?:half|two[- ]thirds|three[- ]quarters|a\s+(?:third|quarter|fifth)|one[- ](?:third|quarter|fifth))"
 
@@ -495,7 +497,7 @@ _OTHER_PEOPLE = re.compile(
 )
 
 
-_SHARE_FIRST = re.compile(rf"\s*{NUMBER}\s?%\s+of\b", re.I)
+_SHARE_FIRST = re.compile(rf"\s*{SHARE_OF}", re.I)
 
 
 def passes_assurance(goal: str) -> bool:

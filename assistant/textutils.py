@@ -23,6 +23,7 @@ from .policy import (
     NUMBER,
     NUMBER_RE,
     ROLE_TURN_RE,
+    SHARE_OF,
     SMALL_NUMBER_WORDS,
     decoded_base64,
     fold_homoglyphs,
@@ -286,12 +287,11 @@ _BOUND = re.compile(
     re.I,
 )
 # a share of cases: "95% of samples" (a bound beside it is each case's limit; with "within N days", a limit per case)
-_SHARE_OF_TEXT = rf"{NUMBER}\s?%\s+of\b"
-_SHARE_OF = re.compile(_SHARE_OF_TEXT, re.I)
+_SHARE_OF = re.compile(SHARE_OF, re.I)
 # ... whose population a bound narrows: "on 100% of boats over 10m" (set 16): the share is the target, not 10m
 # ... or a level on the things a bound picks out: "GRR 91%+ on accounts over $50k ARR" (set 47: $50k read as the target)
 _QUALIFIED_SHARE = re.compile(
-    rf"{_SHARE_OF_TEXT}\s+(?:[\w-]+\s+){{1,7}}?(?:over|under|above|below)\s+{NUMBER}|"
+    rf"{SHARE_OF}\s+(?:[\w-]+\s+){{1,7}}?(?:over|under|above|below)\s+{NUMBER}|"
     rf"{NUMBER}\s?%\+?\s+(?:on|for|across|among)\s+(?:[\w-]+\s+){{0,3}}?[a-z]+s\s+(?:over|under|above|below)\s+{NUMBER}",
     re.I,
 )
@@ -844,7 +844,7 @@ _SHORT_LIMIT_RE = re.compile(rf"\bwithin\s+{_LIMIT_SET_BY}{_LIMIT_AMOUNT}\s?-?\s
 _LONG_LIMIT_RE = re.compile(rf"\bwithin\s+{_LIMIT_SET_BY}{_LIMIT_AMOUNT}\s?-?\s?{_LONG_UNIT}\b{_LIMIT_EVENT}", re.I)
 # What makes a longer "within N days" a limit per case rather than a date: a share of cases, every case, or an event.
 _PER_CASE = re.compile(
-    rf"{_SHARE_OF_TEXT}|\bfor\s+{NUMBER}\s?%|\b{FRACTION}\s+of\b|"
+    rf"{SHARE_OF}|\bfor\s+{NUMBER}\s?%|\b{FRACTION}\s+of\b|"
     r"\b(?:every|each|all|any)\b|\b\d+\s+(?:in|out\s+of)\s+\d+\b|"
     # a share moved: "Damp & mould cases closed within 28 days: 60% -> 90%" (set 15)
     rf"{NUMBER}\s?%\s*(?:->|→|=>)\s*{NUMBER}\s?%|\bfrom\s+{NUMBER}\s?%\s+to\s+{NUMBER}\s?%|"
