@@ -12,7 +12,16 @@ from dataclasses import dataclass, replace
 
 from .kind_evidence import result_then_work
 from .policy import DELIVERABLE_VERBS, PAST_PARTICIPLE, SMALL_NUMBER_WORDS, reports_done_work, starts_with_deliverable
-from .ranking import ABBREVIATIONS, AIMING, DIRECTION_VERBS, imperative_result, means_split, result_half
+from .ranking import (
+    ABBREVIATIONS,
+    AIMING,
+    DIRECTION_VERBS,
+    PAST_DIRECTIONS,
+    imperative_result,
+    in_imperative,
+    means_split,
+    result_half,
+)
 from .schemas import PLACEHOLDER_BASELINE, PLACEHOLDER_DEADLINE, PLACEHOLDER_TARGET, Measurability, Polarity
 from .slots import as_number
 from .textutils import (
@@ -529,29 +538,10 @@ def keep_users_numbers(goal: str, deadline: str | None) -> str:
     return f"{text[:cut]} {by_when(None, 'through' if held else 'by')}{text[cut:]}"
 
 
-# A key result's opening verb in the past tense, as teams report it: a key result says what to do (a coach, set 55:
-# "'Reduced' should read 'Reduce'").
-_PAST_DIRECTION = {
-    "reduced": "Reduce",
-    "increased": "Increase",
-    "raised": "Raise",
-    "lowered": "Lower",
-    "lifted": "Lift",
-    "grew": "Grow",
-    "improved": "Improve",
-    "decreased": "Decrease",
-    "boosted": "Boost",
-    "halved": "Halve",
-    "doubled": "Double",
-    "shortened": "Shorten",
-}
-
-
 def in_present(text: str) -> str:
-    """'Reduced outpatient DNA rate to 6% from 9.8%' -> 'Reduce outpatient DNA rate to 6% from 9.8%'."""
-    first, _, rest = text.partition(" ")
-    verb = _PAST_DIRECTION.get(first.lower())
-    return f"{verb} {rest}" if verb and rest else text
+    """'Reduced outpatient DNA rate to 6% from 9.8%' -> 'Reduce outpatient DNA rate to 6% from 9.8%' (one word alone
+    is no key result: kept)."""
+    return (in_imperative(text, PAST_DIRECTIONS) if " " in text.strip() else None) or text
 
 
 def service_level_key_result(goal: str, deadline: str | None) -> str:

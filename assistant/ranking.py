@@ -399,10 +399,34 @@ _DIRECTION = re.compile(rf"^(?:{DIRECTION_VERBS})\s+", re.I)
 _MONEY_OR_NUMBER = rf"{NUMBER}\s?(?:%|{MAGNITUDE}\b|x\b|pp\b|points?\b)?"
 
 
+# ... and the same verbs in the past tense, as teams report a key result: a key result says what to do (a coach, set
+# 55: "'Reduced' should read 'Reduce'").
+PAST_DIRECTIONS = {
+    "reduced": "Reduce",
+    "increased": "Increase",
+    "raised": "Raise",
+    "lowered": "Lower",
+    "lifted": "Lift",
+    "grew": "Grow",
+    "improved": "Improve",
+    "decreased": "Decrease",
+    "boosted": "Boost",
+    "halved": "Halve",
+    "doubled": "Double",
+    "shortened": "Shorten",
+}
+
+
+def in_imperative(text: str, forms: dict[str, str]) -> str | None:
+    """The text with its opening verb form ('driving', 'Reduced') in the imperative, as ``forms`` gives it; None when
+    no form of ``forms`` leads it."""
+    first = text.split(maxsplit=1)[0].lower() if text.strip() else ""
+    return f"{forms[first]}{text.lstrip()[len(first) :]}" if first in forms else None
+
+
 def imperative_result(result: str) -> str | None:
     """ ", driving 15% of new signups" read as its verb: 'Drive 15% of new signups'; None when no gerund leads it."""
-    gerund = result.split(maxsplit=1)[0].lower() if result.strip() else ""
-    return f"{RESULT_GERUNDS[gerund]}{result.lstrip()[len(gerund) :]}" if gerund in RESULT_GERUNDS else None
+    return in_imperative(result, RESULT_GERUNDS)
 
 
 # How the team will get there, after the result it moves: "Dress return rate down from 38% to 30% by adding the new
