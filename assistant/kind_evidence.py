@@ -57,6 +57,7 @@ from .policy import (
     MAGNITUDE,
     NUMBER,
     PAST_PARTICIPLE,
+    SHARE_OF,
     SMALL_NUMBER_WORDS,
     TAKE_UP,
     is_activity_count,
@@ -255,7 +256,7 @@ _MEASURE_AT = re.compile(
     rf"\+{NUMBER}\b|{NUMBER}\s?%?\s?[-–]\s?{NUMBER}\s?%|"
     rf"from\s+{_CADENCE_WORD}\s+to\s+(?:{_CADENCE_WORD}|on\s+demand)\b|"
     # against a plan: "Infantry recruitment at 100% of FY intake target", "Sales at 110% of quota"
-    rf"at\s+(?:or\s+above\s+)?{NUMBER}\s?%\s+of\s+(?:the\s+|our\s+|its\s+)?(?:[\w-]+\s+){{0,3}}?"
+    rf"at\s+(?:or\s+above\s+)?{SHARE_OF}\s+(?:the\s+|our\s+|its\s+)?(?:[\w-]+\s+){{0,3}}?"
     rf"(?:target|plan|quota|budget|forecast)s?\b)",
     re.I,
 )
@@ -275,7 +276,7 @@ _READINESS = re.compile(
 # level 2", "100% of gaming room staff through RSG refresher" (set 56: read as outcomes, the deliverable kept)
 _SHARE_TRAINED = re.compile(
     # (not the people the work is for: "80% of learners certified" is their achievement)
-    rf"^{NUMBER}\s?%\s+of\s+(?:our\s+|the\s+)?"
+    rf"^{SHARE_OF}\s+(?:our\s+|the\s+)?"
     r"(?!(?:[\w/&'$.,()+-]+\s+){0,6}?(?:learners?|students?|pupils?|apprentices?|trainees?|graduates?|customers?|users?|"
     r"participants?|candidates?|members?|clients?|patients?)\b)"
     rf"(?:[\w/&'$.,()+-]+\s+){{0,6}}?(?:(?:are|is|have\s+been|has\s+been)\s+)?"
@@ -285,7 +286,7 @@ _SHARE_TRAINED = re.compile(
 )
 # ... or a share of accounts that have had the team's own session: "90% of Enterprise accounts have had an EBR".
 _HAD_SESSION = re.compile(
-    rf"^{NUMBER}\s?%\s+of\s+(?:[\w/&'$.,-]+\s+){{0,6}}?ha(?:ve|s)\s+had\s+(?:an?|their)\s+(?:[\w/&'-]+\s+){{0,3}}?"
+    rf"^{SHARE_OF}\s+(?:[\w/&'$.,-]+\s+){{0,6}}?ha(?:ve|s)\s+had\s+(?:an?|their)\s+(?:[\w/&'-]+\s+){{0,3}}?"
     r"(?:review|ebr|qbr|check-?in|health\s+check|appraisal|visit|audit)s?\b",
     re.I,
 )
